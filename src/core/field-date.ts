@@ -1,0 +1,106 @@
+import type { SqlValue } from '../tools/db/db.ts'
+import { formatDate, parseDate } from '../tools/types/datetime.ts'
+import {
+  required,
+  type ValidationError,
+  type ValidationErrorMap,
+} from '../tools/validation/validation-errors.ts'
+import {
+  type Field,
+  type FieldCollection,
+  type FieldContext,
+  type FieldJSON,
+  type FieldRecord,
+  registerField,
+} from './field.ts'
+import { TEXT_COLUMN } from './field-text.ts'
+import { FieldBase, optHelp } from './field-values.ts'
+
+/**
+ * Normalises a date input to PocketBase's stored form `YYYY-MM-DD HH:MM:SS.mmmZ`; "" when empty
+ * or unparsable (PocketBase `types.ParseDateTime`, errors → zero date).
+ */
+export function toDateString(raw: unknown): string {
+  if (raw === null || raw === undefined || raw === '') return ''
+  const d = parseDate(raw)
+  return d === undefined ? '' : formatDate(d)
+}
+
+/** Reads a date option (`min`/`max`) from field JSON as a normalised date string ("" = none). */
+export function optDate(v: unknown): string {
+  return toDateString(v)
+}
+
+/**
+ * DateField is PocketBase's `date` field: a UTC datetime stored as `YYYY-MM-DD HH:MM:SS.mmmZ`
+ * text ("" = unset), with optional `min`/`max` bounds.
+ */
+export class DateField extends FieldBase implements Field {
+  readonly type = 'date'
+  help: string
+  required: boolean
+  min: string
+  max: string
+
+  constructor(json: Partial<FieldJSON> = {}) {
+    super(json)
+    this.help = optHelp(json.help)
+    this.required = json.required === true
+    this.min = optDate(json.min)
+    this.max = optDate(json.max)
+  }
+
+  columnType(): string {
+    return TEXT_COLUMN
+  }
+
+  /** Parses the input (see `parseDate`) and formats it; invalid or empty → "". */
+  prepareValue(raw: unknown): string {
+    return toDateString(raw)
+  }
+
+  driverValue(value: unknown): SqlValue {
+    return toDateString(value)
+  }
+
+  jsonValue(value: unknown): unknown {
+    return toDateString(value)
+  }
+
+  isEmpty(value: unknown): boolean {
+    return toDateString(value) === ''
+  }
+
+  async validateValue(
+    _ctx: FieldContext,
+    record: FieldRecord,
+  ): Promise<ValidationError | undefined> {
+    const value = toDateString(record.get(this.name))
+    if (value === '') return this.required ? required() : undefined
+    return undefined
+  }
+
+  validateSettings(
+    _ctx: FieldContext,
+    _collection: FieldCollection,
+  ): ValidationErrorMap | undefined {
+    return undefined
+  }
+
+  toJSON(): FieldJSON {
+    return {
+      help: this.help,
+      hidden: this.hidden,
+      id: this.id,
+      max: this.max,
+      min: this.min,
+      name: this.name,
+      presentable: this.presentable,
+      required: this.required,
+      system: this.system,
+      type: this.type,
+    }
+  }
+}
+
+registerField('date', (json) => new DateField(json))

@@ -1,0 +1,93 @@
+import type { SqlValue } from '../tools/db/db.ts'
+import {
+  required,
+  type ValidationError,
+  type ValidationErrorMap,
+} from '../tools/validation/validation-errors.ts'
+import {
+  type Field,
+  type FieldCollection,
+  type FieldContext,
+  type FieldJSON,
+  type FieldRecord,
+  registerField,
+} from './field.ts'
+import { TEXT_COLUMN } from './field-text.ts'
+import { FieldBase, optHelp, optNumber, toStringValue } from './field-values.ts'
+
+/** The byte limit applied when `maxSize` is 0 (PocketBase: 5 MiB). */
+export const DEFAULT_EDITOR_MAX_SIZE = 5 << 20
+
+/**
+ * EditorField is PocketBase's `editor` field: rich-text HTML stored as a string, limited to
+ * `maxSize` bytes (0 → 5 MiB). `convertURLs` is a dashboard option only.
+ */
+export class EditorField extends FieldBase implements Field {
+  readonly type = 'editor'
+  help: string
+  required: boolean
+  maxSize: number
+  convertURLs: boolean
+
+  constructor(json: Partial<FieldJSON> = {}) {
+    super(json)
+    this.help = optHelp(json.help)
+    this.required = json.required === true
+    this.maxSize = optNumber(json.maxSize)
+    this.convertURLs = json.convertURLs === true
+  }
+
+  columnType(): string {
+    return TEXT_COLUMN
+  }
+
+  /** Casts to a string like Go's `cast.ToString`. */
+  prepareValue(raw: unknown): string {
+    return toStringValue(raw)
+  }
+
+  driverValue(value: unknown): SqlValue {
+    return toStringValue(value)
+  }
+
+  jsonValue(value: unknown): unknown {
+    return toStringValue(value)
+  }
+
+  isEmpty(value: unknown): boolean {
+    return toStringValue(value) === ''
+  }
+
+  async validateValue(
+    _ctx: FieldContext,
+    record: FieldRecord,
+  ): Promise<ValidationError | undefined> {
+    const value = toStringValue(record.get(this.name))
+    if (value === '') return this.required ? required() : undefined
+    return undefined
+  }
+
+  validateSettings(
+    _ctx: FieldContext,
+    _collection: FieldCollection,
+  ): ValidationErrorMap | undefined {
+    return undefined
+  }
+
+  toJSON(): FieldJSON {
+    return {
+      convertURLs: this.convertURLs,
+      help: this.help,
+      hidden: this.hidden,
+      id: this.id,
+      maxSize: this.maxSize,
+      name: this.name,
+      presentable: this.presentable,
+      required: this.required,
+      system: this.system,
+      type: this.type,
+    }
+  }
+}
+
+registerField('editor', (json) => new EditorField(json))

@@ -1,0 +1,258 @@
+import { baseFieldProps, type FieldJSON } from './field.ts'
+
+/**
+ * Value coercions shared by the field types, modelled on the casts PocketBase applies in its
+ * `PrepareValue` implementations (Go's `cast` package and `list.ToUniqueStringSlice`).
+ */
+
+/**
+ * Casts any value to a string like Go's `cast.ToString`: null/undefined → "", booleans →
+ * "true"/"false", numbers without exponent notation, bytes as UTF-8; arrays and plain objects
+ * (which Go cannot cast) → "".
+ */
+export function toStringValue(raw: unknown): string {
+  switch (typeof raw) {
+    case 'string':
+      return raw
+    case 'number':
+      return formatNumber(raw)
+    case 'bigint':
+      return raw.toString()
+    case 'boolean':
+      return raw ? 'true' : 'false'
+    case 'object':
+      if (raw === null) return ''
+      if (raw instanceof Uint8Array) return new TextDecoder().decode(raw)
+      if (raw instanceof String) return raw.valueOf()
+      return ''
+    default:
+      return ''
+  }
+}
+
+/**
+ * Formats a number as Go's `strconv.FormatFloat(f, 'f', -1, 64)` does: the shortest exact
+ * decimal without exponent notation; NaN → "NaN", ±Infinity → "+Inf"/"-Inf".
+ */
+export function formatNumber(n: number): string {
+  if (Number.isNaN(n)) return 'NaN'
+  if (n === Number.POSITIVE_INFINITY) return '+Inf'
+  if (n === Number.NEGATIVE_INFINITY) return '-Inf'
+  if (Object.is(n, -0)) return '-0'
+  const s = String(n)
+  const e = s.indexOf('e')
+  if (e < 0) return s
+  const neg = s.startsWith('-')
+  const mantissa = s.slice(neg ? 1 : 0, e)
+  const exp = Number(s.slice(e + 1))
+  const dot = mantissa.indexOf('.')
+  const digits = mantissa.replace('.', '')
+  const intLen = (dot < 0 ? mantissa.length : dot) + exp
+  let out: string
+  if (intLen <= 0) out = `0.${'0'.repeat(-intLen)}${digits}`
+  else if (intLen >= digits.length) out = digits + '0'.repeat(intLen - digits.length)
+  else out = `${digits.slice(0, intLen)}.${digits.slice(intLen)}`
+  return neg ? `-${out}` : out
+}
+
+/**
+ * Casts any value to a float like Go's `cast.ToFloat64`: numbers as is, booleans → 1/0, strings
+ * parsed as floats (Go's `strconv.ParseFloat` syntax, so "NaN" and "Inf" parse; invalid → 0),
+ * bigint converted, anything else → 0.
+ */
+export function toNumberValue(raw: unknown): number {
+  switch (typeof raw) {
+    case 'number':
+      return raw
+    case 'bigint':
+      return Number(raw)
+    case 'boolean':
+      return raw ? 1 : 0
+    case 'string':
+      return parseGoFloat(raw)
+    case 'object':
+      if (raw instanceof Uint8Array) return parseGoFloat(new TextDecoder().decode(raw))
+      if (raw instanceof Number) return raw.valueOf()
+      return 0
+    default:
+      return 0
+  }
+}
+
+const floatSyntax = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+
+/**
+ * Parses a string as Go's `strconv.ParseFloat`: decimal syntax and the inf/nan words; anything
+ * else (including whitespace, underscores and hex) → 0.
+ */
+function parseGoFloat(s: string): number {
+  const lower = s.toLowerCase()
+  if (lower === 'nan') return Number.NaN
+  if (/^\+?inf(inity)?$/.test(lower)) return Number.POSITIVE_INFINITY
+  if (/^-inf(inity)?$/.test(lower)) return Number.NEGATIVE_INFINITY
+  return floatSyntax.test(s) ? Number(s) : 0
+}
+
+/**
+ * Casts any value to a boolean like Go's `cast.ToBool`: strings parsed by `strconv.ParseBool`
+ * ("1", "t", "T", "TRUE", "true", "True" → true; anything else → false), non-zero numbers → true,
+ * null/undefined and other values → false.
+ */
+export function toBoolValue(raw: unknown): boolean {
+  switch (typeof raw) {
+    case 'boolean':
+      return raw
+    case 'number':
+      return raw !== 0 && !Number.isNaN(raw)
+    case 'bigint':
+      return raw !== 0n
+    case 'string':
+      return (
+        raw === '1' ||
+        raw === 't' ||
+        raw === 'T' ||
+        raw === 'TRUE' ||
+        raw === 'true' ||
+        raw === 'True'
+      )
+    case 'object':
+      if (raw instanceof Boolean) return raw.valueOf()
+      return false
+    default:
+      return false
+  }
+}
+
+/**
+ * Normalises a multi-value input to unique non-empty strings, as PocketBase's
+ * `list.ToUniqueStringSlice`: null → []; a string containing `[` is decoded as a JSON array of
+ * strings when it is one (else kept as one element); any other non-empty string → [string];
+ * arrays → each element cast to a string; other values → cast to one string. Order of first
+ * occurrence is kept.
+ */
+export function toStringArray(raw: unknown): string[] {
+  let list: string[] = []
+  if (raw === null || raw === undefined) {
+    list = []
+  } else if (typeof raw === 'string') {
+    if (raw !== '') list = raw.includes('[') ? (decodeStringArray(raw) ?? [raw]) : [raw]
+  } else if (Array.isArray(raw)) {
+    list = raw.map((v) => toStringValue(v))
+  } else if (raw instanceof Uint8Array) {
+    return toStringArray(new TextDecoder().decode(raw))
+  } else {
+    list = [toStringValue(raw)]
+  }
+  return uniqueNonEmpty(list)
+}
+
+function decodeStringArray(s: string): string[] | undefined {
+  try {
+    const v: unknown = JSON.parse(s)
+    // NOTE: Go decodes `null` into a nil slice without error.
+    if (v === null) return []
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[]
+  } catch {
+    // not JSON: the caller keeps the string as one element
+  }
+  return undefined
+}
+
+/** Drops "" and duplicates, keeping the first occurrence (PocketBase `list.NonzeroUniques`). */
+export function uniqueNonEmpty(list: readonly string[]): string[] {
+  const seen = new Set<string>()
+  const out: string[] = []
+  for (const s of list) {
+    if (s === '' || seen.has(s)) continue
+    seen.add(s)
+    out.push(s)
+  }
+  return out
+}
+
+/** A field whose value may hold several entries (select, relation, file). */
+export interface MultiValueField {
+  readonly maxSelect: number
+}
+
+/** Reports whether a select/relation/file field stores a list (PocketBase: `maxSelect > 1`). */
+export function isMultiple(field: MultiValueField): boolean {
+  return field.maxSelect > 1
+}
+
+/**
+ * Prepares a select/relation/file value: unique non-empty strings, or — for single-valued fields —
+ * the last of them ("" when none), as PocketBase keeps the last element.
+ */
+export function prepareMultiValue(field: MultiValueField, raw: unknown): string | string[] {
+  const list = toStringArray(raw)
+  if (isMultiple(field)) return list
+  return list.length > 0 ? list[list.length - 1]! : ''
+}
+
+/** The SQL form of a prepared select/relation/file value: JSON array text or the plain string. */
+export function multiDriverValue(field: MultiValueField, value: unknown): string {
+  if (isMultiple(field)) return JSON.stringify(toStringArray(value))
+  return typeof value === 'string' ? value : (prepareMultiValue(field, value) as string)
+}
+
+/** Reads a string option from field JSON ("" when missing or not a string). */
+export function optString(v: unknown): string {
+  return typeof v === 'string' ? v : ''
+}
+
+/** Reads a numeric option from field JSON (0 when missing or not a finite number). */
+export function optNumber(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0
+}
+
+/** Reads a nullable numeric option (null when missing or not a finite number). */
+export function optNullableNumber(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null
+}
+
+/** Reads a string-list option ([] when missing; non-string entries dropped). */
+export function optStringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
+}
+
+/** The common `help` option: kept as given (the collection validates its length). */
+export function optHelp(v: unknown): string {
+  return optString(v)
+}
+
+/** Counts Unicode code points, as Go's `utf8.RuneCountInString`. */
+export function runeCount(s: string): number {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
+
+/** UTF-8 byte length of a string. */
+export function byteLength(s: string): number {
+  return Buffer.byteLength(s, 'utf8')
+}
+
+/**
+ * FieldBase holds the keys every field JSON carries (`id`, `name`, `system`, `hidden`,
+ * `presentable`); each field type extends it and adds its own option keys.
+ */
+export abstract class FieldBase {
+  id: string
+  name: string
+  system: boolean
+  hidden: boolean
+  presentable: boolean
+
+  constructor(json: Partial<FieldJSON>) {
+    const b = baseFieldProps(json)
+    this.id = b.id
+    this.name = b.name
+    this.system = b.system
+    this.hidden = b.hidden
+    this.presentable = b.presentable
+  }
+}
+
+/** The column of a multi-valued select/relation/file field. */
+export const MULTI_COLUMN = "JSON DEFAULT '[]' NOT NULL"
