@@ -1,0 +1,54 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import type { App } from '../core/app.ts'
+import { notFoundError, tooLargeError } from '../tools/router/api-error.ts'
+import { errorResponse } from './api-error.ts'
+import { bindHealthApi } from './health.ts'
+import { type Env, loadAuthToken } from './middlewares.ts'
+
+/** Options of the HTTP surface. */
+export interface RouterOptions {
+  /** Allowed CORS origins (`--origins`); default `*`. */
+  readonly origins?: readonly string[]
+}
+
+/** The default body limit of every route: 32 MiB (PocketBase §2.1). */
+export const DEFAULT_BODY_LIMIT = 32 << 20
+
+/**
+ * Builds the whole HTTP surface: global middlewares, then one `bindXxxApi` per endpoint group
+ * (the table of contents of the API, like PocketBase's `apis/base.go`).
+ */
+export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
+  const router = new Hono<Env>()
+  const origins = options.origins ?? ['*']
+  router.use(
+    '*',
+    cors({
+      origin: origins.includes('*') ? '*' : [...origins],
+      allowMethods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
+    }),
+  )
+  router.use('*', async (c, next) => {
+    await next()
+    c.header('X-XSS-Protection', '1; mode=block')
+    c.header('X-Content-Type-Options', 'nosniff')
+    c.header('X-Frame-Options', 'SAMEORIGIN')
+  })
+  router.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: DEFAULT_BODY_LIMIT,
+      onError: (c) => errorResponse(c, tooLargeError()),
+    }),
+  )
+  router.use('*', loadAuthToken(app))
+  router.onError((err, c) => errorResponse(c, err))
+  router.notFound((c) => errorResponse(c, notFoundError()))
+
+  const api = new Hono<Env>()
+  bindHealthApi(api)
+  router.route('/api', api)
+  return router
+}

@@ -1,0 +1,235 @@
+import { mkdirSync, rmSync } from 'node:fs'
+import type { Db } from '../tools/db/db.ts'
+import { NoRowsError } from '../tools/db/db.ts'
+import { openSqlite } from '../tools/db/sqlite.ts'
+import { Hook } from '../tools/hook/hook.ts'
+import { decrypt, encrypt } from '../tools/security/encrypt.ts'
+import { Collection, type CollectionRow } from './collection-model.ts'
+import { DataDir } from './data-dir.ts'
+import {
+  AppEvent,
+  type CollectionEvent,
+  type RecordErrorEvent,
+  type RecordEvent,
+} from './events.ts'
+import type { FieldContext } from './field.ts'
+import './fields.ts'
+import { runSystemMigrations } from './migrations-runner.ts'
+import { defaultSettings, mergeSettings, type Settings } from './settings-model.ts'
+
+/** Boot options, parsed once by the launcher and frozen (PocketBase `BaseAppConfig`). */
+export interface AppConfig {
+  /** The `pb_data` folder; created when missing. */
+  readonly dataDir: string
+  /** Verbose logging. */
+  readonly dev: boolean
+  /** The 32-character settings encryption key (the value of the `--encryptionEnv` variable). */
+  readonly encryptionKey?: string
+  /** Default query timeout in milliseconds. */
+  readonly queryTimeoutMs: number
+}
+
+/** State shared by an app and its transaction-bound copies. */
+interface AppState {
+  collectionsById: Map<string, Collection>
+  collectionsByName: Map<string, Collection>
+  settings: Settings
+}
+
+/**
+ * App is the core application (PocketBase `core.App`): the databases, the cached collections and
+ * settings, and every hook. `runInTransaction` hands out a copy bound to one transaction;
+ * everything that takes an `app` works with either.
+ */
+export class App implements FieldContext {
+  readonly config: AppConfig
+  readonly dataDir: DataDir
+  /** `data.db` (or the transaction handle on a transaction-bound app). */
+  db!: Db
+  /** `auxiliary.db` (logs). */
+  auxDb!: Db
+  state!: AppState
+
+  /** After the app is bootstrapped. */
+  readonly onBootstrap = new Hook<AppEvent>()
+  /** Before the app stops (databases still open). */
+  readonly onTerminate = new Hook<AppEvent>()
+  /** Around the validation of a record (field validators are the last link). */
+  readonly onRecordValidate = new Hook<RecordEvent>()
+  /** Around a record insert (validation, then the INSERT, are inside `e.next()`). */
+  readonly onRecordCreate = new Hook<RecordEvent>()
+  /** Around a record update. */
+  readonly onRecordUpdate = new Hook<RecordEvent>()
+  /** Around a record delete (cascades included). */
+  readonly onRecordDelete = new Hook<RecordEvent>()
+  /** After a record insert was committed. */
+  readonly onRecordAfterCreateSuccess = new Hook<RecordEvent>()
+  /** After a record update was committed. */
+  readonly onRecordAfterUpdateSuccess = new Hook<RecordEvent>()
+  /** After a record delete was committed. */
+  readonly onRecordAfterDeleteSuccess = new Hook<RecordEvent>()
+  /** After a record insert failed or was rolled back. */
+  readonly onRecordAfterCreateError = new Hook<RecordErrorEvent>()
+  /** After a record update failed or was rolled back. */
+  readonly onRecordAfterUpdateError = new Hook<RecordErrorEvent>()
+  /** After a record delete failed or was rolled back. */
+  readonly onRecordAfterDeleteError = new Hook<RecordErrorEvent>()
+  /** Around a collection insert (the table is created inside `e.next()`). */
+  readonly onCollectionCreate = new Hook<CollectionEvent>()
+  /** Around a collection update (the table is altered inside `e.next()`). */
+  readonly onCollectionUpdate = new Hook<CollectionEvent>()
+  /** Around a collection delete. */
+  readonly onCollectionDelete = new Hook<CollectionEvent>()
+  /** After the settings were saved. */
+  readonly onSettingsReload = new Hook<AppEvent>()
+
+  constructor(config: AppConfig) {
+    this.config = Object.freeze({ ...config })
+    this.dataDir = new DataDir(config.dataDir)
+  }
+
+  /**
+   * Opens (or creates) the data dir: opens both databases, runs pending system migrations,
+   * loads collections and settings, then fires `onBootstrap`.
+   */
+  async bootstrap(): Promise<void> {
+    mkdirSync(this.dataDir.root, { recursive: true })
+    rmSync(this.dataDir.temp, { recursive: true, force: true })
+    this.db = openSqlite(this.dataDir.dataDb)
+    this.auxDb = openSqlite(this.dataDir.auxiliaryDb)
+    this.state = {
+      collectionsById: new Map(),
+      collectionsByName: new Map(),
+      settings: defaultSettings(),
+    }
+    await runSystemMigrations(this)
+    await this.reloadCollections()
+    await this.reloadSettings()
+    await this.onBootstrap.trigger(new AppEvent(this))
+  }
+
+  /** Fires `onTerminate` and closes both databases. */
+  async close(): Promise<void> {
+    await this.onTerminate.trigger(new AppEvent(this))
+    await this.db.close()
+    await this.auxDb.close()
+  }
+
+  /** True when this copy is bound to a transaction. */
+  get inTransaction(): boolean {
+    return this.db.inTransaction
+  }
+
+  /**
+   * Runs `fn` with an app bound to one write transaction of `data.db`; commits when it resolves,
+   * rolls back (and reloads the collection cache) when it throws. Nested calls reuse the
+   * transaction.
+   */
+  async runInTransaction<T>(fn: (txApp: App) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this)
+    try {
+      return await this.db.transaction((tx) => {
+        const txApp: App = Object.create(this)
+        txApp.db = tx
+        return fn(txApp)
+      })
+    } catch (err) {
+      await this.reloadCollections()
+      throw err
+    }
+  }
+
+  // ---- collections -------------------------------------------------------------------------
+
+  /** Re-reads every collection from `_collections` into the cache. */
+  async reloadCollections(): Promise<void> {
+    const rows = await this.db.all<CollectionRow>('SELECT * FROM `_collections` ORDER BY rowid')
+    const byId = new Map<string, Collection>()
+    const byName = new Map<string, Collection>()
+    for (const row of rows) {
+      const c = Collection.fromRow(row)
+      byId.set(c.id, c)
+      byName.set(c.name.toLowerCase(), c)
+    }
+    this.state.collectionsById = byId
+    this.state.collectionsByName = byName
+  }
+
+  /** Every cached collection, in creation order. */
+  collections(): Collection[] {
+    return [...this.state.collectionsById.values()]
+  }
+
+  /** Finds a cached collection by id or case-insensitive name; undefined when missing. */
+  findCollection(idOrName: string): Collection | undefined {
+    return (
+      this.state.collectionsById.get(idOrName) ??
+      this.state.collectionsByName.get(idOrName.toLowerCase())
+    )
+  }
+
+  /** Like `findCollection` but throws NoRowsError when missing. */
+  findCollectionByNameOrId(idOrName: string): Collection {
+    const c = this.findCollection(idOrName)
+    if (c === undefined) throw new NoRowsError(`Missing collection "${idOrName}".`)
+    return c
+  }
+
+  /** Puts a saved collection into the cache (called by the collection save path). */
+  cacheCollection(collection: Collection, previousName?: string): void {
+    if (previousName !== undefined) this.state.collectionsByName.delete(previousName.toLowerCase())
+    this.state.collectionsById.set(collection.id, collection)
+    this.state.collectionsByName.set(collection.name.toLowerCase(), collection)
+  }
+
+  /** Removes a deleted collection from the cache. */
+  uncacheCollection(collection: Collection): void {
+    this.state.collectionsById.delete(collection.id)
+    this.state.collectionsByName.delete(collection.name.toLowerCase())
+  }
+
+  // ---- settings ----------------------------------------------------------------------------
+
+  /** The current settings (shared object: copy before changing, save with `saveSettings`). */
+  settings(): Settings {
+    return this.state.settings
+  }
+
+  /**
+   * Reads the `settings` param: plain JSON, or PocketBase's encrypted form when an encryption key
+   * is configured. A missing row keeps the defaults and writes them.
+   */
+  async reloadSettings(): Promise<void> {
+    const row = await this.db.get<{ value: unknown }>(
+      "SELECT value FROM `_params` WHERE id = 'settings'",
+    )
+    if (row === undefined || row.value === null) {
+      await this.saveSettings(defaultSettings())
+      return
+    }
+    const raw = Buffer.isBuffer(row.value) ? row.value.toString('utf8') : String(row.value)
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(raw)
+    } catch {
+      if (!this.config.encryptionKey) {
+        throw new Error('The settings are encrypted: start with --encryptionEnv to read them.')
+      }
+      parsed = JSON.parse(decrypt(raw, this.config.encryptionKey))
+    }
+    this.state.settings = mergeSettings(defaultSettings(), parsed)
+  }
+
+  /** Stores new settings (encrypted when a key is configured) and fires `onSettingsReload`. */
+  async saveSettings(settings: Settings): Promise<void> {
+    const json = JSON.stringify(settings)
+    const value = this.config.encryptionKey ? encrypt(json, this.config.encryptionKey) : json
+    await this.db.run(
+      "INSERT INTO `_params` (id, value, created, updated) VALUES ('settings', ?, strftime('%Y-%m-%d %H:%M:%fZ'), strftime('%Y-%m-%d %H:%M:%fZ')) " +
+        'ON CONFLICT(id) DO UPDATE SET value = excluded.value, updated = excluded.updated',
+      [value],
+    )
+    this.state.settings = settings
+    await this.onSettingsReload.trigger(new AppEvent(this))
+  }
+}

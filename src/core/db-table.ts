@@ -1,0 +1,20 @@
+import type { Db } from '../tools/db/db.ts'
+import type { Collection } from './collection-model.ts'
+
+/**
+ * The CREATE TABLE statement of a base/auth collection: one column per field with the field's
+ * column type, columns in name order as PocketBase writes them (§7.6).
+ */
+export function createTableSql(db: Db, collection: Collection): string {
+  const q = db.dialect.quoteIdent
+  const columns = [...collection.fields]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((f) => `${q(f.name)} ${f.columnType()}`)
+  return `CREATE TABLE ${q(collection.name)} (${columns.join(', ')})`
+}
+
+/** Creates the table of a new base/auth collection and its indexes. */
+export async function createCollectionTable(db: Db, collection: Collection): Promise<void> {
+  await db.exec(createTableSql(db, collection))
+  for (const index of collection.indexes) await db.exec(index)
+}

@@ -1,0 +1,48 @@
+import { HookEvent } from '../tools/hook/hook.ts'
+import type { App } from './app.ts'
+import type { Collection } from './collection-model.ts'
+import type { Record } from './record-model.ts'
+
+/** Fired around app start (`onBootstrap`) and stop (`onTerminate`). */
+export class AppEvent extends HookEvent {
+  readonly app: App
+  constructor(app: App) {
+    super()
+    this.app = app
+  }
+}
+
+/**
+ * A record model event (`onRecordCreate`, `onRecordUpdate`, `onRecordDelete`, `onRecordValidate`,
+ * the `*Execute` and `onRecordAfter*Success` hooks). `app` is transaction-bound inside a
+ * transaction.
+ */
+export class RecordEvent extends HookEvent {
+  app: App
+  record: Record
+  constructor(app: App, record: Record) {
+    super()
+    this.app = app
+    this.record = record
+  }
+}
+
+/** A record model event that failed (`onRecordAfterCreateError`, …). */
+export class RecordErrorEvent extends RecordEvent {
+  readonly error: unknown
+  constructor(app: App, record: Record, error: unknown) {
+    super(app, record)
+    this.error = error
+  }
+}
+
+/** A collection model event (`onCollectionCreate`, `onCollectionUpdate`, `onCollectionDelete`). */
+export class CollectionEvent extends HookEvent {
+  app: App
+  collection: Collection
+  constructor(app: App, collection: Collection) {
+    super()
+    this.app = app
+    this.collection = collection
+  }
+}

@@ -1,0 +1,270 @@
+import type { App } from '../core/app.ts'
+import { type AuthOptions, defaultAuthOptions } from '../core/collection-auth-options.ts'
+import { Collection, type CollectionType, defaultFieldId } from '../core/collection-model.ts'
+import { createCollectionTable } from '../core/db-table.ts'
+import { type FieldJSON, fieldFromJSON } from '../core/field.ts'
+import { registerSystemMigration } from '../core/migrations-runner.ts'
+
+const OWNER_RULE =
+  "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId"
+
+/** Builds a field from a compact definition; the id defaults to PocketBase's `<type><crc32>`. */
+function field(type: string, name: string, options: Partial<FieldJSON> = {}): FieldJSON {
+  return fieldFromJSON({ id: defaultFieldId(type, name), name, type, ...options }).toJSON()
+}
+
+const idField = () =>
+  field('text', 'id', {
+    primaryKey: true,
+    required: true,
+    system: true,
+    min: 15,
+    max: 15,
+    pattern: '^[a-z0-9]+$',
+    autogeneratePattern: '[a-z0-9]{15}',
+  })
+
+const autodates = (system: boolean) => [
+  field('autodate', 'created', { system, onCreate: true, onUpdate: false }),
+  field('autodate', 'updated', { system, onCreate: true, onUpdate: true }),
+]
+
+const ref = (name: string, extra: Partial<FieldJSON> = {}) =>
+  field('text', name, { system: true, required: true, ...extra })
+
+/** The system fields of every auth collection (PocketBase §7.4), in PocketBase's order. */
+export function authSystemFields(): FieldJSON[] {
+  return [
+    idField(),
+    field('password', 'password', { system: true, hidden: true, required: true, min: 8 }),
+    field('text', 'tokenKey', {
+      system: true,
+      hidden: true,
+      required: true,
+      min: 30,
+      max: 60,
+      autogeneratePattern: '[a-zA-Z0-9]{50}',
+    }),
+    field('email', 'email', { system: true, required: true }),
+    field('bool', 'emailVisibility', { system: true }),
+    field('bool', 'verified', { system: true }),
+  ]
+}
+
+/** The default unique indexes of an auth collection on `tokenKey` and `email`. */
+export function authIndexes(id: string, name: string): string[] {
+  return [
+    `CREATE UNIQUE INDEX \`idx_tokenKey_${id}\` ON \`${name}\` (\`tokenKey\`)`,
+    `CREATE UNIQUE INDEX \`idx_email_${id}\` ON \`${name}\` (\`email\`) WHERE \`email\` != ''`,
+  ]
+}
+
+interface Spec {
+  id: string
+  name: string
+  type: CollectionType
+  system: boolean
+  fields: FieldJSON[]
+  indexes: string[]
+  rules: Partial<
+    Record<'listRule' | 'viewRule' | 'createRule' | 'updateRule' | 'deleteRule', string>
+  >
+  auth?: (o: AuthOptions) => void
+}
+
+function specs(): Spec[] {
+  const ownerRead = { listRule: OWNER_RULE, viewRule: OWNER_RULE }
+  const userRule = 'id = @request.auth.id'
+  return [
+    {
+      id: 'pbc_2279338944',
+      name: '_mfas',
+      type: 'base',
+      system: true,
+      fields: [
+        idField(),
+        ref('collectionRef'),
+        ref('recordRef'),
+        ref('method'),
+        ...autodates(true),
+      ],
+      indexes: [
+        'CREATE INDEX `idx_mfas_collectionRef_recordRef` ON `_mfas` (collectionRef,recordRef)',
+      ],
+      rules: ownerRead,
+    },
+    {
+      id: 'pbc_1638494021',
+      name: '_otps',
+      type: 'base',
+      system: true,
+      fields: [
+        idField(),
+        ref('collectionRef'),
+        ref('recordRef'),
+        field('password', 'password', { system: true, hidden: true, required: true, cost: 8 }),
+        field('text', 'sentTo', { system: true, hidden: true }),
+        ...autodates(true),
+      ],
+      indexes: [
+        'CREATE INDEX `idx_otps_collectionRef_recordRef` ON `_otps` (collectionRef, recordRef)',
+      ],
+      rules: ownerRead,
+    },
+    {
+      id: 'pbc_2281828961',
+      name: '_externalAuths',
+      type: 'base',
+      system: true,
+      fields: [
+        idField(),
+        ref('collectionRef'),
+        ref('recordRef'),
+        ref('provider'),
+        ref('providerId'),
+        ...autodates(true),
+      ],
+      indexes: [
+        'CREATE UNIQUE INDEX `idx_externalAuths_record_provider` ON `_externalAuths` (collectionRef, recordRef, provider)',
+        'CREATE UNIQUE INDEX `idx_externalAuths_collection_provider` ON `_externalAuths` (collectionRef, provider, providerId)',
+      ],
+      rules: { ...ownerRead, deleteRule: OWNER_RULE },
+    },
+    {
+      id: 'pbc_4275539003',
+      name: '_authOrigins',
+      type: 'base',
+      system: true,
+      fields: [
+        idField(),
+        ref('collectionRef'),
+        ref('recordRef'),
+        ref('fingerprint'),
+        ...autodates(true),
+      ],
+      indexes: [
+        'CREATE UNIQUE INDEX `idx_authOrigins_unique_pairs` ON `_authOrigins` (collectionRef, recordRef, fingerprint)',
+      ],
+      rules: { ...ownerRead, deleteRule: OWNER_RULE },
+    },
+    {
+      id: 'pbc_3142635823',
+      name: '_superusers',
+      type: 'auth',
+      system: true,
+      fields: [...authSystemFields(), ...autodates(true)],
+      indexes: authIndexes('pbc_3142635823', '_superusers'),
+      rules: {},
+      auth: (o) => {
+        o.authToken.duration = 86400
+      },
+    },
+    {
+      id: '_pb_users_auth_',
+      name: 'users',
+      type: 'auth',
+      system: false,
+      fields: [
+        ...authSystemFields(),
+        field('text', 'name', { max: 255 }),
+        field('file', 'avatar', {
+          maxSelect: 1,
+          mimeTypes: ['image/jpeg', 'image/png', 'image/svg+xml', 'image/gif', 'image/webp'],
+        }),
+        ...autodates(false),
+      ],
+      indexes: authIndexes('_pb_users_auth_', 'users'),
+      rules: {
+        listRule: userRule,
+        viewRule: userRule,
+        createRule: '',
+        updateRule: userRule,
+        deleteRule: userRule,
+      },
+      auth: (o) => {
+        o.oauth2.mappedFields.name = 'name'
+        o.oauth2.mappedFields.avatarURL = 'avatar'
+      },
+    },
+  ]
+}
+
+async function createSystemCollection(app: App, spec: Spec): Promise<void> {
+  const c = new Collection()
+  c.id = spec.id
+  c.name = spec.name
+  c.type = spec.type
+  c.system = spec.system
+  c.setFields(spec.fields.map((f) => fieldFromJSON(f)))
+  c.indexes = spec.indexes
+  Object.assign(c, spec.rules)
+  if (spec.type === 'auth') {
+    c.auth = defaultAuthOptions()
+    spec.auth?.(c.auth)
+  }
+  const row = c.toRow()
+  delete row.created
+  delete row.updated
+  const cols = Object.keys(row)
+  await app.db.run(
+    `INSERT INTO \`_collections\` (${cols.map((k) => `\`${k}\``).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    Object.values(row),
+  )
+  await createCollectionTable(app.db, c)
+}
+
+/**
+ * The fresh-install schema of PocketBase 0.40: `_params`, `_collections` and the system
+ * collections with PocketBase's ids, fields, indexes and rules, plus the `_logs` table of
+ * `auxiliary.db`. Recorded as PocketBase's `1640988000_init.go`.
+ */
+registerSystemMigration({
+  file: '1640988000_init.go',
+  async up(app) {
+    await app.db.exec(`
+      CREATE TABLE \`_params\` (
+        \`id\`      TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL,
+        \`value\`   JSON DEFAULT NULL,
+        \`created\` TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL,
+        \`updated\` TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL
+      );
+      CREATE TABLE \`_collections\` (
+        \`id\`         TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL,
+        \`system\`     BOOLEAN DEFAULT FALSE NOT NULL,
+        \`type\`       TEXT DEFAULT "base" NOT NULL,
+        \`name\`       TEXT UNIQUE NOT NULL,
+        \`fields\`     JSON DEFAULT "[]" NOT NULL,
+        \`indexes\`    JSON DEFAULT "[]" NOT NULL,
+        \`listRule\`   TEXT DEFAULT NULL,
+        \`viewRule\`   TEXT DEFAULT NULL,
+        \`createRule\` TEXT DEFAULT NULL,
+        \`updateRule\` TEXT DEFAULT NULL,
+        \`deleteRule\` TEXT DEFAULT NULL,
+        \`options\`    JSON DEFAULT "{}" NOT NULL,
+        \`created\`    TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL,
+        \`updated\`    TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL
+      );
+      CREATE INDEX idx__collections_type on \`_collections\` (\`type\`);
+    `)
+    for (const spec of specs()) await createSystemCollection(app, spec)
+  },
+})
+
+/** The `_logs` table of `auxiliary.db`, recorded as PocketBase's `1640988000_aux_init.go`. */
+registerSystemMigration({
+  file: '1640988000_aux_init.go',
+  async up(app) {
+    await app.auxDb.exec(`
+      CREATE TABLE IF NOT EXISTS \`_logs\` (
+        \`id\`      TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL,
+        \`level\`   INTEGER DEFAULT 0 NOT NULL,
+        \`message\` TEXT DEFAULT "" NOT NULL,
+        \`data\`    JSON DEFAULT "{}" NOT NULL,
+        \`created\` TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS idx_logs_level on \`_logs\` (\`level\`);
+      CREATE INDEX IF NOT EXISTS idx_logs_message on \`_logs\` (\`message\`);
+      CREATE INDEX IF NOT EXISTS idx_logs_created_hour on \`_logs\` (strftime('%Y-%m-%d %H:00:00', \`created\`));
+    `)
+  },
+})

@@ -1,0 +1,72 @@
+import { resolve } from 'node:path'
+import { Command, Option } from 'commander'
+import { registerServeCommand } from './cmd/serve.ts'
+import { registerSuperuserCommand } from './cmd/superuser.ts'
+import { App, type AppConfig } from './core/app.ts'
+import './migrations/index.ts'
+
+/** The Satchel version printed by `--version`. */
+export const VERSION = '0.1.0'
+
+/** The global flags every command accepts (PocketBase's root flags). */
+export interface GlobalFlags {
+  dir?: string
+  dev?: boolean
+  encryptionEnv?: string
+  queryTimeout?: number
+}
+
+/**
+ * Builds the boot config from the global flags and the environment (the only place besides
+ * `cmd/` that reads `process.env`). Throws when `--encryptionEnv` names an unset or
+ * non-32-character variable.
+ */
+export function configFromFlags(flags: GlobalFlags): AppConfig {
+  let encryptionKey: string | undefined
+  if (flags.encryptionEnv) {
+    encryptionKey = process.env[flags.encryptionEnv]
+    if (encryptionKey !== undefined && encryptionKey.length !== 32) {
+      throw new Error(
+        `The ${flags.encryptionEnv} environment variable must be exactly 32 characters.`,
+      )
+    }
+  }
+  return Object.freeze({
+    dataDir: resolve(flags.dir ?? 'pb_data'),
+    dev: flags.dev ?? false,
+    encryptionKey: encryptionKey || undefined,
+    queryTimeoutMs: (flags.queryTimeout ?? 30) * 1000,
+  })
+}
+
+/** Creates and bootstraps an app for the given flags. */
+export async function openApp(flags: GlobalFlags): Promise<App> {
+  const app = new App(configFromFlags(flags))
+  await app.bootstrap()
+  return app
+}
+
+/** The `satchel` command line (PocketBase's command names and flags). */
+export function createCli(): Command {
+  const program = new Command('satchel')
+    .description('Satchel: a PocketBase-compatible backend in one package.')
+    .version(VERSION, '-v, --version')
+    .addOption(new Option('--dir <dir>', 'the PocketBase data directory').default('pb_data'))
+    .addOption(new Option('--dev', 'enable dev mode (verbose logs)').default(false))
+    .addOption(
+      new Option(
+        '--encryptionEnv <name>',
+        'env variable whose value (32 chars) encrypts the app settings',
+      ),
+    )
+    .addOption(
+      new Option('--queryTimeout <seconds>', 'the default SELECT queries timeout in seconds')
+        .default(30)
+        .argParser(Number),
+    )
+    .enablePositionalOptions(false)
+    .showHelpAfterError()
+  registerServeCommand(program)
+  registerSuperuserCommand(program)
+  return program
+}
