@@ -1,6 +1,10 @@
 import type { SqlValue } from '../tools/db/db.ts'
 import { nowString } from '../tools/types/datetime.ts'
-import type { ValidationError, ValidationErrorMap } from '../tools/validation/validation-errors.ts'
+import {
+  type ValidationError,
+  type ValidationErrorMap,
+  validationError,
+} from '../tools/validation/validation-errors.ts'
 import {
   type Field,
   type FieldCollection,
@@ -72,7 +76,12 @@ export class AutodateField extends FieldBase implements Field {
     _ctx: FieldContext,
     _collection: FieldCollection,
   ): ValidationErrorMap | undefined {
-    return undefined
+    if (this.onCreate || this.onUpdate) return undefined
+    const err = validationError(
+      'validation_required',
+      'Either onCreate or onUpdate must be enabled.',
+    )
+    return { onCreate: err, onUpdate: err }
   }
 
   toJSON(): FieldJSON {

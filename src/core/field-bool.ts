@@ -12,7 +12,7 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { FieldBase, optHelp, toBoolValue } from './field-values.ts'
+import { checkHelp, collectErrors, FieldBase, optHelp, toBoolValue } from './field-values.ts'
 
 /**
  * BoolField is PocketBase's `bool` field, stored as 0/1 in a `BOOLEAN` column. `required` means
@@ -62,7 +62,7 @@ export class BoolField extends FieldBase implements Field {
     _ctx: FieldContext,
     _collection: FieldCollection,
   ): ValidationErrorMap | undefined {
-    return undefined
+    return collectErrors([['help', checkHelp(this.help)]])
   }
 
   toJSON(): FieldJSON {

@@ -4,6 +4,7 @@ import {
   required,
   type ValidationError,
   type ValidationErrorMap,
+  validationError,
 } from '../tools/validation/validation-errors.ts'
 import {
   type Field,
@@ -14,7 +15,7 @@ import {
   registerField,
 } from './field.ts'
 import { TEXT_COLUMN } from './field-text.ts'
-import { FieldBase, optHelp } from './field-values.ts'
+import { checkHelp, collectErrors, FieldBase, optHelp } from './field-values.ts'
 
 /**
  * Normalises a date input to PocketBase's stored form `YYYY-MM-DD HH:MM:SS.mmmZ`; "" when empty
@@ -29,6 +30,22 @@ export function toDateString(raw: unknown): string {
 /** Reads a date option (`min`/`max`) from field JSON as a normalised date string ("" = none). */
 export function optDate(v: unknown): string {
   return toDateString(v)
+}
+
+/** Milliseconds as Go prints fractional seconds: trailing zeros trimmed, none when zero. */
+function fraction(d: Date): string {
+  const ms = d.getUTCMilliseconds()
+  return ms === 0 ? '' : `.${String(ms).padStart(3, '0').replace(/0+$/, '')}`
+}
+
+/** Go's `time.Time.String()` of a UTC time, e.g. `2024-01-01 10:00:00.12 +0000 UTC`. */
+function goTimeString(d: Date): string {
+  return `${formatDate(d).slice(0, 19)}${fraction(d)} +0000 UTC`
+}
+
+/** Go's JSON form of a UTC time (RFC 3339 with trimmed fraction), e.g. `2024-01-01T10:00:00.12Z`. */
+function rfc3339(d: Date): string {
+  return `${formatDate(d).slice(0, 19).replace(' ', 'T')}${fraction(d)}Z`
 }
 
 /**
@@ -77,6 +94,27 @@ export class DateField extends FieldBase implements Field {
   ): Promise<ValidationError | undefined> {
     const value = toDateString(record.get(this.name))
     if (value === '') return this.required ? required() : undefined
+    const t = parseDate(value)!.getTime()
+    if (this.min !== '') {
+      const min = parseDate(this.min)!
+      if (t < min.getTime()) {
+        return validationError(
+          'validation_min_greater_equal_than_required',
+          `Must be no less than ${goTimeString(min)}.`,
+          { threshold: rfc3339(min) },
+        )
+      }
+    }
+    if (this.max !== '') {
+      const max = parseDate(this.max)!
+      if (t > max.getTime()) {
+        return validationError(
+          'validation_max_less_equal_than_required',
+          `Must be no greater than ${goTimeString(max)}.`,
+          { threshold: rfc3339(max) },
+        )
+      }
+    }
     return undefined
   }
 
@@ -84,7 +122,7 @@ export class DateField extends FieldBase implements Field {
     _ctx: FieldContext,
     _collection: FieldCollection,
   ): ValidationErrorMap | undefined {
-    return undefined
+    return collectErrors([['help', checkHelp(this.help)]])
   }
 
   toJSON(): FieldJSON {

@@ -3,6 +3,7 @@ import {
   required,
   type ValidationError,
   type ValidationErrorMap,
+  validationError,
 } from '../tools/validation/validation-errors.ts'
 import {
   type Field,
@@ -13,7 +14,16 @@ import {
   registerField,
 } from './field.ts'
 import { TEXT_COLUMN } from './field-text.ts'
-import { FieldBase, optHelp, optNumber, toStringValue } from './field-values.ts'
+import {
+  byteLength,
+  checkHelp,
+  checkRange,
+  collectErrors,
+  FieldBase,
+  optHelp,
+  optNumber,
+  toStringValue,
+} from './field-values.ts'
 
 /** The byte limit applied when `maxSize` is 0 (PocketBase: 5 MiB). */
 export const DEFAULT_EDITOR_MAX_SIZE = 5 << 20
@@ -64,6 +74,14 @@ export class EditorField extends FieldBase implements Field {
   ): Promise<ValidationError | undefined> {
     const value = toStringValue(record.get(this.name))
     if (value === '') return this.required ? required() : undefined
+    const maxSize = this.maxSize > 0 ? this.maxSize : DEFAULT_EDITOR_MAX_SIZE
+    if (byteLength(value) > maxSize) {
+      return validationError(
+        'validation_content_size_limit',
+        `The maximum allowed content size is ${maxSize} bytes.`,
+        { maxSize },
+      )
+    }
     return undefined
   }
 
@@ -71,7 +89,10 @@ export class EditorField extends FieldBase implements Field {
     _ctx: FieldContext,
     _collection: FieldCollection,
   ): ValidationErrorMap | undefined {
-    return undefined
+    return collectErrors([
+      ['help', checkHelp(this.help)],
+      ['maxSize', checkRange(this.maxSize, 0)],
+    ])
   }
 
   toJSON(): FieldJSON {

@@ -3,6 +3,7 @@ import {
   required,
   type ValidationError,
   type ValidationErrorMap,
+  validationError,
 } from '../tools/validation/validation-errors.ts'
 import {
   type Field,
@@ -13,7 +14,45 @@ import {
   registerField,
 } from './field.ts'
 import { TEXT_COLUMN } from './field-text.ts'
-import { FieldBase, optHelp, optStringList, toStringValue } from './field-values.ts'
+import {
+  checkDomainLists,
+  checkHelp,
+  collectErrors,
+  FieldBase,
+  optHelp,
+  optStringList,
+  toStringValue,
+} from './field-values.ts'
+
+// Unicode letters accepted in addresses (the ranges used by PocketBase's email check).
+const U = '\\u00A0-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF'
+const ATEXT = `A-Za-z0-9!#$%&'*+\\-/=?^_\`{|}~${U}`
+const LOCAL_PART = new RegExp(`^[${ATEXT}]+(?:\\.[${ATEXT}]+)*$`)
+const DOMAIN_CHAR = new RegExp(`^[A-Za-z0-9\\-._~${U}]$`)
+const ALNUM = new RegExp(`^[A-Za-z0-9${U}]$`)
+const ALPHA = new RegExp(`^[A-Za-z${U}]$`)
+
+/**
+ * Reports whether `value` is an email address in the format PocketBase accepts (`is.EmailFormat`):
+ * a dot-atom local part (ASCII specials and non-ASCII letters allowed; no quoted forms) and a
+ * domain of at least two labels whose last label starts and ends with a letter; a trailing dot
+ * and `_`/`~` inside labels are allowed; IP literals are not. Linear time.
+ */
+export function isEmailFormat(value: string): boolean {
+  const at = value.lastIndexOf('@')
+  if (at <= 0) return false
+  if (!LOCAL_PART.test(value.slice(0, at))) return false
+  let domain = value.slice(at + 1)
+  if (domain.endsWith('.')) domain = domain.slice(0, -1)
+  const chars = [...domain]
+  if (chars.length < 3 || !chars.every((c) => DOMAIN_CHAR.test(c))) return false
+  if (!ALNUM.test(chars[0]!) || !ALPHA.test(chars[chars.length - 1]!)) return false
+  // Some dot must separate a label ending in a letter/digit from a TLD starting with a letter.
+  for (let i = 1; i < chars.length - 1; i++) {
+    if (chars[i] === '.' && ALNUM.test(chars[i - 1]!) && ALPHA.test(chars[i + 1]!)) return true
+  }
+  return false
+}
 
 /**
  * EmailField is PocketBase's `email` field: a string that must be a valid address, optionally
@@ -61,6 +100,16 @@ export class EmailField extends FieldBase implements Field {
   ): Promise<ValidationError | undefined> {
     const value = toStringValue(record.get(this.name))
     if (value === '') return this.required ? required() : undefined
+    if (!isEmailFormat(value)) {
+      return validationError('validation_is_email', 'Must be a valid email address.')
+    }
+    const domain = value.slice(value.lastIndexOf('@') + 1)
+    if (
+      (this.exceptDomains.length > 0 && this.exceptDomains.includes(domain)) ||
+      (this.onlyDomains.length > 0 && !this.onlyDomains.includes(domain))
+    ) {
+      return validationError('validation_email_domain_not_allowed', 'Email domain is not allowed.')
+    }
     return undefined
   }
 
@@ -68,7 +117,10 @@ export class EmailField extends FieldBase implements Field {
     _ctx: FieldContext,
     _collection: FieldCollection,
   ): ValidationErrorMap | undefined {
-    return undefined
+    return collectErrors([
+      ['help', checkHelp(this.help)],
+      ...checkDomainLists(this.onlyDomains, this.exceptDomains),
+    ])
   }
 
   toJSON(): FieldJSON {

@@ -3,6 +3,7 @@ import {
   required,
   type ValidationError,
   type ValidationErrorMap,
+  validationError,
 } from '../tools/validation/validation-errors.ts'
 import {
   type Field,
@@ -14,6 +15,9 @@ import {
 } from './field.ts'
 import { TEXT_COLUMN } from './field-text.ts'
 import {
+  checkHelp,
+  checkRange,
+  collectErrors,
   FieldBase,
   isMultiple,
   MULTI_COLUMN,
@@ -79,12 +83,36 @@ export class FileField extends FieldBase implements Field {
     return toStringArray(value).length === 0
   }
 
+  /**
+   * Checks `required`, that plain names are files the record already has
+   * (`validation_invalid_file`, PocketBase's "Invalid new files: [a b]." with `invalidFiles`) and
+   * the file count (`validation_too_many_files`). Uploads are checked by the upload layer.
+   */
   async validateValue(
     _ctx: FieldContext,
     record: FieldRecord,
   ): Promise<ValidationError | undefined> {
     const names = toStringArray(record.get(this.name))
     if (names.length === 0) return this.required ? required() : undefined
+    const existing = new Set(record.isNew ? [] : toStringArray(record.original(this.name)))
+    const invalid = names.filter((n) => !existing.has(n))
+    if (invalid.length > 0) {
+      return validationError(
+        'validation_invalid_file',
+        `Invalid new files: [${invalid.join(' ')}].`,
+        {
+          invalidFiles: invalid,
+        },
+      )
+    }
+    const maxSelect = Math.max(this.maxSelect, 1)
+    if (names.length > maxSelect) {
+      return validationError(
+        'validation_too_many_files',
+        `The maximum allowed files is ${maxSelect}.`,
+        { maxSelect },
+      )
+    }
     return undefined
   }
 
@@ -92,7 +120,26 @@ export class FileField extends FieldBase implements Field {
     _ctx: FieldContext,
     _collection: FieldCollection,
   ): ValidationErrorMap | undefined {
-    return undefined
+    const thumbs = collectErrors(
+      this.thumbs.map((t, i) => {
+        if (/^0x0[tbf]?$/.test(t)) {
+          return [String(i), validationError('validation_not_in_invalid', 'Must not be in list.')]
+        }
+        if (!/^(\d+)x(\d+)(t|b|f)?$/.test(t)) {
+          return [
+            String(i),
+            validationError('validation_match_invalid', 'Must be in a valid format.'),
+          ]
+        }
+        return [String(i), undefined]
+      }),
+    )
+    return collectErrors([
+      ['help', checkHelp(this.help)],
+      ['maxSelect', checkRange(this.maxSelect, 0)],
+      ['maxSize', checkRange(this.maxSize, 0)],
+      ['thumbs', thumbs],
+    ])
   }
 
   toJSON(): FieldJSON {

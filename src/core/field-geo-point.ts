@@ -3,6 +3,7 @@ import {
   required,
   type ValidationError,
   type ValidationErrorMap,
+  validationError,
 } from '../tools/validation/validation-errors.ts'
 import {
   type Field,
@@ -12,7 +13,7 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { FieldBase, optHelp } from './field-values.ts'
+import { checkHelp, collectErrors, FieldBase, optHelp } from './field-values.ts'
 
 /** A geographic point as PocketBase stores and sends it. */
 export interface GeoPoint {
@@ -87,7 +88,20 @@ export class GeoPointField extends FieldBase implements Field {
     _ctx: FieldContext,
     record: FieldRecord,
   ): Promise<ValidationError | undefined> {
-    if (this.isEmpty(record.get(this.name))) return this.required ? required() : undefined
+    const p = toGeoPoint(record.get(this.name))
+    if (p.lon === 0 && p.lat === 0) return this.required ? required() : undefined
+    if (p.lat < -90 || p.lat > 90) {
+      return validationError(
+        'validation_invalid_latitude',
+        'Latitude must be between -90 and 90 degrees.',
+      )
+    }
+    if (p.lon < -180 || p.lon > 180) {
+      return validationError(
+        'validation_invalid_longitude',
+        'Longitude must be between -180 and 180 degrees.',
+      )
+    }
     return undefined
   }
 
@@ -95,7 +109,7 @@ export class GeoPointField extends FieldBase implements Field {
     _ctx: FieldContext,
     _collection: FieldCollection,
   ): ValidationErrorMap | undefined {
-    return undefined
+    return collectErrors([['help', checkHelp(this.help)]])
   }
 
   toJSON(): FieldJSON {

@@ -3,6 +3,7 @@ import {
   required,
   type ValidationError,
   type ValidationErrorMap,
+  validationError,
 } from '../tools/validation/validation-errors.ts'
 import {
   type Field,
@@ -12,7 +13,15 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { FieldBase, optHelp, optNumber } from './field-values.ts'
+import {
+  byteLength,
+  checkHelp,
+  checkRange,
+  collectErrors,
+  FieldBase,
+  optHelp,
+  optNumber,
+} from './field-values.ts'
 
 /** The byte limit applied when `maxSize` is 0 (PocketBase: 1 MiB). */
 export const DEFAULT_JSON_MAX_SIZE = 1 << 20
@@ -108,7 +117,17 @@ export class JSONField extends FieldBase implements Field {
     _ctx: FieldContext,
     record: FieldRecord,
   ): Promise<ValidationError | undefined> {
-    if (this.required && this.isEmpty(record.get(this.name))) return required()
+    const value = record.get(this.name)
+    const maxSize = this.maxSize > 0 ? this.maxSize : DEFAULT_JSON_MAX_SIZE
+    const text = jsonText(value)
+    if (text !== undefined && byteLength(text) > maxSize) {
+      return validationError(
+        'validation_json_size_limit',
+        `The maximum allowed JSON size is ${maxSize} bytes.`,
+        { maxSize },
+      )
+    }
+    if (this.required && this.isEmpty(value)) return required()
     return undefined
   }
 
@@ -116,7 +135,10 @@ export class JSONField extends FieldBase implements Field {
     _ctx: FieldContext,
     _collection: FieldCollection,
   ): ValidationErrorMap | undefined {
-    return undefined
+    return collectErrors([
+      ['help', checkHelp(this.help)],
+      ['maxSize', checkRange(this.maxSize, 0)],
+    ])
   }
 
   toJSON(): FieldJSON {

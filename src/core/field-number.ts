@@ -3,6 +3,7 @@ import {
   required,
   type ValidationError,
   type ValidationErrorMap,
+  validationError,
 } from '../tools/validation/validation-errors.ts'
 import {
   type Field,
@@ -12,7 +13,23 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { FieldBase, optHelp, optNullableNumber, toNumberValue } from './field-values.ts'
+import {
+  checkHelp,
+  collectErrors,
+  FieldBase,
+  formatGoNumber,
+  optHelp,
+  optNullableNumber,
+  toNumberValue,
+} from './field-values.ts'
+
+function numberMinError(min: number): ValidationError {
+  return validationError(
+    'validation_min_number_constraint',
+    `Must be greater or equal than ${formatGoNumber(min)}.`,
+    { min },
+  )
+}
 
 /**
  * NumberField is PocketBase's `number` field: a float64 in a `NUMERIC` column with optional
@@ -65,7 +82,24 @@ export class NumberField extends FieldBase implements Field {
     record: FieldRecord,
   ): Promise<ValidationError | undefined> {
     const value = toNumberValue(record.get(this.name))
-    if (this.required && value === 0) return required()
+    if (!Number.isFinite(value)) {
+      return validationError(
+        'validation_not_a_number',
+        'The submitted number is not properly formatted.',
+      )
+    }
+    if (value === 0) return this.required ? required() : undefined
+    if (this.onlyInt && !Number.isInteger(value)) {
+      return validationError('validation_only_int_constraint', 'Decimal numbers are not allowed.')
+    }
+    if (this.min !== null && value < this.min) return numberMinError(this.min)
+    if (this.max !== null && value > this.max) {
+      return validationError(
+        'validation_max_number_constraint',
+        `Must be less or equal than ${formatGoNumber(this.max)}.`,
+        { max: this.max },
+      )
+    }
     return undefined
   }
 
@@ -73,7 +107,21 @@ export class NumberField extends FieldBase implements Field {
     _ctx: FieldContext,
     _collection: FieldCollection,
   ): ValidationErrorMap | undefined {
-    return undefined
+    const onlyInt = (v: number | null): ValidationError | undefined =>
+      this.onlyInt && v !== null && !Number.isInteger(v)
+        ? validationError('validation_only_int_constraint', 'Decimal numbers are not allowed.')
+        : undefined
+    return collectErrors([
+      ['help', checkHelp(this.help)],
+      ['min', onlyInt(this.min)],
+      [
+        'max',
+        onlyInt(this.max) ??
+          (this.min !== null && this.max !== null && this.max < this.min
+            ? numberMinError(this.min)
+            : undefined),
+      ],
+    ])
   }
 
   toJSON(): FieldJSON {

@@ -4,6 +4,7 @@ import {
   required,
   type ValidationError,
   type ValidationErrorMap,
+  validationError,
 } from '../tools/validation/validation-errors.ts'
 import {
   type Field,
@@ -14,7 +15,19 @@ import {
   registerField,
 } from './field.ts'
 import { TEXT_COLUMN } from './field-text.ts'
-import { FieldBase, optHelp, optNumber, optString } from './field-values.ts'
+import {
+  byteLength,
+  checkHelp,
+  checkRange,
+  checkRegex,
+  collectErrors,
+  FieldBase,
+  matchesPattern,
+  optHelp,
+  optNumber,
+  optString,
+  runeCount,
+} from './field-values.ts'
 
 /** The plain-text length limit applied when `max` is 0 (bcrypt's 72-byte input, minus one). */
 export const DEFAULT_PASSWORD_MAX = 71
@@ -133,12 +146,36 @@ export class PasswordField extends FieldBase implements Field {
     return v.hash === '' && v.plain === ''
   }
 
+  /**
+   * Checks `required` (a hash or a pending plain text) and, for a pending plain text, `min`,
+   * `max` (0 → 71) and `pattern`. As in PocketBase the min/max errors carry no params and the max
+   * message reads "Must be less than {max} character(s).".
+   */
   async validateValue(
     _ctx: FieldContext,
     record: FieldRecord,
   ): Promise<ValidationError | undefined> {
     const v = toPasswordValue(record.get(this.name))
     if (this.required && v.hash === '' && v.plain === '') return required()
+    if (v.plain === '') return undefined
+    const length = runeCount(v.plain)
+    if (length < this.min) {
+      return validationError(
+        'validation_min_text_constraint',
+        `Must be at least ${this.min} character(s).`,
+      )
+    }
+    const max = this.max > 0 ? this.max : DEFAULT_PASSWORD_MAX
+    // NOTE: bcrypt reads at most 72 bytes; longer multi-byte passwords are rejected here too.
+    if (length > max || byteLength(v.plain) > 72) {
+      return validationError(
+        'validation_max_text_constraint',
+        `Must be less than ${max} character(s).`,
+      )
+    }
+    if (this.pattern !== '' && !matchesPattern(this.pattern, v.plain)) {
+      return validationError('validation_invalid_format', 'Invalid value format.')
+    }
     return undefined
   }
 
@@ -146,7 +183,13 @@ export class PasswordField extends FieldBase implements Field {
     _ctx: FieldContext,
     _collection: FieldCollection,
   ): ValidationErrorMap | undefined {
-    return undefined
+    return collectErrors([
+      ['help', checkHelp(this.help)],
+      ['min', checkRange(this.min, 1, DEFAULT_PASSWORD_MAX)],
+      ['max', checkRange(this.max, Math.max(this.min, 1), DEFAULT_PASSWORD_MAX)],
+      ['cost', checkRange(this.cost, 4, 31)],
+      ['pattern', checkRegex(this.pattern)],
+    ])
   }
 
   toJSON(): FieldJSON {

@@ -3,6 +3,7 @@ import {
   required,
   type ValidationError,
   type ValidationErrorMap,
+  validationError,
 } from '../tools/validation/validation-errors.ts'
 import {
   type Field,
@@ -14,6 +15,9 @@ import {
 } from './field.ts'
 import { TEXT_COLUMN } from './field-text.ts'
 import {
+  checkHelp,
+  checkRange,
+  collectErrors,
   FieldBase,
   isMultiple,
   MULTI_COLUMN,
@@ -22,6 +26,7 @@ import {
   optNumber,
   optString,
   prepareMultiValue,
+  tooManyValues,
   toStringArray,
 } from './field-values.ts'
 
@@ -74,19 +79,61 @@ export class RelationField extends FieldBase implements Field {
   }
 
   async validateValue(
-    _ctx: FieldContext,
+    ctx: FieldContext,
     record: FieldRecord,
   ): Promise<ValidationError | undefined> {
     const ids = toStringArray(record.get(this.name))
     if (ids.length === 0) return this.required ? required() : undefined
+    if (this.minSelect > 0 && ids.length < this.minSelect) {
+      return validationError('validation_not_enough_values', `Select at least ${this.minSelect}.`, {
+        minSelect: this.minSelect,
+      })
+    }
+    const maxSelect = Math.max(this.maxSelect, 1)
+    if (ids.length > maxSelect) return tooManyValues(maxSelect)
+
+    const target = ctx.findCollection(this.collectionId)
+    if (target === undefined) {
+      return validationError(
+        'validation_missing_rel_collection',
+        'Relation connection is missing or cannot be accessed.',
+      )
+    }
+    const q = ctx.db.dialect.quoteIdent
+    const row = await ctx.db.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM ${q(target.name)} WHERE ${q('id')} IN (${ids.map(() => '?').join(', ')})`,
+      ids,
+    )
+    if (Number(row?.n ?? 0) !== ids.length) {
+      return validationError(
+        'validation_missing_rel_records',
+        'Failed to find all relation records with the provided ids.',
+      )
+    }
     return undefined
   }
 
-  validateSettings(
-    _ctx: FieldContext,
-    _collection: FieldCollection,
-  ): ValidationErrorMap | undefined {
-    return undefined
+  validateSettings(ctx: FieldContext, collection: FieldCollection): ValidationErrorMap | undefined {
+    let collectionErr: ValidationError | undefined
+    if (this.collectionId === '') {
+      collectionErr = required()
+    } else {
+      const target = ctx.findCollection(this.collectionId)
+      // A view may relate to anything; other collections cannot relate to a view.
+      const missing = target === undefined || (collection.type !== 'view' && target.type === 'view')
+      if (missing) {
+        collectionErr = validationError(
+          'validation_field_relation_missing_collection',
+          "The relation collection doesn't exist.",
+        )
+      }
+    }
+    return collectErrors([
+      ['help', checkHelp(this.help)],
+      ['collectionId', collectionErr],
+      ['minSelect', checkRange(this.minSelect, 0)],
+      ['maxSelect', checkRange(this.maxSelect, this.minSelect)],
+    ])
   }
 
   toJSON(): FieldJSON {

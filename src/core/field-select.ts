@@ -3,6 +3,7 @@ import {
   required,
   type ValidationError,
   type ValidationErrorMap,
+  validationError,
 } from '../tools/validation/validation-errors.ts'
 import {
   type Field,
@@ -14,14 +15,19 @@ import {
 } from './field.ts'
 import { TEXT_COLUMN } from './field-text.ts'
 import {
+  checkHelp,
+  collectErrors,
   FieldBase,
   isMultiple,
   MULTI_COLUMN,
+  maxError,
+  minError,
   multiDriverValue,
   optHelp,
   optNumber,
   optStringList,
   prepareMultiValue,
+  tooManyValues,
   toStringArray,
 } from './field-values.ts'
 
@@ -74,6 +80,13 @@ export class SelectField extends FieldBase implements Field {
   ): Promise<ValidationError | undefined> {
     const list = toStringArray(record.get(this.name))
     if (list.length === 0) return this.required ? required() : undefined
+    const maxSelect = Math.max(this.maxSelect, 1)
+    if (list.length > maxSelect) return tooManyValues(maxSelect)
+    for (const value of list) {
+      if (!this.values.includes(value)) {
+        return validationError('validation_invalid_value', `Invalid value ${value}.`, { value })
+      }
+    }
     return undefined
   }
 
@@ -81,7 +94,18 @@ export class SelectField extends FieldBase implements Field {
     _ctx: FieldContext,
     _collection: FieldCollection,
   ): ValidationErrorMap | undefined {
-    return undefined
+    return collectErrors([
+      ['help', checkHelp(this.help)],
+      ['values', this.values.length === 0 ? required() : undefined],
+      [
+        'maxSelect',
+        this.maxSelect < 0
+          ? minError(0)
+          : this.maxSelect > this.values.length
+            ? maxError(this.values.length)
+            : undefined,
+      ],
+    ])
   }
 
   toJSON(): FieldJSON {

@@ -4,6 +4,7 @@ import {
   required,
   type ValidationError,
   type ValidationErrorMap,
+  validationError,
 } from '../tools/validation/validation-errors.ts'
 import {
   type Field,
@@ -13,12 +14,59 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { FieldBase, optHelp, optNumber, optString, toStringValue } from './field-values.ts'
+import {
+  checkHelp,
+  checkRange,
+  checkRegex,
+  collectErrors,
+  FieldBase,
+  matchesPattern,
+  optHelp,
+  optNumber,
+  optString,
+  runeCount,
+  toStringValue,
+} from './field-values.ts'
 
 /** The column of a text field. */
 export const TEXT_COLUMN = "TEXT DEFAULT '' NOT NULL"
 /** The column of the primary-key text field (`id`), exactly as PocketBase creates it. */
 export const PK_COLUMN = "TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL"
+/** The `id` pattern PocketBase gives new collections; custom patterns get extra id checks. */
+export const DEFAULT_ID_PATTERN = '^[a-z0-9]+$'
+
+/** Characters a custom-pattern primary key may not contain (unsafe in paths and URLs). */
+const FORBIDDEN_PK_CHARS = new Set([
+  '.',
+  '/',
+  '\\',
+  '|',
+  '"',
+  "'",
+  '`',
+  '<',
+  '>',
+  ':',
+  '?',
+  '*',
+  '%',
+  '$',
+  '\0',
+  '\t',
+  '\n',
+  '\r',
+  ' ',
+])
+
+/** Windows device names that cannot be used as ids (they name the record's storage folder). */
+const RESERVED_PKS = new Set([
+  'CON',
+  'PRN',
+  'AUX',
+  'NUL',
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((i) => [`COM${i}`, `LPT${i}`]),
+])
+
 /** The rune limit applied when `max` is 0 (PocketBase `DefaultTextFieldMaxLength`). */
 export const DEFAULT_TEXT_MAX = 5000
 
@@ -81,18 +129,145 @@ export class TextField extends FieldBase implements Field {
   }
 
   async validateValue(
-    _ctx: FieldContext,
+    ctx: FieldContext,
     record: FieldRecord,
   ): Promise<ValidationError | undefined> {
     const value = toStringValue(record.get(this.name))
-    if ((this.required || this.primaryKey) && value === '') return required()
+    if (!this.primaryKey) return this.validatePlainValue(value)
+
+    if (!record.isNew) {
+      const old = toStringValue(record.original(this.name))
+      if (old !== value) {
+        return validationError('validation_pk_change', 'The record primary key cannot be changed.')
+      }
+      // NOTE: an existing id was validated when it was created.
+      if (old !== '') return undefined
+    }
+    const plainErr = this.validatePlainValue(value)
+    if (plainErr !== undefined) return plainErr
+    if (this.pattern === DEFAULT_ID_PATTERN) return undefined
+
+    // Custom id patterns may allow characters that are unsafe in file paths and URLs.
+    for (const ch of value) {
+      if (FORBIDDEN_PK_CHARS.has(ch)) {
+        return validationError(
+          'validation_forbidden_pk_character',
+          `'${ch}' is not a valid primary key character.`,
+          { ch },
+        )
+      }
+    }
+    const upper = value.toUpperCase()
+    if (RESERVED_PKS.has(upper)) {
+      return validationError(
+        'validation_reserved_pk',
+        `The primary key '${upper}' is reserved and cannot be used.`,
+        { reserved: upper },
+      )
+    }
+    if (record.collection !== undefined && record.collection.type !== 'view') {
+      const q = ctx.db.dialect.quoteIdent
+      const hit = await ctx.db.get(
+        `SELECT 1 AS x FROM ${q(record.collection.name)} WHERE LOWER(${q(this.name)}) = LOWER(?) LIMIT 1`,
+        [value],
+      )
+      if (hit !== undefined) {
+        return validationError(
+          'validation_pk_invalid',
+          'The record primary key is invalid or already exists.',
+        )
+      }
+    }
+    return undefined
+  }
+
+  /**
+   * Checks a plain value against `required`, `min`, `max` (0 → 5000 runes) and `pattern`, with
+   * PocketBase's codes (`validation_min_text_constraint`, `validation_max_text_constraint`,
+   * `validation_invalid_format`).
+   */
+  validatePlainValue(value: string): ValidationError | undefined {
+    if (value === '') return this.required || this.primaryKey ? required() : undefined
+    const length = runeCount(value)
+    if (this.min > 0 && length < this.min) {
+      return validationError(
+        'validation_min_text_constraint',
+        `Must be at least ${this.min} character(s).`,
+        { min: this.min },
+      )
+    }
+    const max = this.max > 0 ? this.max : DEFAULT_TEXT_MAX
+    if (length > max) {
+      return validationError(
+        'validation_max_text_constraint',
+        `Must be no more than ${max} character(s).`,
+        { max },
+      )
+    }
+    if (this.pattern !== '' && !matchesPattern(this.pattern, value)) {
+      return validationError('validation_invalid_format', 'Invalid value format.')
+    }
     return undefined
   }
 
   validateSettings(
     _ctx: FieldContext,
-    _collection: FieldCollection,
+    collection: FieldCollection,
   ): ValidationErrorMap | undefined {
+    const pkCount = collection.fields.filter((f) => f instanceof TextField && f.primaryKey).length
+    return collectErrors([
+      ['help', checkHelp(this.help)],
+      [
+        'name',
+        this.primaryKey && this.name !== 'id'
+          ? validationError('validation_in_invalid', 'The primary key must be named "id".')
+          : undefined,
+      ],
+      [
+        'primaryKey',
+        this.primaryKey && pkCount > 1
+          ? validationError(
+              'validation_unsupported_composite_pk',
+              'Composite PKs are not supported and the collection must have only 1 PK.',
+            )
+          : undefined,
+      ],
+      ['min', checkRange(this.min, 0)],
+      ['max', checkRange(this.max, this.min)],
+      ['pattern', this.primaryKey && this.pattern === '' ? required() : checkRegex(this.pattern)],
+      [
+        'hidden',
+        this.primaryKey && this.hidden
+          ? validationError('validation_empty', 'Must be blank.')
+          : undefined,
+      ],
+      ['required', this.primaryKey && !this.required ? required() : undefined],
+      ['autogeneratePattern', this.checkAutogeneratePattern()],
+    ])
+  }
+
+  /** The autogenerate pattern must compile and produce values that pass the value rules. */
+  private checkAutogeneratePattern(): ValidationError | undefined {
+    if (this.autogeneratePattern === '') return undefined
+    const regexErr = checkRegex(this.autogeneratePattern)
+    if (regexErr !== undefined) return regexErr
+    let sample: string
+    try {
+      sample = randomStringByRegex(this.autogeneratePattern)
+    } catch {
+      // NOTE: PocketBase's generator supports more syntax (groups, alternation) than ours; such a
+      // pattern would fail at record creation, so it is rejected here.
+      return validationError(
+        'validation_invalid_regex',
+        'Unsupported autogenerate pattern (use character classes, literals and {n,m} only).',
+      )
+    }
+    if (this.validatePlainValue(sample) !== undefined) {
+      return validationError(
+        'validation_invalid_autogenerate_pattern_value',
+        `The provided autogenerate pattern could produce invalid field values, ex.: "${sample}".`,
+      )
+    }
     return undefined
   }
 

@@ -1,3 +1,8 @@
+import {
+  type ValidationError,
+  type ValidationErrorMap,
+  validationError,
+} from '../tools/validation/validation-errors.ts'
 import { baseFieldProps, type FieldJSON } from './field.ts'
 
 /**
@@ -256,3 +261,179 @@ export abstract class FieldBase {
 
 /** The column of a multi-valued select/relation/file field. */
 export const MULTI_COLUMN = "JSON DEFAULT '[]' NOT NULL"
+
+/** JavaScript's (and PocketBase's JSON) largest safe integer, the upper bound of size options. */
+export const MAX_SAFE_JSON_INT = Number.MAX_SAFE_INTEGER
+
+/**
+ * Formats a number as Go's `%v` verb (`strconv.FormatFloat(f, 'g', -1, 64)`), used inside
+ * PocketBase messages: exponent form when the exponent is < -4 or ≥ 6, e.g. `1e+06`, `1e-05`.
+ */
+export function formatGoNumber(n: number): string {
+  if (!Number.isFinite(n)) return formatNumber(n)
+  if (n === 0) return Object.is(n, -0) ? '-0' : '0'
+  const [mantissa = '', expText = '0'] = n.toExponential().split('e')
+  const exp = Number(expText)
+  if (exp < -4 || exp >= 6) {
+    const sign = exp < 0 ? '-' : '+'
+    return `${mantissa}e${sign}${String(Math.abs(exp)).padStart(2, '0')}`
+  }
+  return formatNumber(n)
+}
+
+/** Integer thresholds print as Go ints; others as Go's `%v` of a float. */
+function formatThreshold(n: number): string {
+  return Number.isInteger(n) ? formatNumber(n) : formatGoNumber(n)
+}
+
+/** ozzo-validation's `Min` failure: "Must be no less than {threshold}." */
+export function minError(threshold: number): ValidationError {
+  return validationError(
+    'validation_min_greater_equal_than_required',
+    `Must be no less than ${formatThreshold(threshold)}.`,
+    { threshold },
+  )
+}
+
+/** ozzo-validation's `Max` failure: "Must be no greater than {threshold}." */
+export function maxError(threshold: number): ValidationError {
+  return validationError(
+    'validation_max_less_equal_than_required',
+    `Must be no greater than ${formatThreshold(threshold)}.`,
+    { threshold },
+  )
+}
+
+/**
+ * Checks a numeric option like ozzo's `Min(min)` + `Max(max)` rules: 0 is "empty" and always
+ * passes (ozzo skips empty values); returns the first failure.
+ */
+export function checkRange(
+  value: number,
+  min: number,
+  max = MAX_SAFE_JSON_INT,
+): ValidationError | undefined {
+  if (value === 0) return undefined
+  if (value < min) return minError(min)
+  if (value > max) return maxError(max)
+  return undefined
+}
+
+/** Adds `err` under `key` when defined; returns the map or undefined when it stays empty. */
+export function collectErrors(
+  entries: ReadonlyArray<readonly [string, ValidationError | ValidationErrorMap | undefined]>,
+): ValidationErrorMap | undefined {
+  const out: ValidationErrorMap = {}
+  for (const [key, err] of entries) if (err !== undefined) out[key] = err
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
+/** The common `help` rule: at most 300 characters (PocketBase: ozzo `Length(1, 300)`). */
+export function checkHelp(help: string): ValidationError | undefined {
+  const n = runeCount(help)
+  if (n === 0 || n <= 300) return undefined
+  return validationError(
+    'validation_length_out_of_range',
+    'The length must be between 1 and 300.',
+    {
+      max: 300,
+      min: 1,
+    },
+  )
+}
+
+/**
+ * Compiles a field's regex option (Go RE2 syntax is mostly a subset of JavaScript's); tries
+ * Unicode mode first so that classes count code points as Go does. Throws a SyntaxError when the
+ * pattern is invalid in both modes.
+ */
+export function compilePattern(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern, 'u')
+  } catch {
+    return new RegExp(pattern)
+  }
+}
+
+const regexCache = new Map<string, RegExp | null>()
+
+/** Tests `value` against a cached compiled `pattern`; an invalid pattern never matches. */
+export function matchesPattern(pattern: string, value: string): boolean {
+  let re = regexCache.get(pattern)
+  if (re === undefined) {
+    try {
+      re = compilePattern(pattern)
+    } catch {
+      re = null
+    }
+    if (regexCache.size > 500) regexCache.clear()
+    regexCache.set(pattern, re)
+  }
+  return re?.test(value) === true
+}
+
+/** The settings rule for a regex option: `validation_invalid_regex` when it does not compile. */
+export function checkRegex(pattern: string): ValidationError | undefined {
+  if (pattern === '') return undefined
+  try {
+    compilePattern(pattern)
+    return undefined
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err)
+    return validationError('validation_invalid_regex', `Error parsing regexp: ${reason}`)
+  }
+}
+
+/**
+ * Reports whether `s` is a domain name as ozzo-validation's `is.Domain` accepts it (letters,
+ * digits and inner hyphens per label, at least two labels, an alphabetic TLD, ≤ 255 chars).
+ */
+export function isDomain(s: string): boolean {
+  if (s.length === 0 || s.length > 255) return false
+  const labels = s.toLowerCase().split('.')
+  if (labels.length < 2) return false
+  const tld = labels.pop()!
+  if (!/^[a-z]{1,63}$/.test(tld)) return false
+  return labels.every((l) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(l))
+}
+
+/**
+ * The settings rule shared by email and url fields: `onlyDomains` and `exceptDomains` are
+ * mutually exclusive (both get `validation_empty`) and every entry must be a domain
+ * (`validation_is_domain`, keyed by index).
+ */
+export function checkDomainLists(
+  onlyDomains: readonly string[],
+  exceptDomains: readonly string[],
+): Array<readonly [string, ValidationError | ValidationErrorMap | undefined]> {
+  const list = (domains: readonly string[]): ValidationErrorMap | undefined =>
+    collectErrors(
+      domains.map(
+        (d, i) =>
+          [
+            String(i),
+            isDomain(d)
+              ? undefined
+              : validationError('validation_is_domain', 'Must be a valid domain.'),
+          ] as const,
+      ),
+    )
+  if (onlyDomains.length > 0 && exceptDomains.length > 0) {
+    const empty = validationError('validation_empty', 'Must be blank.')
+    return [
+      ['onlyDomains', empty],
+      ['exceptDomains', empty],
+    ]
+  }
+  return [
+    ['onlyDomains', list(onlyDomains)],
+    ['exceptDomains', list(exceptDomains)],
+  ]
+}
+
+/** The select/relation count failure: "Select no more than {maxSelect}." */
+export function tooManyValues(maxSelect: number): ValidationError {
+  return validationError('validation_too_many_values', `Select no more than ${maxSelect}.`, {
+    maxSelect,
+  })
+}

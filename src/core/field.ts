@@ -32,6 +32,8 @@ export interface FieldCollection {
 
 /** The slice of a record that field validators read. */
 export interface FieldRecord {
+  /** The record's collection (the primary-key field reads it to check id uniqueness). */
+  readonly collection?: FieldCollection
   readonly isNew: boolean
   /** The in-memory (prepared) value of a field. */
   get(name: string): unknown
