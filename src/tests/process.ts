@@ -1,0 +1,250 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The repository root (two levels above this file). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+/** The `satchel` executable script. */
+export const SATCHEL_BIN = join(REPO_ROOT, 'bin', 'satchel.js')
+
+/**
+ * The Node 24 executable: the current one when it is Node ≥ 22 (vitest run via npm/npx), else the
+ * pinned `node_modules/.bin/node`.
+ */
+export function nodeExecutable(): string {
+  const major = Number(process.versions.node.split('.')[0])
+  if (major >= 22) return process.execPath
+  const pinned = join(REPO_ROOT, 'node_modules', '.bin', 'node')
+  return existsSync(pinned) ? pinned : process.execPath
+}
+
+/** Returns a currently free TCP port on 127.0.0.1 (binds port 0 briefly, then releases it). */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer()
+    srv.once('error', rej)
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address()
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0
+      srv.close(() => res(port))
+    })
+  })
+}
+
+const tempDirs = new Set<string>()
+const live = new Set<ChildProcess>()
+
+/**
+ * Creates a fresh data dir that `cleanupAll()` removes: `<new temp dir>/pb_data`. The data dir is
+ * nested because PocketBase reads (and, with automigrate, writes) `<dataDir>/../pb_migrations` and
+ * `../pb_hooks`: a data dir directly under /tmp would pick up whatever others left in /tmp.
+ */
+export function makeTempDir(prefix = 'satchel-e2e-'): string {
+  const root = mkdtempSync(join(tmpdir(), prefix))
+  tempDirs.add(root)
+  return join(root, 'pb_data')
+}
+
+/** Kills every still-running child (SIGKILL) and removes every temp dir. Safe to call twice. */
+export function cleanupAll(): void {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+  live.clear()
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
+  tempDirs.clear()
+}
+
+let exitHooked = false
+function hookExit(): void {
+  if (exitHooked) return
+  exitHooked = true
+  process.once('exit', cleanupAll)
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      cleanupAll()
+      process.exit(130)
+    })
+  }
+}
+
+/** A spawned child process with its collected output. */
+export interface SpawnedProcess {
+  readonly child: ChildProcess
+  /** stdout + stderr collected so far. */
+  output(): string
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  readonly exited: Promise<number | string>
+  /** Whether the process has exited. */
+  hasExited(): boolean
+  /**
+   * Sends `signal` (default SIGTERM) and waits up to `timeoutMs` (default 10 s) for the exit;
+   * SIGKILLs after that. Resolves with the exit code (or signal name).
+   */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>
+}
+
+/** A spawned server process (Satchel or PocketBase) that answers on `url`. */
+export interface ServerProcess extends SpawnedProcess {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string
+  readonly port: number
+  readonly dir: string
+}
+
+/**
+ * Spawns `command args` in the repo root, collecting its output; the child is registered for
+ * `cleanupAll()` (also run on process exit, SIGINT and SIGTERM).
+ */
+export function spawnProcess(command: string, args: readonly string[]): SpawnedProcess {
+  hookExit()
+  const child = spawn(command, [...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  })
+  live.add(child)
+  let out = ''
+  child.stdout?.on('data', (b: Buffer) => {
+    out += b.toString()
+  })
+  child.stderr?.on('data', (b: Buffer) => {
+    out += b.toString()
+  })
+  let done = false
+  const exited = new Promise<number | string>((res) => {
+    child.once('exit', (code, signal) => {
+      done = true
+      live.delete(child)
+      res(code ?? signal ?? -1)
+    })
+  })
+  return {
+    child,
+    output: () => out,
+    exited,
+    hasExited: () => done,
+    async stop(signal = 'SIGTERM', timeoutMs = 10_000) {
+      if (!done) child.kill(signal)
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+      try {
+        return await exited
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+  }
+}
+
+/** Options of `spawnServer`. */
+export interface SpawnServerOptions {
+  /** Executable and its arguments (including the address and data dir flags). */
+  readonly command: string
+  readonly args: readonly string[]
+  readonly port: number
+  readonly dir: string
+  /** Max time to wait for `GET /api/health` to answer 200 (default 20 s). */
+  readonly readyTimeoutMs?: number
+}
+
+/**
+ * Spawns a server process and waits until `GET /api/health` answers 200 on 127.0.0.1:port.
+ * Throws (after killing the process) when it exits early or does not become ready in time; the
+ * error message includes the process output.
+ */
+export async function spawnServer(opts: SpawnServerOptions): Promise<ServerProcess> {
+  const proc = spawnProcess(opts.command, opts.args)
+  const server: ServerProcess = {
+    ...proc,
+    url: `http://127.0.0.1:${opts.port}`,
+    port: opts.port,
+    dir: opts.dir,
+  }
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000)
+  while (Date.now() < deadline) {
+    if (proc.hasExited()) {
+      throw new Error(`${opts.command} exited before becoming ready:\n${proc.output()}`)
+    }
+    try {
+      const res = await fetch(`${server.url}/api/health`, { signal: AbortSignal.timeout(1000) })
+      if (res.status === 200) return server
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  await proc.stop('SIGKILL')
+  throw new Error(`${opts.command} did not answer /api/health in time:\n${proc.output()}`)
+}
+
+/** The argv (after the executable) of `satchel serve` on 127.0.0.1:port and dir. */
+export function satchelServeArgs(dir: string, port: number): string[] {
+  return [SATCHEL_BIN, 'serve', `--http=127.0.0.1:${port}`, `--dir=${dir}`]
+}
+
+/** Starts `satchel serve --http=127.0.0.1:PORT --dir=DIR` (a fresh free port unless given). */
+export async function startSatchel(dir: string, port?: number): Promise<ServerProcess> {
+  const p = port ?? (await freePort())
+  return spawnServer({
+    command: nodeExecutable(),
+    args: satchelServeArgs(dir, p),
+    port: p,
+    dir,
+  })
+}
+
+/** Runs a `satchel` CLI command to completion (e.g. `superuser upsert`); returns its output. */
+export function runSatchelCli(args: readonly string[], timeoutMs = 20_000): string {
+  return execFileSync(nodeExecutable(), [SATCHEL_BIN, ...args], {
+    cwd: REPO_ROOT,
+    timeout: timeoutMs,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+}
+
+/**
+ * Path of the real PocketBase executable (the oracle), via `../shared/peers/get-pocketbase
+ * .peers/pocketbase` run from the repo root (downloads it on first use).
+ */
+export function pocketBaseExecutable(): string {
+  const local = join(REPO_ROOT, '.peers', 'pocketbase', 'usr', 'bin', 'base')
+  if (existsSync(local)) return local
+  const script = resolve(REPO_ROOT, '..', 'shared', 'peers', 'get-pocketbase')
+  const out = execFileSync('bash', [script, '.peers/pocketbase'], {
+    cwd: REPO_ROOT,
+    timeout: 120_000,
+    encoding: 'utf8',
+  })
+  const lines = out.trim().split('\n')
+  return lines[lines.length - 1]!.trim()
+}
+
+/** Starts the real PocketBase: `base serve --http=127.0.0.1:PORT --dir=DIR`. */
+export async function startPocketBase(dir: string, port?: number): Promise<ServerProcess> {
+  const p = port ?? (await freePort())
+  return spawnServer({
+    command: pocketBaseExecutable(),
+    args: ['serve', `--http=127.0.0.1:${p}`, `--dir=${dir}`],
+    port: p,
+    dir,
+  })
+}
+
+/** Runs a PocketBase CLI command to completion (e.g. `superuser upsert`); returns its output. */
+export function runPocketBaseCli(args: readonly string[], timeoutMs = 20_000): string {
+  return execFileSync(pocketBaseExecutable(), [...args], {
+    cwd: REPO_ROOT,
+    timeout: timeoutMs,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+}
