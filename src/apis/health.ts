@@ -1,21 +1,52 @@
-import type { Hono } from 'hono'
+import { isIP } from 'node:net'
+import type { Context, Hono } from 'hono'
 import { type Env, isSuperuserRequest } from './middlewares.ts'
 
-/** Binds `GET /api/health` (PocketBase §3.1; note the `code` key instead of `status`). */
+/** Proxy headers whose presence `GET /api/health` reports to superusers, in priority order. */
+const KNOWN_PROXY_HEADERS = ['CF-Connecting-IP', 'Fly-Client-IP', 'X-Forwarded-For'] as const
+
+/**
+ * Binds `GET /api/health` (PocketBase §3.1; note the `code` key instead of `status`). Superusers
+ * also get `canBackup`, `realIP` and `possibleProxyHeader` (the first known proxy header the
+ * request carries, a hint for configuring `trustedProxy`).
+ */
 export function bindHealthApi(api: Hono<Env>): void {
   api.get('/health', (c) => {
     const data: { [key: string]: unknown } = {}
     if (isSuperuserRequest(c)) {
+      // NOTE: `canBackup` turns false while a backup/restore runs (backups are a later issue).
       data.canBackup = true
-      data.realIP = remoteIp(c.req.raw, c.env) ?? ''
-      data.possibleProxyHeader = ''
+      data.realIP = realIP(c)
+      data.possibleProxyHeader =
+        KNOWN_PROXY_HEADERS.find((h) => c.req.header(h) !== undefined) ?? ''
     }
     return c.json({ message: 'API is healthy.', code: 200, data })
   })
 }
 
-function remoteIp(_req: Request, env: unknown): string | undefined {
-  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
-    ?.incoming
-  return incoming?.socket?.remoteAddress
+/**
+ * The client IP (PocketBase `RealIP`, §2.1): with `settings.trustedProxy.headers`, the first
+ * listed header present is split on commas and the right-most (or left-most with
+ * `useLeftmostIP`) parseable IP wins; otherwise the socket's remote address ("" when unknown,
+ * e.g. in-process requests).
+ */
+export function realIP(c: Context<Env>): string {
+  const proxy = c.get('app').settings().trustedProxy
+  for (const name of proxy.headers) {
+    const value = c.req.header(name)
+    if (value === undefined || value.trim() === '') continue
+    const ips = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => isIP(s) !== 0)
+    if (ips.length === 0) continue
+    return (proxy.useLeftmostIP ? ips[0] : ips[ips.length - 1]) ?? ''
+  }
+  return remoteAddress(c)
+}
+
+function remoteAddress(c: Context<Env>): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined
+  const addr = env?.incoming?.socket?.remoteAddress ?? ''
+  return addr.startsWith('::ffff:') ? addr.slice(7) : addr
 }

@@ -14,11 +14,45 @@ export interface Env {
 }
 
 /**
+ * What an in-process sub-request (a batch item) runs with instead of its own headers: the app
+ * bound to the open transaction, the caller's auth and the `@request.context` value.
+ */
+export interface SubRequestOverride {
+  readonly app: App
+  readonly auth: Record | null
+  /** `@request.context` of the sub-request (`batch`). */
+  readonly context: string
+}
+
+const subRequests = new WeakMap<Request, SubRequestOverride>()
+
+/**
+ * Marks `request` as a sub-request: when it is dispatched through the router, `loadAuthToken`
+ * takes `app` and `auth` from `override` and ignores its `Authorization` header.
+ */
+export function registerSubRequest(request: Request, override: SubRequestOverride): void {
+  subRequests.set(request, override)
+}
+
+/** The `@request.context` of a request: `batch` for batch sub-requests, else `default`. */
+export function requestContext(c: Context<Env>): string {
+  return subRequests.get(c.req.raw)?.context ?? 'default'
+}
+
+/**
  * Reads `Authorization: [Bearer ]TOKEN` and, when it is a valid auth token, sets `auth`.
  * Invalid or expired tokens are ignored: the request continues as a guest (PocketBase §1.3).
+ * Sub-requests registered with `registerSubRequest` use their override instead.
  */
 export function loadAuthToken(app: App): MiddlewareHandler<Env> {
   return async (c, next) => {
+    const override = subRequests.get(c.req.raw)
+    if (override !== undefined) {
+      c.set('app', override.app)
+      c.set('auth', override.auth)
+      await next()
+      return
+    }
     c.set('app', app)
     c.set('auth', null)
     let token = c.req.header('authorization') ?? ''

@@ -4,8 +4,15 @@ import { cors } from 'hono/cors'
 import type { App } from '../core/app.ts'
 import { notFoundError, tooLargeError } from '../tools/router/api-error.ts'
 import { errorResponse } from './api-error.ts'
+import { bindBatchApi } from './batch.ts'
 import { bindHealthApi } from './health.ts'
 import { type Env, loadAuthToken } from './middlewares.ts'
+import { bindRecordAuthImpersonateApi } from './record-auth-impersonate.ts'
+import { bindRecordAuthMethodsApi } from './record-auth-methods.ts'
+import { bindRecordAuthRefreshApi } from './record-auth-refresh.ts'
+import { bindRecordAuthWithPasswordApi } from './record-auth-with-password.ts'
+import { bindRecordCrudApi, isRecordWriteRequest } from './record-crud.ts'
+import { bindSettingsApi } from './settings.ts'
 
 /** Options of the HTTP surface. */
 export interface RouterOptions {
@@ -36,12 +43,13 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('X-Frame-Options', 'SAMEORIGIN')
   })
-  router.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: DEFAULT_BODY_LIMIT,
-      onError: (c) => errorResponse(c, tooLargeError()),
-    }),
+  const defaultBodyLimit = bodyLimit({
+    maxSize: DEFAULT_BODY_LIMIT,
+    onError: (c) => errorResponse(c, tooLargeError()),
+  })
+  // NOTE: the batch route applies its own limit (settings.batch.maxBodySize, 0 → 128 MiB).
+  router.use('/api/*', (c, next) =>
+    c.req.path === '/api/batch' || isRecordWriteRequest(c) ? next() : defaultBodyLimit(c, next),
   )
   router.use('*', loadAuthToken(app))
   router.onError((err, c) => errorResponse(c, err))
@@ -49,6 +57,13 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
 
   const api = new Hono<Env>()
   bindHealthApi(api)
+  bindRecordCrudApi(api)
+  bindSettingsApi(api)
+  bindRecordAuthMethodsApi(api)
+  bindRecordAuthWithPasswordApi(api)
+  bindRecordAuthRefreshApi(api)
+  bindRecordAuthImpersonateApi(api)
+  bindBatchApi(api, router)
   router.route('/api', api)
   return router
 }

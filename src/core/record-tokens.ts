@@ -47,6 +47,15 @@ export function newAuthToken(record: Record): Promise<string> {
 }
 
 /**
+ * A new non-refreshable auth token (PocketBase `NewStaticAuthToken`, used by `impersonate`):
+ * `auth-refresh` echoes it instead of renewing it. `durationSeconds` ≤ 0 → the collection's
+ * `authToken.duration`.
+ */
+export function newStaticAuthToken(record: Record, durationSeconds = 0): Promise<string> {
+  return newRecordToken(record, 'authToken', { refreshable: false }, durationSeconds)
+}
+
+/**
  * Finds the auth record a token belongs to and verifies it (PocketBase `FindAuthRecordByToken`):
  * the payload must name an auth collection, record and one of the accepted types, `iat` must not
  * be in the future, and the signature (tokenKey + secret) and `exp` must verify. Returns the

@@ -1,0 +1,44 @@
+import type { Context, Hono } from 'hono'
+import { forbiddenError, notFoundError, unauthorizedError } from '../tools/router/api-error.ts'
+import { parseUnverifiedJwt } from '../tools/security/jwt.ts'
+import type { Env } from './middlewares.ts'
+import {
+  MISSING_AUTH_COLLECTION,
+  pathCollection,
+  recordAuthResponse,
+  requestAuthToken,
+} from './record-auth-helpers.ts'
+
+/** Binds `POST /api/collections/{collection}/auth-refresh` (PocketBase §6.10). */
+export function bindRecordAuthRefreshApi(api: Hono<Env>): void {
+  api.post('/collections/:collection/auth-refresh', authRefresh)
+}
+
+/**
+ * Requires an auth token of the path's collection (404 when the collection is missing, 401 for
+ * guests, 403 `The request requires auth record from <auth's collection> collection.` for another
+ * collection's token). A refreshable token gets a new one; a static one is echoed back.
+ */
+async function authRefresh(c: Context<Env>): Promise<Response> {
+  const collection = pathCollection(c)
+  const auth = c.get('auth')
+  if (auth === null)
+    throw unauthorizedError('The request requires valid record authorization token.')
+  if (auth.collection.id !== collection.id) {
+    throw forbiddenError(
+      `The request requires auth record from ${auth.collection.name} collection.`,
+    )
+  }
+  if (!collection.isAuth) throw notFoundError(MISSING_AUTH_COLLECTION)
+  const current = requestAuthToken(c)
+  let refreshable = false
+  try {
+    refreshable = parseUnverifiedJwt(current).refreshable === true
+  } catch {
+    refreshable = false
+  }
+  return recordAuthResponse(c, auth, {
+    authMethod: '',
+    ...(refreshable || current === '' ? {} : { token: current }),
+  })
+}

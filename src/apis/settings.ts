@@ -1,0 +1,81 @@
+import type { Context, Hono } from 'hono'
+import { publicSettings } from '../core/settings-model.ts'
+import {
+  applySettingsPatch,
+  SettingsShapeError,
+  validateSettings,
+} from '../core/settings-validate.ts'
+import { pickFields } from '../tools/picker/pick.ts'
+import { ApiError, badRequestError } from '../tools/router/api-error.ts'
+import { ValidationErrors } from '../tools/validation/validation-errors.ts'
+import { type Env, requireSuperuserAuth } from './middlewares.ts'
+import { readRequestBody } from './request-body.ts'
+
+/**
+ * Binds `GET /api/settings` and `PATCH /api/settings` (PocketBase §3.8, superusers only). The
+ * `test/s3`, `test/email` and Apple client-secret endpoints belong to later issues.
+ */
+export function bindSettingsApi(api: Hono<Env>): void {
+  api.get('/settings', settingsView)
+  api.patch('/settings', settingsUpdate)
+}
+
+function respond(c: Context<Env>): Response {
+  const data = publicSettings(c.get('app').settings())
+  const fields = c.req.query('fields')
+  return c.json(fields ? pickFields(data, fields) : data)
+}
+
+function settingsView(c: Context<Env>): Response {
+  requireSuperuserAuth(c)
+  return respond(c)
+}
+
+/**
+ * Deep-merges the body over the current settings, validates and saves them (encrypted with
+ * `--encryptionEnv`), then answers with the new public settings. 400 `An error occurred while
+ * loading the submitted data.` for a malformed body or a value of the wrong type; 400 `An error
+ * occurred while saving the new settings.` with the nested field errors for invalid values.
+ */
+async function settingsUpdate(c: Context<Env>): Promise<Response> {
+  requireSuperuserAuth(c)
+  const app = c.get('app')
+  let patch: unknown
+  try {
+    patch = await readPatch(c)
+  } catch (err) {
+    if (err instanceof ApiError && err.status !== 400) throw err
+    throw badRequestError('An error occurred while loading the submitted data.', undefined, {
+      cause: err,
+    })
+  }
+  try {
+    const next = validateSettings(applySettingsPatch(app.settings(), patch))
+    await app.saveSettings(next)
+  } catch (err) {
+    if (err instanceof SettingsShapeError) {
+      throw badRequestError('An error occurred while loading the submitted data.', undefined, {
+        cause: err,
+      })
+    }
+    if (err instanceof ValidationErrors) {
+      throw badRequestError('An error occurred while saving the new settings.', err.toJSON(), {
+        cause: err,
+      })
+    }
+    throw err
+  }
+  return respond(c)
+}
+
+async function readPatch(c: Context<Env>): Promise<unknown> {
+  const type = (c.req.header('content-type') ?? '').toLowerCase()
+  if (type === '' || type.startsWith('application/json')) {
+    // NOTE: parsed here (not by readRequestBody) so a JSON array is a load error, not a 400 of
+    // another wording, and so `null` values survive to mean "unchanged".
+    const text = await c.req.text()
+    if (text.trim() === '') return {}
+    return JSON.parse(text)
+  }
+  return (await readRequestBody(c)).data
+}
