@@ -21,8 +21,8 @@ async function patchUsers(
   const q = app.db.dialect.quoteIdent
   const row = users.toRow()
   await app.db.run(`UPDATE ${q('_collections')} SET options = ?, indexes = ? WHERE id = ?`, [
-    row.options,
-    row.indexes,
+    row.options as string,
+    row.indexes as string,
     users.id,
   ])
   await app.reloadCollections()
