@@ -21,6 +21,34 @@ describe('GET /api/health', () => {
       expectedContent: ['"canBackup":true'],
     },
     {
+      name: 'superuser: possibleProxyHeader names the first known proxy header',
+      method: 'GET',
+      url: '/api/health',
+      headers: async (app) => ({
+        Authorization: (await app.createSuperuser()).token,
+        'X-Forwarded-For': '1.1.1.1',
+        'Fly-Client-IP': '2.2.2.2',
+      }),
+      expectedStatus: 200,
+      expectedContent: ['"possibleProxyHeader":"Fly-Client-IP"', '"realIP":""'],
+    },
+    {
+      name: 'superuser: realIP from a trusted proxy header (right-most valid IP)',
+      method: 'GET',
+      url: '/api/health',
+      beforeTest: async (app) => {
+        const s = structuredClone(app.settings())
+        s.trustedProxy.headers = ['X-Forwarded-For']
+        await app.saveSettings(s)
+      },
+      headers: async (app) => ({
+        Authorization: (await app.createSuperuser()).token,
+        'X-Forwarded-For': '1.1.1.1, 9.9.9.9, bad',
+      }),
+      expectedStatus: 200,
+      expectedContent: ['"realIP":"9.9.9.9"', '"possibleProxyHeader":"X-Forwarded-For"'],
+    },
+    {
       name: 'HEAD answers like GET without a body',
       method: 'HEAD',
       url: '/api/health',
@@ -31,7 +59,11 @@ describe('GET /api/health', () => {
       method: 'POST',
       url: '/api/health/',
       expectedStatus: 404,
-      expectedContent: ['"status":404', `"message":"The requested resource wasn't found."`, '"data":{}'],
+      expectedContent: [
+        '"status":404',
+        `"message":"The requested resource wasn't found."`,
+        '"data":{}',
+      ],
     },
   ])
 })
