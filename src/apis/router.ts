@@ -11,6 +11,7 @@ import { bindRecordAuthImpersonateApi } from './record-auth-impersonate.ts'
 import { bindRecordAuthMethodsApi } from './record-auth-methods.ts'
 import { bindRecordAuthRefreshApi } from './record-auth-refresh.ts'
 import { bindRecordAuthWithPasswordApi } from './record-auth-with-password.ts'
+import { bindRecordCrudApi, isRecordWriteRequest } from './record-crud.ts'
 import { bindSettingsApi } from './settings.ts'
 
 /** Options of the HTTP surface. */
@@ -48,7 +49,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   })
   // NOTE: the batch route applies its own limit (settings.batch.maxBodySize, 0 → 128 MiB).
   router.use('/api/*', (c, next) =>
-    c.req.path === '/api/batch' ? next() : defaultBodyLimit(c, next),
+    c.req.path === '/api/batch' || isRecordWriteRequest(c) ? next() : defaultBodyLimit(c, next),
   )
   router.use('*', loadAuthToken(app))
   router.onError((err, c) => errorResponse(c, err))
@@ -56,6 +57,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
 
   const api = new Hono<Env>()
   bindHealthApi(api)
+  bindRecordCrudApi(api)
   bindSettingsApi(api)
   bindRecordAuthMethodsApi(api)
   bindRecordAuthWithPasswordApi(api)

@@ -26,7 +26,7 @@ export function exportRecord(
   const c = record.collection
   const out: { [key: string]: unknown } = { collectionId: c.id, collectionName: c.name }
   for (const f of c.fields) {
-    if (f.hidden && !options.withHidden) continue
+    if (f.hidden && !options.withHidden && !record.withHidden) continue
     if (c.isAuth && (f.name === 'password' || f.name === 'tokenKey')) continue
     out[f.name] = f.jsonValue(record.get(f.name))
   }
@@ -45,7 +45,8 @@ export function exportRecord(
 }
 
 function canSeeEmail(record: Record, options: ExportOptions): boolean {
-  if (record.getBool('emailVisibility') || options.withHidden) return true
+  if (record.getBool('emailVisibility') || options.withHidden || record.ignoreEmailVisibility)
+    return true
   const auth = options.auth
   if (auth && auth.id === record.id && auth.collection.id === record.collection.id) return true
   return options.showEmailFor?.has(record.id) ?? false

@@ -13,6 +13,13 @@ export class Record implements FieldRecord {
   expand: { [key: string]: Record | Record[] } | undefined = undefined
   /** Extra keys added to the exported JSON by hooks (PocketBase `WithCustomData`). */
   customData: { [key: string]: unknown } | undefined = undefined
+  /**
+   * Export `email` regardless of `emailVisibility` (PocketBase `IgnoreEmailVisibility`): set by
+   * the enrichment for superusers, the record itself and managers (manageRule).
+   */
+  ignoreEmailVisibility = false
+  /** Export hidden fields too (PocketBase `Unhide`): set by the enrichment for superusers. */
+  withHidden = false
   readonly #data: { [key: string]: unknown }
   #original: { [key: string]: unknown } | undefined
 

@@ -1,4 +1,5 @@
 import { NoRowsError } from '../tools/db/db.ts'
+import { SelectQuery, sql } from '../tools/search/select-query.ts'
 import type { App } from './app.ts'
 import type { Collection } from './collection-model.ts'
 import { Record } from './record-model.ts'
@@ -42,4 +43,30 @@ export async function findFirstRecordByData(
   )
   if (row === undefined) throw new NoRowsError()
   return Record.fromRow(c, row)
+}
+
+/**
+ * Finds the records of a collection with the given ids, in database order (missing ids are
+ * skipped; no API rule applied). `query` may be a prepared SELECT of the collection (e.g. with a
+ * rule's WHERE and joins, see `recordSelect`); it is not modified.
+ */
+export async function findRecordsByIds(
+  app: App,
+  collection: Collection,
+  ids: readonly string[],
+  query?: SelectQuery,
+): Promise<Record[]> {
+  if (ids.length === 0) return []
+  const d = app.db.dialect
+  const q = d.quoteIdent
+  const base = query?.clone() ?? new SelectQuery(d, collection.name)
+  const s = base
+    .where(
+      sql(`${q(base.alias)}.${q('id')} IN (SELECT value FROM ${d.jsonEach(':__ids')})`, {
+        __ids: JSON.stringify(ids),
+      }),
+    )
+    .toSql()
+  const rows = await app.db.all<{ [key: string]: unknown }>(s.sql, s.params)
+  return rows.map((row) => Record.fromRow(collection, row))
 }

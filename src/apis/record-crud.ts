@@ -1,0 +1,287 @@
+import type { Context, Hono, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { App } from '../core/app.ts'
+import type { Collection } from '../core/collection-model.ts'
+import { DEFAULT_EDITOR_MAX_SIZE, EditorField } from '../core/field-editor.ts'
+import { DEFAULT_FILE_MAX_SIZE, FileField } from '../core/field-file.ts'
+import { DEFAULT_JSON_MAX_SIZE, JSONField } from '../core/field-json.ts'
+import { deleteRecord } from '../core/record-delete.ts'
+import { exportRecord } from '../core/record-export.ts'
+import { Record } from '../core/record-model.ts'
+import { replaceModifiers } from '../core/record-modifiers.ts'
+import {
+  canAccessRecord,
+  checkUnsavedRecordRule,
+  findRecordWithRule,
+} from '../core/record-rules.ts'
+import { RecordUpsert } from '../core/record-upsert.ts'
+import { isSuperuser, type RequestInfo } from '../core/request-info.ts'
+import {
+  ApiError,
+  badRequestError,
+  forbiddenError,
+  notFoundError,
+  tooLargeError,
+} from '../tools/router/api-error.ts'
+import { ValidationErrors } from '../tools/validation/validation-errors.ts'
+import { errorResponse } from './api-error.ts'
+import type { Env } from './middlewares.ts'
+import { buildRequestInfo, enrichRecords, jsonResponse } from './record-helpers.ts'
+import { listRecords } from './record-list.ts'
+import { type RequestBody, readRequestBody } from './request-body.ts'
+
+const SUPERUSERS_ONLY = 'Only superusers can perform this action.'
+const CREATE_FAILED = 'Failed to create record.'
+const UPDATE_FAILED = 'Failed to update record.'
+const DELETE_FAILED =
+  'Failed to delete record. Make sure that the record is not part of a required relation reference.'
+
+/**
+ * Binds the records CRUD routes (PocketBase `apis/record_crud.go`, §3.3):
+ * `GET/POST /api/collections/{collection}/records` and
+ * `GET/PATCH/DELETE /api/collections/{collection}/records/{id}`.
+ */
+export function bindRecordCrudApi(api: Hono<Env>): void {
+  api.get('/collections/:collection/records', (c) => listRecords(c, findCollection(c)))
+  api.get('/collections/:collection/records/:id', recordView)
+  api.post('/collections/:collection/records', recordBodyLimit, recordCreate)
+  api.patch('/collections/:collection/records/:id', recordBodyLimit, recordUpdate)
+  api.delete('/collections/:collection/records/:id', recordDelete)
+}
+
+/** The default body limit (32 MiB, as the router's); see `recordBodyLimitFor`. */
+const DEFAULT_BODY_LIMIT = 32 << 20
+
+const RECORD_WRITE_PATH = /^\/api\/collections\/[^/]+\/records(\/[^/]+)?$/
+
+/**
+ * True for record create/update requests, whose body limit is set per collection by this
+ * module (the router skips its default 32 MiB limit for them).
+ */
+export function isRecordWriteRequest(c: Context): boolean {
+  const m = c.req.method
+  return (m === 'POST' || m === 'PATCH') && RECORD_WRITE_PATH.test(c.req.path)
+}
+
+/**
+ * The body limit of a record create/update (PocketBase §2.1): 32 MiB plus, per field, the file
+ * allowance (maxSize × maxSelect, maxSize 0 → 5 MiB), the json maxSize (0 → 1 MiB) and the editor
+ * maxSize (0 → 5 MiB).
+ */
+export function recordBodyLimitFor(collection: Collection): number {
+  let limit = DEFAULT_BODY_LIMIT
+  for (const f of collection.fields) {
+    if (f instanceof FileField)
+      limit += (f.maxSize > 0 ? f.maxSize : DEFAULT_FILE_MAX_SIZE) * Math.max(f.maxSelect, 1)
+    else if (f instanceof JSONField) limit += f.maxSize > 0 ? f.maxSize : DEFAULT_JSON_MAX_SIZE
+    else if (f instanceof EditorField) limit += f.maxSize > 0 ? f.maxSize : DEFAULT_EDITOR_MAX_SIZE
+  }
+  return limit
+}
+
+const recordBodyLimit: MiddlewareHandler<Env> = (c, next) => {
+  const collection = c.get('app').findCollection(c.req.param('collection') ?? '')
+  const maxSize = collection === undefined ? DEFAULT_BODY_LIMIT : recordBodyLimitFor(collection)
+  return bodyLimit({ maxSize, onError: (ctx) => errorResponse(ctx, tooLargeError()) })(c, next)
+}
+
+/** The collection of the path, or 404 `Missing collection context.` */
+export function findCollection(c: Context<Env>): Collection {
+  const collection = c.get('app').findCollection(c.req.param('collection') ?? '')
+  if (collection === undefined) throw notFoundError('Missing collection context.')
+  return collection
+}
+
+function writableCollection(c: Context<Env>): Collection {
+  const collection = findCollection(c)
+  if (collection.isView) throw badRequestError('Unsupported collection type.')
+  return collection
+}
+
+/**
+ * Reads the body; malformed input is PocketBase's generic 400 (the unsupported content type and
+ * 413 keep their messages).
+ */
+async function readBody(c: Context<Env>): Promise<RequestBody> {
+  try {
+    return await readRequestBody(c)
+  } catch (err) {
+    if (
+      err instanceof ApiError &&
+      (err.status !== 400 || err.message === 'Unsupported Content-Type.')
+    )
+      throw err
+    throw badRequestError('', undefined, { cause: err })
+  }
+}
+
+/** A submit failure as PocketBase reports it: API errors as is, anything else as `fallback`. */
+function submitError(err: unknown, fallback: string): ApiError {
+  if (err instanceof ApiError) return err
+  if (err instanceof ValidationErrors)
+    return badRequestError(fallback, err.toJSON(), { cause: err })
+  return badRequestError(fallback, undefined, { cause: err })
+}
+
+/** Exports an enriched record for the response. */
+async function respondRecord(
+  c: Context<Env>,
+  app: App,
+  record: Record,
+  info: RequestInfo,
+): Promise<Response> {
+  await enrichRecords(app, [record], info)
+  return jsonResponse(c, exportRecord(record))
+}
+
+async function recordView(c: Context<Env>): Promise<Response> {
+  const app = c.get('app')
+  const collection = findCollection(c)
+  const info = buildRequestInfo(c)
+  if (!isSuperuser(info) && collection.viewRule === null) throw forbiddenError(SUPERUSERS_ONLY)
+  const row = await findWithRule(
+    app,
+    collection,
+    c.req.param('id') ?? '',
+    info,
+    collection.viewRule,
+  )
+  return respondRecord(c, app, Record.fromRow(collection, row), info)
+}
+
+/** A record row accessible under `rule`, or 404 (also for a broken rule, like PocketBase). */
+async function findWithRule(
+  app: App,
+  collection: Collection,
+  id: string,
+  info: RequestInfo,
+  rule: string | null,
+): Promise<{ [key: string]: unknown }> {
+  let row: { [key: string]: unknown } | undefined
+  try {
+    row = await findRecordWithRule(app, collection, id, info, rule)
+  } catch (err) {
+    throw notFoundError('', undefined, { cause: err })
+  }
+  if (row === undefined) throw notFoundError()
+  return row
+}
+
+async function recordCreate(c: Context<Env>): Promise<Response> {
+  const app = c.get('app')
+  const collection = writableCollection(c)
+  const body = await readBody(c)
+  const info = buildRequestInfo(c, body.data)
+  const su = isSuperuser(info)
+  if (!su && collection.createRule === null) throw forbiddenError(SUPERUSERS_ONLY)
+
+  const record = new Record(collection)
+  const data = replaceModifiers(record, body.data)
+  info.body = data
+  const form = new RecordUpsert(record)
+  if (su) form.grantSuperuserAccess()
+  form.load(data)
+
+  if (!su) {
+    const submittedId = record.id
+    if (submittedId === '') record.id = '__pb_temp_id__'
+    let allowed: boolean
+    try {
+      allowed = await checkUnsavedRecordRule(app, record, info, collection.createRule)
+    } catch (err) {
+      throw badRequestError(CREATE_FAILED, undefined, { cause: err })
+    } finally {
+      record.id = submittedId
+    }
+    if (!allowed) throw badRequestError(CREATE_FAILED)
+    if (collection.isAuth && (await canManageNew(app, record, info, collection))) {
+      form.grantManagerAccess()
+    }
+  }
+
+  try {
+    await form.submit(app)
+  } catch (err) {
+    throw submitError(err, CREATE_FAILED)
+  }
+  return respondRecord(c, app, record, info)
+}
+
+/** The manageRule check of a record being created (against the submitted data). */
+async function canManageNew(
+  app: App,
+  record: Record,
+  info: RequestInfo,
+  collection: Collection,
+): Promise<boolean> {
+  const rule = collection.auth?.manageRule ?? null
+  if (rule === null || rule === '') return false
+  const id = record.id
+  if (id === '') record.id = '__pb_temp_id__'
+  try {
+    return await checkUnsavedRecordRule(app, record, info, rule)
+  } catch {
+    return false
+  } finally {
+    record.id = id
+  }
+}
+
+async function recordUpdate(c: Context<Env>): Promise<Response> {
+  const app = c.get('app')
+  const collection = writableCollection(c)
+  const id = c.req.param('id') ?? ''
+  const body = await readBody(c)
+  const info = buildRequestInfo(c, body.data)
+  const su = isSuperuser(info)
+  if (!su && collection.updateRule === null) throw forbiddenError(SUPERUSERS_ONLY)
+
+  // Load without the rule first so that modifiers resolve against the stored values, then
+  // re-check with the rule (which sees the resolved `@request.body`).
+  const current = await findWithRule(app, collection, id, { ...info, auth: null }, '')
+  const data = replaceModifiers(Record.fromRow(collection, current), body.data)
+  info.body = data
+  const record = Record.fromRow(
+    collection,
+    await findWithRule(app, collection, id, info, collection.updateRule),
+  )
+  const form = new RecordUpsert(record)
+  if (su) form.grantSuperuserAccess()
+  else if (collection.isAuth) {
+    const rule = collection.auth?.manageRule ?? null
+    if (rule !== null && rule !== '') {
+      const manager = await canAccessRecord(app, record, info, rule).catch(() => false)
+      if (manager) form.grantManagerAccess()
+    }
+  }
+  form.load(data)
+
+  try {
+    await form.submit(app)
+  } catch (err) {
+    throw submitError(err, UPDATE_FAILED)
+  }
+  return respondRecord(c, app, record, info)
+}
+
+async function recordDelete(c: Context<Env>): Promise<Response> {
+  const app = c.get('app')
+  const collection = writableCollection(c)
+  const info = buildRequestInfo(c)
+  if (!isSuperuser(info) && collection.deleteRule === null) throw forbiddenError(SUPERUSERS_ONLY)
+  const row = await findWithRule(
+    app,
+    collection,
+    c.req.param('id') ?? '',
+    info,
+    collection.deleteRule,
+  )
+  try {
+    await deleteRecord(app, Record.fromRow(collection, row))
+  } catch (err) {
+    // NOTE: like PocketBase, any non-API failure (e.g. RequiredReferenceError) is this 400.
+    if (err instanceof ApiError) throw err
+    throw badRequestError(DELETE_FAILED, undefined, { cause: err })
+  }
+  return c.body(null, 204)
+}

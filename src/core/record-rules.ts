@@ -1,0 +1,205 @@
+import type { SqlValue } from '../tools/db/db.ts'
+import type { FieldResolver } from '../tools/search/field-resolver.ts'
+import { buildFilterExpr, MAX_FILTER_LENGTH } from '../tools/search/filter.ts'
+import { SelectQuery, sql } from '../tools/search/select-query.ts'
+import { SimpleFieldResolver } from '../tools/search/simple-field-resolver.ts'
+import { buildSortExpr } from '../tools/search/sort.ts'
+import type { App } from './app.ts'
+import type { Collection } from './collection-model.ts'
+import { FileField } from './field-file.ts'
+import { GeoPointField } from './field-geo-point.ts'
+import { JSONField } from './field-json.ts'
+import { PasswordField, toPasswordValue } from './field-password.ts'
+import { RelationField } from './field-relation.ts'
+import { SelectField } from './field-select.ts'
+import { isMultiple } from './field-values.ts'
+import type { Record } from './record-model.ts'
+import { isSuperuser, type RequestInfo } from './request-info.ts'
+
+/** The expressions to compile into one records query. */
+export interface RecordQueryInput {
+  /** An API rule, evaluated with full privileges (hidden fields, `@request.*`, `@collection.*`). */
+  readonly rule?: string
+  /**
+   * A client `?filter=` (≤ 3500 bytes); for non-superusers hidden fields are refused and joined
+   * collections are constrained by their list rule (§5.10). The `@request`/`@collection` 403 is
+   * the API's job.
+   */
+  readonly filter?: string
+  /** A client `?sort=` (same restrictions as `filter`; `@random`, `@rowid` allowed). */
+  readonly sort?: string
+  /**
+   * The table (or CTE) to select from; default the collection's table. The collection name is
+   * always the alias, so rules see the same column references.
+   */
+  readonly table?: string
+}
+
+/**
+ * The field resolver of a records query. Interim: a whitelist resolver over the collection's
+ * own columns (no relations, `@request.*` or `@collection.*` yet); to be replaced by
+ * `core/record-field-resolver.ts` when it lands, with the same privileges switch.
+ */
+function recordResolver(
+  app: App,
+  collection: Collection,
+  _info: RequestInfo,
+  table: string,
+  allowHidden: boolean,
+): FieldResolver {
+  const columns: string[] = []
+  const jsonColumns: string[] = []
+  const arrayColumns: string[] = []
+  for (const f of collection.fields) {
+    if (f.hidden && !allowHidden) continue
+    columns.push(f.name)
+    if (f instanceof JSONField || f instanceof GeoPointField) jsonColumns.push(f.name)
+    if (
+      (f instanceof SelectField || f instanceof RelationField || f instanceof FileField) &&
+      isMultiple(f)
+    )
+      arrayColumns.push(f.name)
+  }
+  return new SimpleFieldResolver({
+    table,
+    alias: collection.name,
+    columns,
+    jsonColumns,
+    arrayColumns,
+    dialect: app.db.dialect,
+  })
+}
+
+/**
+ * Builds the SELECT of a records query for one request (PocketBase: `RecordQuery` +
+ * `NewRecordFieldResolver` + `search.FilterData(x).BuildExpr` + sort + `UpdateQuery`): the rule
+ * (with full privileges) and the client filter and sort (hidden fields only for superusers)
+ * share one resolver, so their joins are shared. This is the single place the records layer
+ * calls the filter engine. Throws FilterError for invalid expressions.
+ */
+export function recordSelect(
+  app: App,
+  collection: Collection,
+  info: RequestInfo,
+  input: RecordQueryInput = {},
+): SelectQuery {
+  const table = input.table ?? collection.name
+  const query = new SelectQuery(app.db.dialect, table, collection.name)
+  if (input.rule === undefined && input.filter === undefined && input.sort === undefined) {
+    return query
+  }
+  if (input.rule !== undefined && input.rule !== '') {
+    const resolver = recordResolver(app, collection, info, table, true)
+    query.where(buildFilterExpr(input.rule, resolver, {}, { paramPrefix: 'r' }))
+    resolver.updateQuery(query)
+  }
+  if (input.filter !== undefined || input.sort !== undefined) {
+    const resolver = recordResolver(app, collection, info, table, isSuperuser(info))
+    if (input.filter !== undefined && input.filter !== '') {
+      query.where(
+        buildFilterExpr(
+          input.filter,
+          resolver,
+          {},
+          {
+            paramPrefix: 'f',
+            maxLength: MAX_FILTER_LENGTH,
+          },
+        ),
+      )
+    }
+    if (input.sort !== undefined && input.sort !== '') {
+      query.orderBy(...buildSortExpr(input.sort, resolver))
+    }
+    resolver.updateQuery(query)
+  }
+  return query
+}
+
+/** `table.id = :__rid` on the collection alias. */
+function idIs(app: App, collection: Collection, id: string) {
+  const q = app.db.dialect.quoteIdent
+  return sql(`${q(collection.name)}.${q('id')} = :__rid`, { __rid: id })
+}
+
+/**
+ * Reports whether the requester may access a stored record under `rule` (PocketBase
+ * `CanAccessRecord`): superusers always; `null` → no; `""` → yes; otherwise the rule must match
+ * the record's row. Rule compile errors propagate (FilterError).
+ */
+export async function canAccessRecord(
+  app: App,
+  record: Record,
+  info: RequestInfo,
+  rule: string | null,
+): Promise<boolean> {
+  if (isSuperuser(info)) return true
+  if (rule === null) return false
+  if (rule === '') return true
+  const c = record.collection
+  const q = app.db.dialect.quoteIdent
+  const s = recordSelect(app, c, info, { rule })
+    .where(idIs(app, c, record.id))
+    .columns(`${q(c.name)}.${q('id')}`)
+    .limit(1)
+    .toSql()
+  return (await app.db.get(s.sql, s.params)) !== undefined
+}
+
+/**
+ * Finds the row of a record by id that also satisfies `rule` for the requester (no rule check
+ * for superusers or an empty rule; a `null` rule matches only for superusers); undefined when
+ * missing or not accessible.
+ */
+export async function findRecordWithRule(
+  app: App,
+  collection: Collection,
+  id: string,
+  info: RequestInfo,
+  rule: string | null,
+): Promise<{ [key: string]: unknown } | undefined> {
+  const su = isSuperuser(info)
+  if (rule === null && !su) return undefined
+  const input = su || rule === null || rule === '' ? {} : { rule }
+  const s = recordSelect(app, collection, info, input)
+    .where(idIs(app, collection, id))
+    .limit(1)
+    .toSql()
+  return app.db.get(s.sql, s.params)
+}
+
+/**
+ * Evaluates a rule against a record that is not stored yet (PocketBase's create-rule check,
+ * §6.1, §20.13): the record's column values become a one-row CTE aliased as the collection, and
+ * the rule must match it. `verified` is forced false and pending passwords are exported as "".
+ * Used for createRule and, on create, the manageRule. Superusers always pass; `null` never does.
+ */
+export async function checkUnsavedRecordRule(
+  app: App,
+  record: Record,
+  info: RequestInfo,
+  rule: string | null,
+): Promise<boolean> {
+  if (isSuperuser(info)) return true
+  if (rule === null) return false
+  if (rule === '') return true
+  const c = record.collection
+  const q = app.db.dialect.quoteIdent
+  const cte = `${c.name}__pb_create__`
+  const s = recordSelect(app, c, info, { rule, table: cte })
+    .columns(`${q(c.name)}.${q('id')}`)
+    .limit(1)
+    .toSql()
+  const params: { [name: string]: SqlValue } = { ...s.params }
+  const columns: string[] = []
+  c.fields.forEach((field, i) => {
+    let value: SqlValue
+    if (field instanceof PasswordField) value = toPasswordValue(record.get(field.name)).hash
+    else if (c.isAuth && field.name === 'verified') value = 0
+    else value = field.driverValue(record.get(field.name))
+    params[`__c${i}`] = typeof value === 'boolean' ? (value ? 1 : 0) : value
+    columns.push(`:__c${i} AS ${q(field.name)}`)
+  })
+  const row = await app.db.get(`WITH ${q(cte)} AS (SELECT ${columns.join(', ')}) ${s.sql}`, params)
+  return row !== undefined
+}
