@@ -5,6 +5,7 @@ import type { App } from '../core/app.ts'
 import { notFoundError, tooLargeError } from '../tools/router/api-error.ts'
 import { errorResponse } from './api-error.ts'
 import { bindBatchApi } from './batch.ts'
+import { bindCollectionApi } from './collection.ts'
 import { bindHealthApi } from './health.ts'
 import { type Env, loadAuthToken } from './middlewares.ts'
 import { bindRecordAuthImpersonateApi } from './record-auth-impersonate.ts'
@@ -57,6 +58,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
 
   const api = new Hono<Env>()
   bindHealthApi(api)
+  bindCollectionApi(api)
   bindRecordCrudApi(api)
   bindSettingsApi(api)
   bindRecordAuthMethodsApi(api)

@@ -1,6 +1,7 @@
 import type { App } from '../core/app.ts'
 import { type AuthOptions, defaultAuthOptions } from '../core/collection-auth-options.ts'
 import { Collection, type CollectionType, defaultFieldId } from '../core/collection-model.ts'
+import { authIndexes, authSystemFields, defaultIdField } from '../core/collection-scaffolds.ts'
 import { createCollectionTable } from '../core/db-table.ts'
 import { type FieldJSON, fieldFromJSON } from '../core/field.ts'
 import { registerSystemMigration } from '../core/migrations-runner.ts'
@@ -13,16 +14,7 @@ function field(type: string, name: string, options: Partial<FieldJSON> = {}): Fi
   return fieldFromJSON({ id: defaultFieldId(type, name), name, type, ...options }).toJSON()
 }
 
-const idField = () =>
-  field('text', 'id', {
-    primaryKey: true,
-    required: true,
-    system: true,
-    min: 15,
-    max: 15,
-    pattern: '^[a-z0-9]+$',
-    autogeneratePattern: '[a-z0-9]{15}',
-  })
+const idField = defaultIdField
 
 const autodates = (system: boolean) => [
   field('autodate', 'created', { system, onCreate: true, onUpdate: false }),
@@ -32,32 +24,8 @@ const autodates = (system: boolean) => [
 const ref = (name: string, extra: Partial<FieldJSON> = {}) =>
   field('text', name, { system: true, required: true, ...extra })
 
-/** The system fields of every auth collection (PocketBase §7.4), in PocketBase's order. */
-export function authSystemFields(): FieldJSON[] {
-  return [
-    idField(),
-    field('password', 'password', { system: true, hidden: true, required: true, min: 8 }),
-    field('text', 'tokenKey', {
-      system: true,
-      hidden: true,
-      required: true,
-      min: 30,
-      max: 60,
-      autogeneratePattern: '[a-zA-Z0-9]{50}',
-    }),
-    field('email', 'email', { system: true, required: true }),
-    field('bool', 'emailVisibility', { system: true }),
-    field('bool', 'verified', { system: true }),
-  ]
-}
-
-/** The default unique indexes of an auth collection on `tokenKey` and `email`. */
-export function authIndexes(id: string, name: string): string[] {
-  return [
-    `CREATE UNIQUE INDEX \`idx_tokenKey_${id}\` ON \`${name}\` (\`tokenKey\`)`,
-    `CREATE UNIQUE INDEX \`idx_email_${id}\` ON \`${name}\` (\`email\`) WHERE \`email\` != ''`,
-  ]
-}
+/** Re-exported for older importers; they live in core (the collections API uses them too). */
+export { authIndexes, authSystemFields }
 
 interface Spec {
   id: string

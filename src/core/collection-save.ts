@@ -1,0 +1,246 @@
+import { formatDate } from '../tools/types/datetime.ts'
+import {
+  type ValidationErrorMap,
+  ValidationErrors,
+  validationError,
+} from '../tools/validation/validation-errors.ts'
+import type { App } from './app.ts'
+import { normalizeStoredIndex } from './collection-index.ts'
+import { initDefaultFields } from './collection-input.ts'
+import type { Collection } from './collection-model.ts'
+import {
+  createCollectionSchema,
+  currentViewQuery,
+  dropCollectionSchema,
+  updateCollectionSchema,
+} from './collection-schema-sync.ts'
+import { validateCollection } from './collection-validate.ts'
+import { inferViewFields, saveView, ViewQueryError } from './collection-view.ts'
+import { CollectionEvent } from './events.ts'
+import { RelationField } from './field-relation.ts'
+import { deleteRecord } from './record-delete.ts'
+import { Record } from './record-model.ts'
+
+/** Options of {@link saveCollection}. */
+export interface SaveCollectionOptions {
+  /**
+   * The id was generated from type + name (not given by the client): when it is taken, numeric
+   * suffixes 2..999 are appended like PocketBase.
+   */
+  readonly generatedId?: boolean
+}
+
+/** Thrown when a collection cannot be deleted because relation fields of others point to it. */
+export class CollectionReferencedError extends Error {
+  /** Names of the referencing collections. */
+  readonly referencedBy: string[]
+  constructor(names: string[]) {
+    super(`The collection is referenced by ${names.join(', ')}.`)
+    this.name = 'CollectionReferencedError'
+    this.referencedBy = names
+  }
+}
+
+/**
+ * Creates or updates a collection in one transaction (PocketBase `app.Save(collection)`): fires
+ * `onCollectionCreate`/`onCollectionUpdate` around defaults (system fields, auth indexes, view
+ * fields inferred from the query), validation, the `_collections` write and the table sync,
+ * then re-saves the views that read the collection and updates the app's cache. A collection is
+ * new when its id is not in the cache. Throws ValidationErrors (invalid definition), or the SQL
+ * error of the table sync.
+ */
+export async function saveCollection(
+  app: App,
+  collection: Collection,
+  options: SaveCollectionOptions = {},
+): Promise<void> {
+  await app.runInTransaction(async (tx) => {
+    // NOTE: a collection is new until it was stored once (stored ones always have `created`).
+    const original =
+      collection.created === '' ? undefined : tx.state.collectionsById.get(collection.id)
+    const hook = original === undefined ? tx.onCollectionCreate : tx.onCollectionUpdate
+    await hook.trigger(new CollectionEvent(tx, collection), async (e) => {
+      await persist(e.app, e.collection, original, options)
+    })
+  })
+}
+
+async function persist(
+  app: App,
+  c: Collection,
+  original: Collection | undefined,
+  options: SaveCollectionOptions,
+): Promise<void> {
+  if (original === undefined && options.generatedId) {
+    const base = c.id
+    for (let i = 2; i < 1000 && app.state.collectionsById.has(c.id); i++) c.id = `${base}${i}`
+  }
+  initDefaultFields(c)
+  const extra: ValidationErrorMap = {}
+  if (c.type === 'view') {
+    if (c.viewQuery.trim() !== '') {
+      try {
+        c.setFields(await inferViewFields(app, c.viewQuery, original?.fields ?? c.fields))
+      } catch (err) {
+        if (!(err instanceof ViewQueryError)) throw err
+        c.setFields([])
+        extra.viewQuery = validationError(
+          'validation_invalid_view_query',
+          `Invalid query - ${err.message}.`,
+        )
+      }
+    } else {
+      c.setFields([])
+    }
+  } else {
+    c.indexes = c.indexes.map((i) => normalizeStoredIndex(i, c.name))
+  }
+  await validateCollection(app, c, { original, extra })
+
+  const now = formatDate(new Date())
+  const row = c.toRow()
+  row.created = original === undefined ? now : original.created
+  row.updated = now
+  const cols = Object.keys(row)
+  const q = app.db.dialect.quoteIdent
+  if (original === undefined) {
+    await app.db.run(
+      `INSERT INTO ${q('_collections')} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+      Object.values(row),
+    )
+    await createCollectionSchema(app, c)
+  } else {
+    await app.db.run(
+      `UPDATE ${q('_collections')} SET ${cols.map((k) => `${q(k)} = ?`).join(', ')} WHERE ${q('id')} = ?`,
+      [...Object.values(row), original.id],
+    )
+    await updateCollectionSchema(app, original, c)
+  }
+  c.created = row.created
+  c.updated = now
+  app.cacheCollection(c, original?.name)
+  if (c.type !== 'view') {
+    await resyncDependentViews(app, [c.name, original?.name ?? c.name], c.id)
+  }
+}
+
+/**
+ * Re-saves the view collections whose query mentions one of `tableNames`: their stored query is
+ * refreshed from SQLite (which rewrites views on column/table renames) and their fields are
+ * inferred again. Throws when a view no longer works (e.g. its source table was dropped).
+ */
+async function resyncDependentViews(app: App, tableNames: string[], skipId: string): Promise<void> {
+  const names = tableNames.map((n) => n.toLowerCase())
+  for (const v of app.collections()) {
+    if (v.type !== 'view' || v.id === skipId) continue
+    const query = v.viewQuery.toLowerCase()
+    if (!names.some((n) => query.includes(n))) continue
+    const next = v.clone()
+    const current = await currentViewQuery(app, v.name)
+    if (current !== undefined) next.viewQuery = current
+    try {
+      next.setFields(await inferViewFields(app, next.viewQuery, v.fields))
+      await saveView(app, next.name, next.viewQuery)
+    } catch (err) {
+      throw new Error(`failed to sync dependent view ${v.name}: ${(err as Error).message}`, {
+        cause: err,
+      })
+    }
+    const before = JSON.stringify(v.toRow())
+    const row = next.toRow()
+    if (JSON.stringify(row) === before) continue
+    const q = app.db.dialect.quoteIdent
+    await app.db.run(
+      `UPDATE ${q('_collections')} SET ${q('fields')} = ?, ${q('options')} = ? WHERE ${q('id')} = ?`,
+      [row.fields as string, row.options as string, v.id],
+    )
+    app.cacheCollection(next)
+  }
+}
+
+/**
+ * Deletes a collection and its table/view in one transaction (PocketBase `app.Delete`), firing
+ * `onCollectionDelete` around it. System collections cannot be deleted (throws Error);
+ * collections referenced by another collection's relation field throw
+ * CollectionReferencedError; a view that reads the collection makes the delete fail.
+ */
+export async function deleteCollection(app: App, collection: Collection): Promise<void> {
+  if (collection.system) throw new Error('System collections cannot be deleted.')
+  const refs = referencingCollections(app, collection)
+  if (refs.length > 0) throw new CollectionReferencedError(refs.map((c) => c.name))
+  await app.runInTransaction(async (tx) => {
+    await tx.onCollectionDelete.trigger(new CollectionEvent(tx, collection), async (e) => {
+      const q = e.app.db.dialect.quoteIdent
+      await e.app.db.run(`DELETE FROM ${q('_collections')} WHERE ${q('id')} = ?`, [e.collection.id])
+      await dropCollectionSchema(e.app, e.collection)
+      e.app.uncacheCollection(e.collection)
+      if (e.collection.type !== 'view') {
+        await resyncDependentViews(e.app, [e.collection.name], e.collection.id)
+      }
+    })
+  })
+}
+
+/** The other collections with a relation field targeting `collection`. */
+export function referencingCollections(app: App, collection: Collection): Collection[] {
+  return app
+    .collections()
+    .filter(
+      (c) =>
+        c.id !== collection.id &&
+        c.fields.some((f) => f instanceof RelationField && f.collectionId === collection.id),
+    )
+}
+
+/** Thrown by {@link truncateCollection} for view collections. */
+export class TruncateViewError extends Error {
+  constructor() {
+    super("View collections cannot be truncated since they don't store their own records.")
+    this.name = 'TruncateViewError'
+  }
+}
+
+/**
+ * Deletes every record of a collection one by one through `deleteRecord` in one transaction, so
+ * record hooks and relation cascades apply (PocketBase `TruncateCollection`). Throws
+ * TruncateViewError for views.
+ */
+export async function truncateCollection(app: App, collection: Collection): Promise<void> {
+  if (collection.type === 'view') throw new TruncateViewError()
+  await app.runInTransaction(async (tx) => {
+    const q = tx.db.dialect.quoteIdent
+    for (;;) {
+      const c = tx.findCollection(collection.id) ?? collection
+      const rows = await tx.db.all(`SELECT * FROM ${q(c.name)} LIMIT 100`)
+      if (rows.length === 0) break
+      for (const row of rows) await deleteRecord(tx, Record.fromRow(c, row))
+    }
+  })
+}
+
+/** Wraps a failure of `saveCollection` for one imported collection (import endpoint message). */
+export function importFailure(c: Collection, err: unknown): ValidationErrors {
+  let message: string
+  if (err instanceof ValidationErrors) {
+    message = `Data validations failed for collection "${c.name}" (${c.id}):\n${JSON.stringify(rawMessages(err.errors), null, 2)}`
+  } else {
+    message = `Failed to import the collections configuration. Raw error:\n${(err as Error)?.message ?? String(err)}`
+  }
+  return new ValidationErrors({
+    collections: validationError('validation_collections_import_failure', message),
+  })
+}
+
+/** Go-style `validation.Errors` text: messages lower-cased at the start, without the dot. */
+function rawMessages(map: ValidationErrorMap): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {}
+  for (const [k, v] of Object.entries(map)) {
+    if (typeof (v as { code?: unknown }).code === 'string') {
+      const m = (v as { message: string }).message
+      out[k] = (m.charAt(0).toLowerCase() + m.slice(1)).replace(/\.$/, '')
+    } else {
+      out[k] = rawMessages(v as ValidationErrorMap)
+    }
+  }
+  return out
+}
