@@ -556,3 +556,291 @@ describe('collections API: meta', () => {
     },
   ])
 })
+
+describe('collections API: update', () => {
+  apiScenarios([
+    {
+      name: 'update merges top-level keys',
+      method: 'PATCH',
+      url: '/api/collections/posts',
+      headers: superuser,
+      beforeTest: createPosts,
+      body: { listRule: '' },
+      expectedStatus: 200,
+      expectedContent: ['"listRule":""', '"name":"title"'],
+      expectedEvents: { onCollectionUpdate: 1 },
+    },
+    {
+      name: 'update fields replaces the list and re-adds id',
+      method: 'PATCH',
+      url: '/api/collections/posts',
+      headers: superuser,
+      beforeTest: createPosts,
+      body: { fields: [{ name: 'extra', type: 'number' }] },
+      expectedStatus: 200,
+      expectedContent: ['"id":"text3208210256"', '"id":"number1295977829"'],
+      notExpectedContent: ['"name":"title"'],
+    },
+    {
+      name: 'update auth without system fields re-adds them at the end',
+      method: 'PATCH',
+      url: '/api/collections/users',
+      headers: superuser,
+      body: { fields: [{ name: 'extra', type: 'number' }] },
+      expectedStatus: 200,
+      afterTest: async (_app, body) => {
+        const names = (JSON.parse(body) as { fields: { name: string }[] }).fields.map((f) => f.name)
+        expect(names).toEqual([
+          'id',
+          'extra',
+          'password',
+          'tokenKey',
+          'email',
+          'emailVisibility',
+          'verified',
+        ])
+      },
+    },
+    {
+      name: 'update auth: renaming a system field is rejected',
+      method: 'PATCH',
+      url: '/api/collections/users',
+      headers: superuser,
+      body: { fields: [{ id: 'email3885137012', name: 'email2', type: 'email' }] },
+      expectedStatus: 400,
+      expectedContent: [
+        '"fields":{"code":"validation_system_field_change","message":"System fields cannot be deleted or renamed."}',
+        '"message":"Failed to update collection."',
+      ],
+    },
+    {
+      name: 'update auth: removed default indexes are re-added',
+      method: 'PATCH',
+      url: '/api/collections/users',
+      headers: superuser,
+      body: { indexes: [] },
+      expectedStatus: 200,
+      expectedContent: ['idx_tokenKey__pb_users_auth_', 'idx_email__pb_users_auth_'],
+    },
+    {
+      name: 'update: type change',
+      method: 'PATCH',
+      url: '/api/collections/users',
+      headers: superuser,
+      body: { type: 'base' },
+      expectedStatus: 400,
+      expectedContent: ['"type":{"code":"validation_collection_type_change"'],
+    },
+    {
+      name: 'update: field type change',
+      method: 'PATCH',
+      url: '/api/collections/posts',
+      headers: superuser,
+      beforeTest: createPosts,
+      body: { fields: [{ id: 'text724990059', name: 'title', type: 'number' }] },
+      expectedStatus: 400,
+      expectedContent: [
+        '"fields":{"1":{"code":"validation_field_type_change","message":"Field type cannot be changed."}}',
+      ],
+    },
+    {
+      name: 'update: system collection name, rule and flag',
+      method: 'PATCH',
+      url: '/api/collections/_superusers',
+      headers: superuser,
+      body: { name: 'su', listRule: '', system: false },
+      expectedStatus: 400,
+      expectedContent: [
+        '"listRule":{"code":"validation_collection_system_rule_change"',
+        '"name":{"code":"validation_collection_system_name_change"',
+        '"system":{"code":"validation_collection_system_flag_change"',
+      ],
+    },
+    {
+      name: 'update: a different id in the body is a 404',
+      method: 'PATCH',
+      url: '/api/collections/users',
+      headers: superuser,
+      body: { id: 'other' },
+      expectedStatus: 404,
+    },
+    {
+      name: 'update missing collection',
+      method: 'PATCH',
+      url: '/api/collections/missing',
+      headers: superuser,
+      body: {},
+      expectedStatus: 404,
+    },
+  ])
+})
+
+async function createRefs(app: TestApp): Promise<void> {
+  await createPosts(app)
+  const res = await app.request('POST', '/api/collections', {
+    headers: await superuser(app),
+    body: {
+      name: 'ref1',
+      fields: [{ name: 'p', type: 'relation', collectionId: 'pbc_1125843985' }],
+    },
+  })
+  expect(res.status, await res.clone().text()).toBe(200)
+}
+
+describe('collections API: delete and truncate', () => {
+  apiScenarios([
+    {
+      name: 'delete',
+      method: 'DELETE',
+      url: '/api/collections/posts',
+      headers: superuser,
+      beforeTest: createPosts,
+      expectedStatus: 204,
+      expectedEvents: { onCollectionDelete: 1 },
+      afterTest: async (app) => {
+        expect(app.findCollection('posts')).toBeUndefined()
+        expect(await app.db.get("SELECT 1 FROM sqlite_master WHERE name = 'posts'")).toBeUndefined()
+      },
+    },
+    {
+      name: 'delete a referenced collection',
+      method: 'DELETE',
+      url: '/api/collections/posts',
+      headers: superuser,
+      beforeTest: createRefs,
+      expectedStatus: 400,
+      expectedContent: [
+        '"message":"Failed to delete collection probably due to existing reference in ref1."',
+      ],
+    },
+    {
+      name: 'delete a system collection',
+      method: 'DELETE',
+      url: '/api/collections/_superusers',
+      headers: superuser,
+      expectedStatus: 400,
+      expectedContent: ['"message":"Failed to delete collection."'],
+    },
+    {
+      name: 'delete missing',
+      method: 'DELETE',
+      url: '/api/collections/missing',
+      headers: superuser,
+      expectedStatus: 404,
+    },
+    {
+      name: 'truncate deletes every record through the record pipeline',
+      method: 'DELETE',
+      url: '/api/collections/posts/truncate',
+      headers: superuser,
+      beforeTest: async (app) => {
+        await createPosts(app)
+        await app.db.run(
+          "INSERT INTO posts (id, title) VALUES ('aaaaaaaaaaaaaaa', 'a'), ('bbbbbbbbbbbbbbb', 'b')",
+        )
+      },
+      expectedStatus: 204,
+      expectedEvents: { onRecordDelete: 2 },
+      afterTest: async (app) => {
+        expect(await app.db.all('SELECT * FROM posts')).toEqual([])
+      },
+    },
+    {
+      name: 'truncate a view',
+      method: 'DELETE',
+      url: '/api/collections/v1/truncate',
+      headers: superuser,
+      beforeTest: async (app) => {
+        await createPosts(app)
+        await app.request('POST', '/api/collections', {
+          headers: await superuser(app),
+          body: { name: 'v1', type: 'view', viewQuery: 'select id from posts' },
+        })
+      },
+      expectedStatus: 400,
+      expectedContent: [
+        '"message":"View collections cannot be truncated since they don\'t store their own records."',
+      ],
+    },
+  ])
+})
+
+describe('collections API: import', () => {
+  apiScenarios([
+    {
+      name: 'import creates collections (views last)',
+      method: 'PUT',
+      url: '/api/collections/import',
+      headers: superuser,
+      body: {
+        collections: [
+          { name: 'imp2', type: 'view', viewQuery: 'select id from imp1' },
+          { name: 'imp1', fields: [{ name: 't', type: 'text' }] },
+        ],
+      },
+      expectedStatus: 204,
+      afterTest: async (app) => {
+        expect(app.findCollection('imp1')?.fields.map((f) => f.name)).toEqual(['id', 't'])
+        expect(app.findCollection('imp2')?.type).toBe('view')
+      },
+    },
+    {
+      name: 'import merges fields of existing collections unless deleteMissing',
+      method: 'PUT',
+      url: '/api/collections/import',
+      headers: superuser,
+      beforeTest: createPosts,
+      body: { collections: [{ name: 'posts', fields: [{ name: 'u', type: 'text' }] }] },
+      expectedStatus: 204,
+      afterTest: async (app) => {
+        expect(app.findCollection('posts')?.fields.map((f) => f.name)).toEqual(['u', 'id', 'title'])
+      },
+    },
+    {
+      name: 'import with deleteMissing drops unlisted fields and collections',
+      method: 'PUT',
+      url: '/api/collections/import',
+      headers: superuser,
+      beforeTest: createPosts,
+      body: {
+        deleteMissing: true,
+        collections: [
+          { name: 'posts', fields: [{ name: 'u', type: 'text' }] },
+          ...['_mfas', '_otps', '_externalAuths', '_authOrigins', '_superusers'].map((name) => ({
+            name,
+          })),
+        ],
+      },
+      expectedStatus: 204,
+      afterTest: async (app) => {
+        expect(app.findCollection('users')).toBeUndefined()
+        expect(app.findCollection('posts')?.fields.map((f) => f.name)).toEqual(['u', 'id'])
+      },
+    },
+    {
+      name: 'import failure rolls everything back',
+      method: 'PUT',
+      url: '/api/collections/import',
+      headers: superuser,
+      body: { collections: [{ name: 'ok1' }, { name: 'imp3 x' }] },
+      expectedStatus: 400,
+      expectedContent: [
+        '"message":"Failed to import collections."',
+        '"collections":{"code":"validation_collections_import_failure","message":"Data validations failed for collection \\"imp3 x\\"',
+        '\\"name\\": \\"must be in a valid format\\"',
+      ],
+      afterTest: async (app) => {
+        expect(app.findCollection('ok1')).toBeUndefined()
+      },
+    },
+    {
+      name: 'import: empty list',
+      method: 'PUT',
+      url: '/api/collections/import',
+      headers: superuser,
+      body: { collections: [] },
+      expectedStatus: 400,
+      expectedContent: ['"collections":{"code":"validation_required"'],
+    },
+  ])
+})

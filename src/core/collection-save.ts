@@ -75,8 +75,14 @@ async function persist(
     const base = c.id
     for (let i = 2; i < 1000 && app.state.collectionsById.has(c.id); i++) c.id = `${base}${i}`
   }
-  initDefaultFields(c)
   const extra: ValidationErrorMap = {}
+  if (renamesSystemField(c, original)) {
+    extra.fields = validationError(
+      'validation_system_field_change',
+      'System fields cannot be deleted or renamed.',
+    )
+  }
+  initDefaultFields(c)
   if (c.type === 'view') {
     if (c.viewQuery.trim() !== '') {
       try {
@@ -122,6 +128,15 @@ async function persist(
   if (c.type !== 'view') {
     await resyncDependentViews(app, [c.name, original?.name ?? c.name], c.id)
   }
+}
+
+/** True when a stored system field is kept (same id) under another name. */
+function renamesSystemField(c: Collection, original: Collection | undefined): boolean {
+  if (original === undefined) return false
+  return original.fields.some((of) => {
+    const nf = of.system ? c.getFieldById(of.id) : undefined
+    return nf !== undefined && nf.name !== of.name
+  })
 }
 
 /**
