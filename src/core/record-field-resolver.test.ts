@@ -8,7 +8,7 @@ import { applyCollectionInput } from './collection-input.ts'
 import type { Collection, CollectionType } from './collection-model.ts'
 import { saveCollection } from './collection-save.ts'
 import { newCollection } from './collection-scaffolds.ts'
-import { RecordFieldResolver } from './record-field-resolver.ts'
+import { compileRecordQueryParts, RecordFieldResolver } from './record-field-resolver.ts'
 import { Record } from './record-model.ts'
 import type { RequestInfo } from './request-info.ts'
 
@@ -381,7 +381,7 @@ describe('RecordFieldResolver (client filter of a non-superuser)', () => {
     expect(await articles("author.nick ?= 'bob'", info(), true)).toEqual([])
     expect(await articles("editors.nick ?= 'ann'", info(), true)).toEqual(['a1', 'a2'])
     expect(compile("author.nick = 'x'", info(), true)).toContain(
-      "((`articles_author`.`id` = '' OR `articles_author`.`id` IS NULL) OR (`articles_author`.`verified` = :__lr0_0))",
+      "((`articles_author`.`id` = '' OR `articles_author`.`id` IS NULL) OR (`articles_author`.`verified` = :__rf_lr0_0))",
     )
     // empty list rule: no constraint
     expect(await articles("notes_via_article.body = 'n1'", info(), true)).toEqual(['a1'])
@@ -394,5 +394,32 @@ describe('RecordFieldResolver (client filter of a non-superuser)', () => {
     expect(compile("author.email = 'x'", info(), true)).toContain(
       '((`articles_author`.`email` = :p0) AND (`articles_author`.`emailVisibility` = TRUE))',
     )
+  })
+})
+
+describe('compileRecordQueryParts', () => {
+  test('combines a rule, a restricted filter and a sort with shared joins', async () => {
+    const c = app.findCollectionByNameOrId('articles')
+    const m1 = info({ auth: await member('m1') })
+    const parts = compileRecordQueryParts(app, c, m1, {
+      rule: "@request.auth.id != '' && author.secret != ''",
+      filter: "author.nick ?= 'ann' || author.nick ?= 'bob'",
+      sort: '-author.nick',
+      clientFilter: true,
+    })
+    expect(parts.distinct).toBe(true)
+    expect(parts.where).toHaveLength(3) // rule, filter, the members list rule
+    const sql =
+      `SELECT DISTINCT \`articles\`.\`id\` FROM \`articles\` ${parts.joins} ` +
+      `WHERE ${parts.where.map((w) => `(${w})`).join(' AND ')} ORDER BY ${parts.orderBy.join(', ')}`
+    const rows = await app.db.all<{ id: string }>(sql, parts.params)
+    // a2's author (bob) is hidden by the members list rule; a3 has no author secret
+    expect(rows.map((r) => r.id)).toEqual(['a1'])
+    expect(() =>
+      compileRecordQueryParts(app, c, m1, { filter: "author.secret = 's1'", clientFilter: true }),
+    ).toThrow(FilterError)
+    expect(() =>
+      compileRecordQueryParts(app, c, m1, { filter: 'x'.repeat(3501), clientFilter: true }),
+    ).toThrow(FilterError)
   })
 })

@@ -1,8 +1,9 @@
 import type { Dialect, SqlValue } from '../tools/db/db.ts'
 import { FilterError } from '../tools/fexpr/filter-error.ts'
 import type { FieldResolver, MultiMatch, ResolverResult } from '../tools/search/field-resolver.ts'
-import { buildFilterExpr } from '../tools/search/filter.ts'
-import { type SelectQuery, type Sql, sql } from '../tools/search/select-query.ts'
+import { buildFilterExpr, MAX_FILTER_LENGTH } from '../tools/search/filter.ts'
+import { mergeParams, SelectQuery, type Sql, sql } from '../tools/search/select-query.ts'
+import { buildSortExpr } from '../tools/search/sort.ts'
 import { formatDate } from '../tools/types/datetime.ts'
 import type { App } from './app.ts'
 import { hasUniqueIndex } from './collection-input.ts'
@@ -25,6 +26,11 @@ export interface RecordFieldResolverOptions {
   readonly clientFilter?: boolean
   /** Alias of the collection's table in the query (default: the collection name). */
   readonly alias?: string
+  /**
+   * Prefix of the parameter names this resolver binds (default `__rf`); give each resolver of
+   * one statement its own.
+   */
+  readonly paramPrefix?: string
 }
 
 /** The `@request.auth.*` keys bound from the auth record without a join (PocketBase). */
@@ -71,6 +77,7 @@ interface PendingJoin {
 
 /** State shared by a resolver and the nested resolvers it creates for list-rule constraints. */
 interface Shared {
+  readonly prefix: string
   nextParam: number
   nextPrefix: number
 }
@@ -114,7 +121,7 @@ export class RecordFieldResolver implements FieldResolver {
     collection: Collection,
     info: RequestInfo | null,
     options: RecordFieldResolverOptions = {},
-    shared: Shared = { nextParam: 0, nextPrefix: 0 },
+    shared?: Shared,
   ) {
     this.#app = app
     this.dialect = app.db.dialect
@@ -122,7 +129,8 @@ export class RecordFieldResolver implements FieldResolver {
     this.#info = info
     this.#alias = options.alias ?? collection.name
     this.#restricted = options.clientFilter ?? false
-    this.#shared = shared
+    this.#shared = shared ?? { prefix: options.paramPrefix ?? '__rf', nextParam: 0, nextPrefix: 0 }
+    if (!/^\w+$/.test(this.#shared.prefix)) throw new Error('Invalid parameter prefix.')
   }
 
   /** SQL of the main row id for `@rowid` sorting (views have no rowid: their `id`). */
@@ -438,7 +446,7 @@ export class RecordFieldResolver implements FieldResolver {
       nested,
       {},
       {
-        paramPrefix: `__lr${this.#shared.nextPrefix++}_`,
+        paramPrefix: `${this.#shared.prefix}_lr${this.#shared.nextPrefix++}_`,
       },
     )
     const id = this.#col(alias, 'id')
@@ -566,7 +574,7 @@ export class RecordFieldResolver implements FieldResolver {
         `@request.body.${key}:isset = true && @request.body.${key} != ${key}`,
         this,
         {},
-        { paramPrefix: `__ch${this.#shared.nextPrefix++}_` },
+        { paramPrefix: `${this.#shared.prefix}_ch${this.#shared.nextPrefix++}_` },
       )
       return { identifier: `(${expr.sql})`, params: expr.params, noCoalesce: true }
     }
@@ -649,7 +657,7 @@ export class RecordFieldResolver implements FieldResolver {
   // ---- helpers ---------------------------------------------------------------------------------
 
   #param(value: SqlValue): { name: string; params: { [name: string]: SqlValue } } {
-    const key = `__rf${this.#shared.nextParam++}`
+    const key = `${this.#shared.prefix}${this.#shared.nextParam++}`
     return { name: `:${key}`, params: { [key]: value } }
   }
 
@@ -717,4 +725,73 @@ function child(value: unknown, key: string): unknown {
     return (value as { [key: string]: unknown })[key]
   }
   return undefined
+}
+
+/** The expressions of one records query (see {@link compileRecordQueryParts}). */
+export interface RecordQueryInput {
+  /** An API rule, resolved with full privileges. */
+  readonly rule?: string
+  /** A client `?filter=` (limited to {@link MAX_FILTER_LENGTH} bytes). */
+  readonly filter?: string
+  /** A client `?sort=`. */
+  readonly sort?: string
+  /** Apply the §5.10 client restrictions to `filter` and `sort` (non-superusers). */
+  readonly clientFilter?: boolean
+}
+
+/** Compiled pieces of a records query; the main table is aliased by the collection name. */
+export interface RecordQueryParts {
+  /** WHERE conditions to AND (the rule first, then the filter, then joined list rules). */
+  readonly where: readonly string[]
+  /** The JOIN clauses (`LEFT JOIN … ON …`), "" when none. */
+  readonly joins: string
+  readonly orderBy: readonly string[]
+  readonly params: { [name: string]: SqlValue }
+  /** True when the joins require `SELECT DISTINCT`. */
+  readonly distinct: boolean
+}
+
+/**
+ * Compiles a rule, a client filter and a client sort for one collection and request into SQL
+ * pieces (PocketBase's list/view query building): the rule is resolved without restrictions, the
+ * filter and sort with the §5.10 ones when `clientFilter` is set; joins are shared. Throws
+ * {@link FilterError} (`forbidden` for `@request`/`@collection` in client expressions).
+ */
+export function compileRecordQueryParts(
+  app: ResolverApp,
+  collection: Collection,
+  info: RequestInfo | null,
+  input: RecordQueryInput,
+): RecordQueryParts {
+  const q = new SelectQuery(app.db.dialect, collection.name)
+  const rules = new RecordFieldResolver(app, collection, info, { paramPrefix: '__rr' })
+  const client = new RecordFieldResolver(app, collection, info, {
+    paramPrefix: '__rc',
+    clientFilter: input.clientFilter ?? false,
+  })
+  if (input.rule) q.where(buildFilterExpr(input.rule, rules, {}, { paramPrefix: '__rule' }))
+  if (input.filter) {
+    q.where(
+      buildFilterExpr(
+        input.filter,
+        client,
+        {},
+        { paramPrefix: '__filter', maxLength: MAX_FILTER_LENGTH },
+      ),
+    )
+  }
+  if (input.sort) q.orderBy(...buildSortExpr(input.sort, client))
+  rules.updateQuery(q)
+  client.updateQuery(q)
+  const params: { [name: string]: SqlValue } = {}
+  const joins = q.joinsSql(params)
+  const where = q.conditions.map((c) => {
+    mergeParams(params, c.params)
+    return c.sql
+  })
+  const orderBy = q.orderTerms.map((o) => {
+    mergeParams(params, o.params)
+    return o.sql
+  })
+  return { where, joins, orderBy, params, distinct: q.isDistinct }
 }

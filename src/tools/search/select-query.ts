@@ -101,6 +101,32 @@ export class SelectQuery {
     return this.#joins
   }
 
+  /** The WHERE conditions added so far (ANDed). */
+  get conditions(): readonly Sql[] {
+    return this.#where
+  }
+
+  /** The ORDER BY terms added so far. */
+  get orderTerms(): readonly Sql[] {
+    return this.#orderBy
+  }
+
+  /** True when the statement will be `SELECT DISTINCT` (forced, or because of joins). */
+  get isDistinct(): boolean {
+    return this.#distinct || this.#joins.length > 0
+  }
+
+  /** Renders the joins (`LEFT JOIN … ON …`), merging their params into `params`. */
+  joinsSql(params: Record<string, SqlValue>): string {
+    const q = this.dialect.quoteIdent
+    return this.#joins
+      .map(
+        (j) =>
+          `${j.kind} ${j.source} ${q(j.alias)}${j.on === undefined ? '' : ` ON ${add(params, j.on)}`}`,
+      )
+      .join(' ')
+  }
+
   /** ANDs a condition to the WHERE clause; an empty fragment is ignored. */
   where(condition: Sql): this {
     if (condition.sql.trim() !== '') this.#where.push(condition)
@@ -146,7 +172,7 @@ export class SelectQuery {
       this.#columns.length === 0
         ? `${q(this.alias)}.*`
         : this.#columns.map((c) => add(params, c)).join(', ')
-    const distinct = this.#distinct || this.#joins.length > 0 ? 'DISTINCT ' : ''
+    const distinct = this.isDistinct ? 'DISTINCT ' : ''
     let text = `SELECT ${distinct}${cols}${this.#fromClause(params)}`
     if (this.#orderBy.length > 0) {
       text += ` ORDER BY ${this.#orderBy.map((o) => add(params, o)).join(', ')}`
@@ -172,10 +198,7 @@ export class SelectQuery {
     const q = this.dialect.quoteIdent
     let text = ` FROM ${q(this.table)}`
     if (this.alias !== this.table) text += ` ${q(this.alias)}`
-    for (const j of this.#joins) {
-      text += ` ${j.kind} ${j.source} ${q(j.alias)}`
-      if (j.on !== undefined) text += ` ON ${add(params, j.on)}`
-    }
+    if (this.#joins.length > 0) text += ` ${this.joinsSql(params)}`
     if (this.#where.length === 1) text += ` WHERE ${add(params, this.#where[0]!)}`
     else if (this.#where.length > 1) {
       text += ` WHERE ${this.#where.map((w) => `(${add(params, w)})`).join(' AND ')}`
