@@ -1,0 +1,99 @@
+/**
+ * --compare mode: PocketBase and Satchel on fresh temp dirs and identical seeded data; each
+ * scenario runs in alternating slices on both, and the report gives Satchel/PocketBase ratios.
+ */
+import { setPriority } from 'node:os'
+import { resolve } from 'node:path'
+import type { BenchOptions } from './options.ts'
+import { compareReport, type Pair } from './report.ts'
+import { describe, loopbackPort, type RunResult, runScenario } from './run.ts'
+import type { BenchContext } from './scenarios/scenario.ts'
+import { seed } from './seed.ts'
+import { type RunningServer, resolvePocketBase, startServer } from './servers.ts'
+import { summarize } from './stats.ts'
+
+/** Warm-up of the later slices: the server is warm by then, only the connections are new. */
+const LATER_WARMUP_MS = 500
+
+/** Starts both servers, seeds them, measures every scenario and prints the comparison. */
+export async function runCompare(
+  o: BenchOptions,
+  repoRoot: string,
+  log: (msg: string) => void,
+): Promise<void> {
+  const email = 'bench@example.com'
+  const password = `bench-${Math.random().toString(36).slice(2)}`
+  const pocketbase = await resolvePocketBase(repoRoot)
+  const satchelCmd = o.satchelCmd ?? [process.execPath, resolve(repoRoot, 'bin/satchel.js')]
+  if (o.priority) {
+    try {
+      setPriority(-o.priority) // threads started later (the load workers) inherit it
+    } catch (err) {
+      log(`cannot raise priority: ${(err as Error).message}`)
+    }
+  }
+  log(`PocketBase: ${pocketbase}`)
+  log(`Satchel:    ${satchelCmd.join(' ')}`)
+
+  const priority = o.priority
+  const pb = await startServer(
+    { label: 'PocketBase', cmd: [pocketbase], serveArgs: ['--dev=false'], priority },
+    email,
+    password,
+  )
+  const sat = await startServer(
+    { label: 'Satchel', cmd: satchelCmd, serveArgs: [], priority },
+    email,
+    password,
+  )
+  const seeded = new Map<RunningServer, BenchContext>()
+  for (const server of [pb, sat]) {
+    log(`seeding ${server.label} at ${server.url}`)
+    const opts = { email, password, reset: false, posts: o.posts, users: o.users, log }
+    const ctx = await seed(server.url, opts).catch((err: Error) => {
+      throw new Error(`${server.label}: seeding failed: ${err.message}`)
+    })
+    seeded.set(server, ctx)
+  }
+
+  const pairs: Pair[] = []
+  const sliceMs = o.load.durationMs / o.rounds
+  for (const [i, s] of o.scenarios.entries()) {
+    const runs = new Map<RunningServer, RunResult[]>([
+      [pb, []],
+      [sat, []],
+    ])
+    for (let round = 0; round < o.rounds; round++) {
+      // Alternate who goes first so neither side always runs on a warmer machine.
+      const order = (i + round) % 2 === 0 ? [pb, sat] : [sat, pb]
+      for (const server of order) {
+        const r = await runScenario(
+          {
+            ...o.load,
+            scenario: s.name,
+            ctx: seeded.get(server)!,
+            host: '127.0.0.1',
+            port: loopbackPort(server.url),
+            seed: 1000 * (i + 1) + round, // the same request sequence on both sides
+            durationMs: sliceMs,
+            warmupMs: round === 0 ? o.load.warmupMs : Math.min(o.load.warmupMs, LATER_WARMUP_MS),
+          },
+          server.pid,
+        )
+        log(`${s.name} on ${server.label} (${round + 1}/${o.rounds}): ${describe(r)}`)
+        runs.get(server)!.push(r)
+      }
+    }
+    pairs.push({
+      scenario: s.name,
+      pocketbase: summarize(runs.get(pb)!),
+      satchel: summarize(runs.get(sat)!),
+    })
+  }
+  const { connections, durationMs, warmupMs } = o.load
+  console.log(
+    `\n${connections} connections; per scenario and server ${durationMs / 1000} s measured in ` +
+      `${o.rounds} alternating slices after ${warmupMs / 1000} s warm-up; ${o.posts} posts\n`,
+  )
+  console.log(compareReport(pairs))
+}

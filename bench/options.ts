@@ -1,0 +1,106 @@
+/** Command-line options of `npm run bench`, parsed once with node:util parseArgs. */
+import { parseArgs } from 'node:util'
+import { scenarios } from './scenarios/registry.ts'
+import type { Scenario } from './scenarios/scenario.ts'
+
+/** Usage text printed by --help and on bad arguments. */
+export const USAGE = `usage:
+  npm run bench -- --url=http://127.0.0.1:8090 --email=EMAIL --password=PASS [--reset]
+  npm run bench -- --compare
+options:
+  --duration=SECONDS    measured time per scenario and server (default 5)
+  --warmup=SECONDS      unmeasured run-in before measuring (default 1)
+  --connections=N       concurrent keep-alive connections (default 32)
+  --only=NAME[,NAME]    run only these scenarios (${scenarios.map((s) => s.name).join(', ')})
+  --rounds=N            (--compare) split each side's duration into N alternating slices (default 3)
+  --priority=N          (--compare) raise the servers' and the bench's priority by N (nice -N;
+                        needs root) so other programs on the machine disturb less
+  --posts=N --users=N   seeded data (default 10000 posts, 20 users)
+  --reset               (--url) delete an existing posts collection and bench users first`
+
+/** Load settings shared by every scenario run. */
+export interface LoadSettings {
+  durationMs: number
+  warmupMs: number
+  connections: number
+  timeoutMs: number
+}
+
+/** Everything the CLI can ask for, validated. */
+export interface BenchOptions {
+  mode: 'help' | 'single' | 'compare'
+  url?: string
+  email?: string
+  password?: string
+  reset: boolean
+  load: LoadSettings
+  rounds: number
+  priority: number
+  posts: number
+  users: number
+  scenarios: Scenario[]
+  /** Command for the "Satchel" side (hidden --satchel-cmd / SATCHEL_BENCH_CMD). */
+  satchelCmd?: string[]
+}
+
+function num(name: string, value: string, min: number): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}`)
+  return n
+}
+
+function select(only: string | undefined): Scenario[] {
+  if (!only) return [...scenarios]
+  const names = only.split(',').map((s) => s.trim())
+  const unknown = names.filter((n) => !scenarios.some((s) => s.name === n))
+  if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')}\n${USAGE}`)
+  return scenarios.filter((s) => names.includes(s.name))
+}
+
+/** Parses and validates argv; throws an Error with a readable message on bad input. */
+export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptions {
+  const { values: v } = parseArgs({
+    args,
+    options: {
+      url: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      compare: { type: 'boolean', default: false },
+      duration: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '1' },
+      connections: { type: 'string', default: '32' },
+      rounds: { type: 'string', default: '3' },
+      priority: { type: 'string', default: '0' },
+      only: { type: 'string' },
+      posts: { type: 'string', default: '10000' },
+      users: { type: 'string', default: '20' },
+      reset: { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '10' },
+      // Hidden: run the "Satchel" side with another command, e.g. a second PocketBase.
+      'satchel-cmd': { type: 'string', default: process.env.SATCHEL_BENCH_CMD },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  })
+  const mode = v.help ? 'help' : v.compare ? 'compare' : 'single'
+  if (mode === 'single' && (!v.url || !v.email || !v.password)) throw new Error(USAGE)
+  return {
+    mode,
+    url: v.url?.replace(/\/$/, ''),
+    email: v.email,
+    password: v.password,
+    reset: v.reset,
+    load: {
+      durationMs: num('duration', v.duration, 0.1) * 1000,
+      warmupMs: num('warmup', v.warmup, 0) * 1000,
+      connections: Math.floor(num('connections', v.connections, 1)),
+      timeoutMs: num('timeout', v.timeout, 0.1) * 1000,
+    },
+    rounds: Math.floor(num('rounds', v.rounds, 1)),
+    priority: Math.floor(num('priority', v.priority, 0)),
+    posts: Math.floor(num('posts', v.posts, 1)),
+    users: Math.floor(num('users', v.users, 1)),
+    scenarios: select(v.only),
+    satchelCmd: v['satchel-cmd']?.split(/\s+/).filter(Boolean),
+  }
+}
