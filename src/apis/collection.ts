@@ -22,6 +22,7 @@ import { required, ValidationErrors } from '../tools/validation/validation-error
 import { importHandler } from './collection-import.ts'
 import { OAUTH2_PROVIDERS } from './collection-oauth2-providers.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
+import { jsonResponse } from './record-helpers.ts'
 import { readRequestBody } from './request-body.ts'
 
 /** The `_collections` columns a `?filter=`/`?sort=` may use (PocketBase §3.2). */
@@ -38,11 +39,11 @@ export function bindCollectionApi(api: Hono<Env>): void {
   api.put('/collections/import', su(importHandler))
   api.get(
     '/collections/meta/scaffolds',
-    su(async (c) => c.json(collectionScaffolds())),
+    su(async (c) => jsonResponse(c, collectionScaffolds())),
   )
   api.get(
     '/collections/meta/oauth2-providers',
-    su(async (c) => c.json(OAUTH2_PROVIDERS)),
+    su(async (c) => jsonResponse(c, OAUTH2_PROVIDERS)),
   )
   api.post('/collections/meta/dry-run-view', su(dryRun))
   api.get('/collections/:collection', su(view))
@@ -96,10 +97,11 @@ async function list(c: Context<Env>): Promise<Response> {
     perPage: intParam(params.get('perPage')),
     skipTotal: isTrue(params.get('skipTotal')),
   })
-  return c.json({
-    ...result,
-    items: result.items.map((row) => Collection.fromRow(row).toJSON()),
-  })
+  return jsonResponse(
+    c,
+    { ...result, items: result.items.map((row) => Collection.fromRow(row).toJSON()) },
+    true,
+  )
 }
 
 function intParam(v: string | null): number | undefined {
@@ -113,7 +115,7 @@ function isTrue(v: string | null): boolean {
 }
 
 function view(c: Context<Env>): Response {
-  return c.json(findOr404(c.get('app'), c.req.param('collection') ?? '').toJSON())
+  return jsonResponse(c, findOr404(c.get('app'), c.req.param('collection') ?? '').toJSON())
 }
 
 /** Wraps a save failure into PocketBase's 400 (validation data, or the raw error text). */
@@ -146,7 +148,7 @@ async function create(c: Context<Env>): Promise<Response> {
   } catch (err) {
     throw saveError('create', err)
   }
-  return c.json(collection.toJSON())
+  return jsonResponse(c, collection.toJSON())
 }
 
 async function update(c: Context<Env>): Promise<Response> {
@@ -162,7 +164,7 @@ async function update(c: Context<Env>): Promise<Response> {
   } catch (err) {
     throw saveError('update', err)
   }
-  return c.json(collection.toJSON())
+  return jsonResponse(c, collection.toJSON())
 }
 
 async function remove(c: Context<Env>): Promise<Response> {
@@ -216,7 +218,10 @@ async function dryRun(c: Context<Env>): Promise<Response> {
   }
   try {
     const result = await dryRunView(app, query)
-    return c.json({ fields: result.fields.map((f) => f.toJSON()), sample: result.sample })
+    return jsonResponse(c, {
+      fields: result.fields.map((f) => f.toJSON()),
+      sample: result.sample,
+    })
   } catch (err) {
     if (err instanceof ViewQueryError) {
       throw badRequestError(`Invalid view query. Raw error: \n${err.message}`, undefined, {

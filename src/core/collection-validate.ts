@@ -217,7 +217,7 @@ function checkFields(
     for (const of of old.fields) {
       if (!of.system) continue
       const byId = c.getFieldById(of.id)
-      const byName = c.getField(of.name)
+      const byName = c.fields.find((f) => f.name === of.name)
       if (byId === undefined || byId.name !== of.name || byName?.id !== of.id) {
         return validationError(
           'validation_system_field_change',
@@ -301,7 +301,16 @@ function checkField(
           'The relation collection cannot be changed.',
         ),
       )
-    } else if (target !== undefined && target.type === 'view' && c.type !== 'view') {
+    } else if (target === undefined || target.id !== f.collectionId) {
+      // NOTE: PocketBase takes only the id here (a collection name is "missing").
+      put(
+        'collectionId',
+        validationError(
+          'validation_field_relation_missing_collection',
+          "The relation collection doesn't exist.",
+        ),
+      )
+    } else if (target.type === 'view' && c.type !== 'view') {
       put(
         'collectionId',
         validationError(

@@ -255,7 +255,6 @@ function inferField(app: App, parsed: ParsedSelect, column: SelectColumn): Field
           ...json,
           id: `_clone_${randomString(4, ALNUM)}`,
           name,
-          system: false,
         })
       }
     }
