@@ -149,3 +149,71 @@ export async function superuserHeaders(app: TestApp): Promise<{ [key: string]: s
 export async function memberHeaders(app: TestApp): Promise<{ [key: string]: string }> {
   return { authorization: await newAuthToken(await findRecordById(app, 'members', IDS.m1)) }
 }
+
+/** Ids of {@link seedRulesSchema}'s extra records. */
+export const RULE_IDS = {
+  m2: 'member000000002',
+  n1: 'note00000000001',
+  n2: 'note00000000002',
+} as const
+
+/**
+ * {@link seedRecordsSchema} plus a `notes` collection owned by members (list/view/delete:
+ * `owner = @request.auth.id`; create: `@request.auth.id != '' && owner = @request.auth.id`;
+ * update: the owner, without changing `owner`), each note optionally linked to a post; members'
+ * manageRule lets a member named "Manager" manage the others; member m2 is that manager.
+ */
+export async function seedRulesSchema(app: TestApp): Promise<void> {
+  await seedRecordsSchema(app)
+  const members = app.findCollectionByNameOrId('members')
+  await createTestCollection(app, {
+    name: 'notes',
+    listRule: 'owner = @request.auth.id',
+    viewRule: 'owner = @request.auth.id',
+    createRule: "@request.auth.id != '' && owner = @request.auth.id",
+    updateRule: 'owner = @request.auth.id && @request.body.owner:isset = false',
+    deleteRule: 'owner = @request.auth.id',
+    fields: [
+      { name: 'title', type: 'text' },
+      { name: 'owner', type: 'relation', collectionId: members.id, maxSelect: 1 },
+      {
+        name: 'post',
+        type: 'relation',
+        collectionId: app.findCollectionByNameOrId('posts').id,
+        maxSelect: 1,
+      },
+    ],
+  })
+  const q = app.db.dialect.quoteIdent
+  await app.db.run(`UPDATE ${q('_collections')} SET options = ? WHERE id = ?`, [
+    JSON.stringify({
+      ...JSON.parse(String(members.toRow().options)),
+      manageRule: "@request.auth.collectionName = 'members' && @request.auth.name = 'Manager'",
+    }),
+    members.id,
+  ])
+  await app.reloadCollections()
+  await app.createAuthRecord('members', {
+    id: RULE_IDS.m2,
+    email: 'm2@example.com',
+    password: '1234567890',
+    name: 'Manager',
+  })
+  await createTestRecord(app, 'notes', {
+    id: RULE_IDS.n1,
+    title: 'mine',
+    owner: IDS.m1,
+    post: IDS.p1,
+  })
+  await createTestRecord(app, 'notes', {
+    id: RULE_IDS.n2,
+    title: 'theirs',
+    owner: RULE_IDS.m2,
+    post: IDS.p1,
+  })
+}
+
+/** `Authorization` header of the manager member `m2` (see {@link seedRulesSchema}). */
+export async function managerHeaders(app: TestApp): Promise<{ [key: string]: string }> {
+  return { authorization: await newAuthToken(await findRecordById(app, 'members', RULE_IDS.m2)) }
+}

@@ -1,18 +1,11 @@
 import type { SqlValue } from '../tools/db/db.ts'
-import type { FieldResolver } from '../tools/search/field-resolver.ts'
 import { buildFilterExpr, MAX_FILTER_LENGTH } from '../tools/search/filter.ts'
 import { SelectQuery, sql } from '../tools/search/select-query.ts'
-import { SimpleFieldResolver } from '../tools/search/simple-field-resolver.ts'
 import { buildSortExpr } from '../tools/search/sort.ts'
 import type { App } from './app.ts'
 import type { Collection } from './collection-model.ts'
-import { FileField } from './field-file.ts'
-import { GeoPointField } from './field-geo-point.ts'
-import { JSONField } from './field-json.ts'
 import { PasswordField, toPasswordValue } from './field-password.ts'
-import { RelationField } from './field-relation.ts'
-import { SelectField } from './field-select.ts'
-import { isMultiple } from './field-values.ts'
+import { RecordFieldResolver } from './record-field-resolver.ts'
 import type { Record } from './record-model.ts'
 import { isSuperuser, type RequestInfo } from './request-info.ts'
 
@@ -28,46 +21,6 @@ export interface RecordQueryInput {
   readonly filter?: string
   /** A client `?sort=` (same restrictions as `filter`; `@random`, `@rowid` allowed). */
   readonly sort?: string
-  /**
-   * The table (or CTE) to select from; default the collection's table. The collection name is
-   * always the alias, so rules see the same column references.
-   */
-  readonly table?: string
-}
-
-/**
- * The field resolver of a records query. Interim: a whitelist resolver over the collection's
- * own columns (no relations, `@request.*` or `@collection.*` yet); to be replaced by
- * `core/record-field-resolver.ts` when it lands, with the same privileges switch.
- */
-function recordResolver(
-  app: App,
-  collection: Collection,
-  _info: RequestInfo,
-  table: string,
-  allowHidden: boolean,
-): FieldResolver {
-  const columns: string[] = []
-  const jsonColumns: string[] = []
-  const arrayColumns: string[] = []
-  for (const f of collection.fields) {
-    if (f.hidden && !allowHidden) continue
-    columns.push(f.name)
-    if (f instanceof JSONField || f instanceof GeoPointField) jsonColumns.push(f.name)
-    if (
-      (f instanceof SelectField || f instanceof RelationField || f instanceof FileField) &&
-      isMultiple(f)
-    )
-      arrayColumns.push(f.name)
-  }
-  return new SimpleFieldResolver({
-    table,
-    alias: collection.name,
-    columns,
-    jsonColumns,
-    arrayColumns,
-    dialect: app.db.dialect,
-  })
 }
 
 /**
@@ -83,18 +36,23 @@ export function recordSelect(
   info: RequestInfo,
   input: RecordQueryInput = {},
 ): SelectQuery {
-  const table = input.table ?? collection.name
-  const query = new SelectQuery(app.db.dialect, table, collection.name)
+  const query = new SelectQuery(app.db.dialect, collection.name)
   if (input.rule === undefined && input.filter === undefined && input.sort === undefined) {
     return query
   }
+  // NOTE: the rule and the client expressions use two resolvers (different privileges) with
+  // their own parameter prefixes, so their placeholders never collide.
   if (input.rule !== undefined && input.rule !== '') {
-    const resolver = recordResolver(app, collection, info, table, true)
+    const resolver = new RecordFieldResolver(app, collection, info, { paramPrefix: '__rr' })
     query.where(buildFilterExpr(input.rule, resolver, {}, { paramPrefix: 'r' }))
     resolver.updateQuery(query)
   }
   if (input.filter !== undefined || input.sort !== undefined) {
-    const resolver = recordResolver(app, collection, info, table, isSuperuser(info))
+    const clientFilter = !isSuperuser(info)
+    const resolver = new RecordFieldResolver(app, collection, info, {
+      clientFilter,
+      paramPrefix: '__rc',
+    })
     if (input.filter !== undefined && input.filter !== '') {
       query.where(
         buildFilterExpr(
@@ -168,6 +126,22 @@ export async function findRecordWithRule(
   return app.db.get(s.sql, s.params)
 }
 
+const cteCollections = new WeakMap<Collection, Collection>()
+
+/**
+ * A copy of the collection named like the one-row CTE of a create-rule check, so that every
+ * reference of the rule (also inside sub-queries) reads the CTE (cached per collection object).
+ */
+function cteCollection(c: Collection): Collection {
+  let dummy = cteCollections.get(c)
+  if (dummy === undefined) {
+    dummy = c.clone()
+    dummy.name = `${c.name}__pb_create__`
+    cteCollections.set(c, dummy)
+  }
+  return dummy
+}
+
 /**
  * Evaluates a rule against a record that is not stored yet (PocketBase's create-rule check,
  * §6.1, §20.13): the record's column values become a one-row CTE aliased as the collection, and
@@ -185,9 +159,10 @@ export async function checkUnsavedRecordRule(
   if (rule === '') return true
   const c = record.collection
   const q = app.db.dialect.quoteIdent
-  const cte = `${c.name}__pb_create__`
-  const s = recordSelect(app, c, info, { rule, table: cte })
-    .columns(`${q(c.name)}.${q('id')}`)
+  const dummy = cteCollection(c)
+  const cte = dummy.name
+  const s = recordSelect(app, dummy, info, { rule })
+    .columns(`${q(cte)}.${q('id')}`)
     .limit(1)
     .toSql()
   const params: { [name: string]: SqlValue } = { ...s.params }

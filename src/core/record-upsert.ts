@@ -58,7 +58,11 @@ export class RecordUpsert {
     const c = this.record.collection
     for (const [key, value] of Object.entries(data)) {
       if (c.isAuth && AUTH_FORM_KEYS.has(key)) {
-        const s = toStringValue(value)
+        // NOTE: `replaceModifiers` may already have prepared the password as {hash, plain}.
+        const s =
+          typeof value === 'object' && value !== null
+            ? toPasswordValue(value).plain
+            : toStringValue(value)
         if (key === 'password') this.#password = s
         else if (key === 'passwordConfirm') this.#passwordConfirm = s
         else this.#oldPassword = s
