@@ -198,13 +198,27 @@ export function seedIdOrder(seed: SeedResult): string[] {
 }
 
 /**
- * `normalise`s a snapshot and orders every record list by its normalised id, so snapshots of two
- * servers seeded the same way compare equal.
+ * `normalise`s a snapshot, orders every record list by its normalised id and hides email template
+ * texts, so snapshots of two servers seeded the same way compare equal.
  */
 export function normaliseSnapshot(snap: SeedSnapshot, seed: SeedResult): unknown {
   const n = normalise(snap, seedIdOrder(seed)) as {
+    collections: unknown
     records: { [name: string]: { id: string }[] }
   }
   for (const list of Object.values(n.records)) list.sort((a, b) => a.id.localeCompare(b.id))
+  n.collections = hideEmailTemplates(n.collections)
   return n
+}
+
+/**
+ * Replaces the texts of email templates (`{subject, body}` objects) with placeholders: Satchel
+ * ships its own wording, only the shape and the placeholders' presence must match.
+ */
+export function hideEmailTemplates(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(hideEmailTemplates)
+  if (value === null || typeof value !== 'object') return value
+  const keys = Object.keys(value).sort().join(',')
+  if (keys === 'body,subject') return { subject: '<subject>', body: '<body>' }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideEmailTemplates(v)]))
 }

@@ -25,11 +25,14 @@ export function targetKind(): ServerKind {
   return process.env.SATCHEL_E2E_TARGET === 'pocketbase' ? 'pocketbase' : 'satchel'
 }
 
+/** Runs a CLI command of `kind` to completion; returns its output (throws on non-zero exit). */
+export function runCli(kind: ServerKind, args: readonly string[]): string {
+  return kind === 'pocketbase' ? runPocketBaseCli(args) : runSatchelCli(args)
+}
+
 /** Creates/updates a superuser with the server's own CLI. */
 export function upsertSuperuser(kind: ServerKind, dir: string, email: string, pass: string): void {
-  const args = ['superuser', 'upsert', email, pass, `--dir=${dir}`]
-  if (kind === 'pocketbase') runPocketBaseCli(args)
-  else runSatchelCli(args)
+  runCli(kind, ['superuser', 'upsert', email, pass, `--dir=${dir}`])
 }
 
 /** Starts `kind` on `dir` (a new temp dir if omitted) and a free port (or `port`). */

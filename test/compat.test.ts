@@ -1,0 +1,332 @@
+// The same SDK calls against the real PocketBase and against Satchel, both seeded the same way:
+// status and JSON body (record ids and autodates normalised) must be equal.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { type CompatCase, type CompatPair, startCompatPair } from '../src/tests/compat.ts'
+
+let pair: CompatPair
+
+beforeAll(async () => {
+  pair = await startCompatPair()
+})
+
+afterAll(async () => {
+  await pair?.close()
+})
+
+const cases: CompatCase[] = [
+  // reads
+  {
+    name: 'list things (alice: list rule filters to her own)',
+    as: 'alice',
+    status: 200,
+    call: (pb) => pb.collection('things').getList(1, 10, { sort: 'title' }),
+  },
+  {
+    name: 'list things (guest: empty page)',
+    as: 'guest',
+    status: 200,
+    call: (pb) => pb.collection('things').getList(1, 10),
+  },
+  {
+    name: 'list things with expand, fields, skipTotal (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb) =>
+      pb.collection('things').getList(1, 2, {
+        sort: '-amount,title',
+        expand: 'owner,tags',
+        fields: 'id,title,amount,secret,expand.owner.name,expand.tags.name',
+        skipTotal: true,
+      }),
+  },
+  {
+    name: 'view a thing with back-relation expand (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb, ids) => pb.collection('users').getOne(ids.alice!, { expand: 'things_via_owner' }),
+  },
+  {
+    name: 'view collection list (guest)',
+    as: 'guest',
+    status: 200,
+    call: (pb) => pb.collection('thing_owners').getList(1, 10, { sort: 'title' }),
+  },
+  {
+    name: 'users list (bob sees only himself, no email of others)',
+    as: 'bob',
+    status: 200,
+    call: (pb) => pb.collection('users').getList(),
+  },
+  {
+    name: 'collection by name (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb) => pb.collections.getOne('things'),
+  },
+  {
+    name: 'settings (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const s = await pb.settings.getAll()
+      return { batch: s.batch, rateLimits: s.rateLimits, trustedProxy: s.trustedProxy }
+    },
+  },
+  {
+    name: 'auth methods (guest)',
+    as: 'guest',
+    status: 200,
+    call: (pb) => pb.collection('users').listAuthMethods(),
+  },
+  // 400 validation
+  {
+    name: 'create thing with invalid values (alice)',
+    as: 'alice',
+    status: 400,
+    call: (pb, ids) =>
+      pb.collection('things').create({
+        title: '',
+        amount: -1,
+        contact: 'not-an-email',
+        kind: 'zzz',
+        labels: ['x', 'q'],
+        owner: ids.alice,
+        tags: ['missing0000000'],
+      }),
+  },
+  {
+    name: 'create thing for someone else (alice: create rule fails)',
+    as: 'alice',
+    status: 400,
+    call: (pb, ids) => pb.collection('things').create({ title: 'x', owner: ids.bob }),
+  },
+  {
+    name: 'sign up with a taken email and short password',
+    as: 'guest',
+    status: 400,
+    call: (pb) =>
+      pb
+        .collection('users')
+        .create({ email: 'alice@example.com', password: 'short', passwordConfirm: 'short' }),
+  },
+  {
+    name: 'duplicate tag name (unique index)',
+    as: 'su',
+    status: 400,
+    call: (pb) => pb.collection('tags').create({ name: 'red' }),
+  },
+  {
+    name: 'wrong password',
+    as: 'guest',
+    status: 400,
+    call: (pb) => pb.collection('users').authWithPassword('alice@example.com', 'wrong-pass'),
+  },
+  {
+    name: 'create collection with an invalid name and rule',
+    as: 'su',
+    status: 400,
+    call: (pb) => pb.collections.create({ name: 'bad name', type: 'base', listRule: 'nope = 1' }),
+  },
+  {
+    name: 'create on a view collection',
+    as: 'su',
+    status: 400,
+    call: (pb) => pb.collection('thing_owners').create({ title: 'x' }),
+  },
+  // filters
+  {
+    name: 'filter syntax error',
+    as: 'su',
+    status: 400,
+    call: (pb) => pb.collection('things').getList(1, 10, { filter: 'title ~' }),
+  },
+  {
+    name: 'filter on an unknown field',
+    as: 'su',
+    status: 400,
+    call: (pb) => pb.collection('things').getList(1, 10, { filter: 'nope = 1' }),
+  },
+  {
+    name: 'filter on a hidden field (alice)',
+    as: 'alice',
+    status: 400,
+    call: (pb) => pb.collection('things').getList(1, 10, { filter: 'secret = "x"' }),
+  },
+  {
+    name: 'filter with @request (alice)',
+    as: 'alice',
+    status: 403,
+    call: (pb) => pb.collection('things').getList(1, 10, { filter: '@request.auth.id != ""' }),
+  },
+  ...[
+    'owner.name = "Alice"',
+    'data.ok = true',
+    'data.nested.ok = true',
+    'geoDistance(location.lon, location.lat, 23.3, 42.7) < 5',
+    'tags.name ?= "red"',
+    'tags.name = "blue"',
+    'tags:length = 2',
+    'labels:each ?= "x"',
+    'amount > 3.2 && active = true',
+    'due > "2025-01-01" || kind = "a"',
+    'title ~ "thing%"',
+    'title ~ "%thing"',
+    'created <= @now && updated >= @yesterday',
+  ].map(
+    (filter): CompatCase => ({
+      name: `filter ${filter} (superuser)`,
+      as: 'su',
+      status: 200,
+      call: (pb) => pb.collection('things').getFullList({ filter, sort: 'title' }),
+    }),
+  ),
+  // 401/403/404
+  {
+    name: 'delete with a locked rule (alice)',
+    as: 'alice',
+    status: 403,
+    call: (pb, ids) => pb.collection('things').delete(ids.thing1!),
+  },
+  {
+    name: 'collections list (guest)',
+    as: 'guest',
+    status: 401,
+    call: (pb) => pb.collections.getList(),
+  },
+  {
+    name: 'collections list (regular user)',
+    as: 'alice',
+    status: 403,
+    call: (pb) => pb.collections.getList(),
+  },
+  {
+    name: "view someone else's thing (bob)",
+    as: 'bob',
+    status: 404,
+    call: (pb, ids) => pb.collection('things').getOne(ids.thing1!),
+  },
+  {
+    name: "update someone else's thing (bob)",
+    as: 'bob',
+    status: 404,
+    call: (pb, ids) => pb.collection('things').update(ids.thing1!, { title: 'x' }),
+  },
+  {
+    name: 'missing collection',
+    as: 'guest',
+    status: 404,
+    call: (pb) => pb.collection('nope').getList(),
+  },
+  {
+    name: 'batch while disabled',
+    as: 'alice',
+    status: 403,
+    call: (pb) => {
+      const b = pb.createBatch()
+      b.collection('tags').create({ name: 'green' })
+      return b.send()
+    },
+  },
+  {
+    name: 'auth refresh without a token',
+    as: 'guest',
+    status: 401,
+    call: (pb) => pb.collection('users').authRefresh(),
+  },
+  // more reads
+  {
+    name: 'sort by a relation field, then @rowid (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb) =>
+      pb.collection('things').getFullList({ sort: '-owner.name,@rowid', fields: 'title' }),
+  },
+  {
+    name: 'fields with excerpt and wildcard (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb, ids) =>
+      pb.collection('things').getOne(ids.thing1!, { fields: '*,body:excerpt(8,true)' }),
+  },
+  {
+    name: 'first list item (alice)',
+    as: 'alice',
+    status: 200,
+    call: (pb) => pb.collection('things').getFirstListItem('amount > 10'),
+  },
+  {
+    name: 'auth with password returns token and record (bob)',
+    as: 'guest',
+    status: 200,
+    call: async (pb) => {
+      const res = await pb.collection('users').authWithPassword('bob@example.com', 'bob-pass-123')
+      return { record: res.record, hasToken: typeof res.token === 'string', meta: res.meta }
+    },
+  },
+  // writes (run on both servers, so both states stay alike)
+  {
+    name: 'update with modifiers (alice)',
+    as: 'alice',
+    status: 200,
+    call: (pb, ids) =>
+      pb.collection('things').update(ids.thing2!, { 'amount+': 2, 'labels+': 'z', title: 'Two' }),
+  },
+  {
+    name: 'update another user (alice: users updateRule)',
+    as: 'alice',
+    status: 404,
+    call: (pb, ids) => pb.collection('users').update(ids.bob!, { name: 'x' }),
+  },
+  {
+    name: 'change own password without the old one (alice)',
+    as: 'alice',
+    status: 400,
+    call: (pb, ids) =>
+      pb
+        .collection('users')
+        .update(ids.alice!, { password: 'new-pass-123', passwordConfirm: 'new-pass-123' }),
+  },
+  {
+    name: 'batch enabled: a failing request rolls back the whole batch (superuser)',
+    as: 'su',
+    status: 400,
+    call: async (pb) => {
+      await pb.settings.update({ batch: { enabled: true, maxRequests: 5 } })
+      const b = pb.createBatch()
+      b.collection('tags').create({ name: 'green' })
+      b.collection('tags').create({ name: 'red' })
+      return b.send()
+    },
+  },
+  {
+    name: 'batch enabled: create, update, delete (alice)',
+    as: 'alice',
+    status: 200,
+    call: async (pb, ids) => {
+      const b = pb.createBatch()
+      b.collection('things').create({ title: 'In batch', owner: ids.alice })
+      b.collection('things').update(ids.thing2!, { amount: 1 })
+      b.collection('users').update(ids.alice!, { name: 'Alice B.' })
+      const res = await b.send()
+      const tags = await pb.collection('tags').getFullList({ sort: 'name' })
+      return { res: res.map((r) => ({ status: r.status, title: r.body?.title })), tags }
+    },
+  },
+  {
+    name: 'delete a tag referenced by relations (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb, ids) => {
+      await pb.collection('tags').delete(ids.tagRed!)
+      return pb.collection('things').getOne(ids.thing1!, { fields: 'tags' })
+    },
+  },
+]
+
+describe('PocketBase vs Satchel: same call, same answer', () => {
+  test.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const res = await pair.run(c)
+    expect(res.pocketbase.status).toBe(c.status)
+    expect(res.satchel).toEqual(res.pocketbase)
+  })
+})

@@ -1,0 +1,77 @@
+// `satchel serve` as an operating-system process: busy port, graceful SIGINT with a request in
+// flight. Run with SATCHEL_E2E_TARGET=pocketbase to check the same assertions against PocketBase.
+import { request } from 'node:http'
+import { createServer } from 'node:net'
+import { afterAll, describe, expect, test } from 'vitest'
+import { cleanupAll, freePort, makeTempDir } from '../src/tests/process.ts'
+import { spawnServe, startServer, targetKind, upsertSuperuser } from '../src/tests/sdk.ts'
+
+const kind = targetKind()
+
+afterAll(() => {
+  cleanupAll()
+})
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe(`serve process (${kind})`, () => {
+  test('serve on a busy port exits non-zero with a clear message', async () => {
+    const blocker = createServer()
+    const port = await freePort()
+    await new Promise<void>((res) => blocker.listen(port, '127.0.0.1', () => res()))
+    try {
+      const proc = spawnServe(kind, makeTempDir(), port)
+      const timer = setTimeout(() => void proc.stop('SIGKILL'), 15_000)
+      const code = await proc.exited
+      clearTimeout(timer)
+      expect(code).not.toBe(0)
+      expect(typeof code).toBe('number')
+      expect(proc.output()).toMatch(/already in use/i)
+      expect(proc.output()).toContain(String(port))
+    } finally {
+      await new Promise<void>((res) => blocker.close(() => res()))
+    }
+  })
+
+  test('SIGINT lets an in-flight request complete, refuses new ones, exits 0', async () => {
+    const server = await startServer(kind)
+    upsertSuperuser(kind, server.dir, 'root@example.com', 'root-pass-123')
+    // a request whose body arrives slowly: the server is mid-request when SIGINT lands
+    const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        `${server.url}/api/collections/_superusers/auth-with-password`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          let body = ''
+          res.setEncoding('utf8')
+          res.on('data', (c: string) => {
+            body += c
+          })
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+          res.on('error', reject)
+        },
+      )
+      req.on('error', reject)
+      req.write('{"identity":"root@example.com",')
+      setTimeout(() => {
+        server.child.kill('SIGINT')
+        setTimeout(() => {
+          req.end('"password":"root-pass-123"}')
+        }, 700)
+      }, 300)
+    })
+    await sleep(600)
+    // after SIGINT: no new connections, but the process is still finishing the request
+    expect(server.hasExited()).toBe(false)
+    await expect(
+      fetch(`${server.url}/api/health`, { signal: AbortSignal.timeout(2000) }),
+    ).rejects.toThrow()
+    const res = await response
+    expect(res.status).toBe(200)
+    expect(JSON.parse(res.body)).toMatchObject({ record: { email: 'root@example.com' } })
+    const timer = setTimeout(() => void server.stop('SIGKILL'), 10_000)
+    const code = await server.exited
+    clearTimeout(timer)
+    expect(code).toBe(0)
+  })
+})
