@@ -72,14 +72,14 @@ export async function validateCollection(
   set('type', checkType(c, old))
   set('system', old?.system && c.system !== old.system ? systemFlagError() : undefined)
   set('name', await checkName(app, c, old))
-  for (const key of RULE_KEYS) set(key, checkRuleKey(c, old, key))
+  for (const key of RULE_KEYS) set(key, checkRuleKey(app, c, old, key))
   set('fields', checkFields(app, c, old))
   set('indexes', await checkIndexes(app, c, old))
   if (c.type === 'view' && c.viewQuery.trim() === '') set('viewQuery', required())
   if (c.type === 'auth' && c.auth !== undefined) {
-    set('authRule', ruleError(c, c.auth.authRule))
-    set('manageRule', ruleError(c, c.auth.manageRule))
-    if (c.auth.mfa.enabled) set('mfa', nested('rule', ruleError(c, c.auth.mfa.rule || null)))
+    set('authRule', ruleError(app, c, c.auth.authRule))
+    set('manageRule', ruleError(app, c, c.auth.manageRule))
+    if (c.auth.mfa.enabled) set('mfa', nested('rule', ruleError(app, c, c.auth.mfa.rule || null)))
     set('passwordAuth', nested('identityFields', checkIdentityFields(c)))
   }
   if (Object.keys(errors).length > 0) throw new ValidationErrors(errors)
@@ -173,14 +173,15 @@ async function checkName(
   return undefined
 }
 
-function ruleError(c: Collection, rule: string | null): ValidationError | undefined {
+function ruleError(app: App, c: Collection, rule: string | null): ValidationError | undefined {
   if (rule === null) return undefined
-  const raw = checkRule(c, rule)
+  const raw = checkRule(app, c, rule)
   if (raw === undefined) return undefined
   return validationError('validation_invalid_rule', `Invalid rule. Raw error: ${raw}.`)
 }
 
 function checkRuleKey(
+  app: App,
   c: Collection,
   old: Collection | undefined,
   key: (typeof RULE_KEYS)[number],
@@ -198,7 +199,7 @@ function checkRuleKey(
   ) {
     return validationError('validation_nil', 'Must be blank.')
   }
-  return ruleError(c, c[key])
+  return ruleError(app, c, c[key])
 }
 
 function checkFields(

@@ -127,8 +127,8 @@ class FilterBuilder {
   }
 
   #expr(e: Expr): string {
-    const left = this.#operand(e.left)
-    const right = this.#operand(e.right)
+    const left = this.#side('left', e.left)
+    const right = this.#side('right', e.right)
     const isAny = e.op.startsWith('?')
     const op = isAny ? e.op.slice(1) : e.op
     let cond = this.#compare(op, left, right)
@@ -266,6 +266,27 @@ class FilterBuilder {
         if (value instanceof Date) return this.#text(formatDate(value))
         // NOTE: PocketBase JSON-encodes other values (arrays, objects) into a text.
         return this.#text(JSON.stringify(value) ?? '')
+    }
+  }
+
+  /**
+   * Resolves one operand of a comparison; resolver failures of identifiers are reported like
+   * PocketBase's `invalid left operand "x" - <reason>` (permission errors keep their reason).
+   */
+  #side(which: 'left' | 'right', operand: Expr['left']): Side {
+    try {
+      return this.#operand(operand)
+    } catch (err) {
+      if (err instanceof FilterError && !err.forbidden && operand.type === 'identifier') {
+        throw new FilterError(
+          `invalid ${which} operand "${operand.name}" - ${err.reason}`,
+          err.position,
+          {
+            cause: err.cause,
+          },
+        )
+      }
+      throw err
     }
   }
 
