@@ -28,6 +28,22 @@ describe('expand', () => {
       notExpectedContent: ['"expand"'],
     },
     {
+      name: 'resolved path with no related ids → empty expand map',
+      method: 'GET',
+      url: `/api/collections/posts/records/${IDS.p3}?expand=author`,
+      beforeTest: seedRecordsSchema,
+      expectedStatus: 200,
+      expectedContent: ['"expand":{}'],
+    },
+    {
+      name: 'null viewRule with no related ids: the path fails, no expand key',
+      method: 'GET',
+      url: `/api/collections/posts/records/${IDS.p3}?expand=ghost`,
+      beforeTest: seedRecordsSchema,
+      expectedStatus: 200,
+      notExpectedContent: ['"expand"'],
+    },
+    {
       name: 'related collection with null viewRule: skipped for guests',
       method: 'GET',
       url: POST(IDS.p1, 'expand=ghost,author'),
@@ -99,7 +115,7 @@ describe('expand', () => {
         expect(r.items).toEqual([
           { id: IDS.p1, expand: { author: { name: 'Alice' } } },
           { id: IDS.p2, expand: { author: { name: 'Bob' } } },
-          { id: IDS.p3 },
+          { id: IDS.p3, expand: {} },
         ])
       },
     },

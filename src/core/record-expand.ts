@@ -110,19 +110,21 @@ async function expandPath(
 
   const allIds = new Set<string>()
   for (const ids of idsOf.values()) for (const id of ids) allIds.add(id)
-  if (allIds.size === 0) return
+  // NOTE: like PocketBase, fetch runs even without ids (a collection the requester may not view
+  // fails the path), and every record of a resolved step gets at least an empty expand map.
   const rels = await fetch(relCollection, [...allIds])
   if (rest !== '') await expandPath(app, rels, rest, fetch, level + 1)
   const byId = new Map(rels.map((r) => [r.id, r]))
 
   for (const r of records) {
+    r.expand ??= {}
     const valid: Record[] = []
     for (const id of idsOf.get(r) ?? []) {
       const rel = byId.get(id)
       if (rel !== undefined) valid.push(rel)
     }
     if (valid.length === 0) continue
-    const expand = r.expand ?? {}
+    const expand = r.expand
     const previous = expand[head]
     if (previous !== undefined) {
       for (const old of Array.isArray(previous) ? previous : [previous]) {
