@@ -263,6 +263,136 @@ const cases: CompatCase[] = [
       return { record: res.record, hasToken: typeof res.token === 'string', meta: res.meta }
     },
   },
+  ...[
+    'due = null',
+    'due = ""',
+    'contact != ""',
+    'kind ?!= "b"',
+    'title:lower = "bob thing"',
+    'amount ~ "2"',
+    'tags.name ?~ "bl" && owner.verified = true',
+    'strftime("%Y", due) = "2025"',
+    '@collection.tags.name ?= "red" && tags ?= @collection.tags.id',
+    'owner.things_via_owner.title ?= "Bob thing"',
+    'location.lat > 40',
+    'data.nested.list.0 = 1',
+    '(kind = "a" || kind = "b") && amount >= 3',
+  ].map(
+    (filter): CompatCase => ({
+      name: `filter ${filter} (superuser)`,
+      as: 'su',
+      status: 200,
+      call: (pb) => pb.collection('things').getFullList({ filter, sort: 'title', fields: 'title' }),
+    }),
+  ),
+  {
+    name: 'list paging edge: page beyond the end, perPage over the max (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => ({
+      beyond: await pb.collection('things').getList(5, 2, { fields: 'id' }),
+      big: await pb.collection('tags').getList(1, 5000, { fields: 'id', sort: 'name' }),
+      zero: await pb.collection('tags').getList(0, 0, { fields: 'id', sort: 'name' }),
+    }),
+  },
+  {
+    name: 'sort by an unknown field',
+    as: 'su',
+    status: 400,
+    call: (pb) => pb.collection('things').getList(1, 10, { sort: 'nope' }),
+  },
+  {
+    name: 'expand that the viewer may not see (bob expands alice via things)',
+    as: 'bob',
+    status: 200,
+    call: (pb, ids) =>
+      pb.collection('things').getOne(ids.thing3!, { expand: 'owner,tags,owner.things_via_owner' }),
+  },
+  {
+    name: 'expand an unknown relation (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb, ids) => pb.collection('things').getOne(ids.thing1!, { expand: 'nope,owner' }),
+  },
+  {
+    name: 'view another user (bob: users viewRule)',
+    as: 'bob',
+    status: 404,
+    call: (pb, ids) => pb.collection('users').getOne(ids.alice!),
+  },
+  {
+    name: 'health (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const h = await pb.health.check()
+      return { ...h, data: { canBackup: h.data?.canBackup } }
+    },
+  },
+  {
+    name: 'auth refresh (alice)',
+    as: 'alice',
+    status: 200,
+    call: async (pb) => {
+      const r = await pb.collection('users').authRefresh()
+      return { record: r.record, meta: r.meta }
+    },
+  },
+  {
+    name: 'auth refresh with a token of another collection (superuser on users)',
+    as: 'su',
+    status: 403,
+    call: (pb) => pb.collection('users').authRefresh(),
+  },
+  {
+    name: 'auth with password on a base collection',
+    as: 'guest',
+    status: 404,
+    call: (pb) => pb.collection('things').authWithPassword('a', 'b'),
+  },
+  {
+    name: 'invalid settings values (superuser)',
+    as: 'su',
+    status: 400,
+    call: (pb) =>
+      pb.settings.update({
+        meta: { appName: '', appURL: 'not a url' },
+        batch: { enabled: true, maxRequests: -1 },
+      }),
+  },
+  {
+    name: 'collection create: auth collection defaults (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb) => pb.collections.create({ name: 'members', type: 'auth' }),
+  },
+  {
+    name: 'collection delete while referenced by a relation (superuser)',
+    as: 'su',
+    status: 400,
+    call: (pb) => pb.collections.delete('tags'),
+  },
+  {
+    name: 'collection update: rename a field, add an index (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const c = await pb.collections.getOne('tags')
+      const fields = c.fields.map((f: { name: string }) =>
+        f.name === 'name' ? { ...f, name: 'label' } : f,
+      )
+      return pb.collections.update('tags', {
+        fields,
+        indexes: ['CREATE UNIQUE INDEX `idx_tags_label` ON `tags` (`label`)'],
+      })
+    },
+  },
+  {
+    name: 'records after a field rename (guest)',
+    as: 'guest',
+    status: 200,
+    call: (pb) => pb.collection('tags').getFullList({ sort: 'label' }),
+  },
   // writes (run on both servers, so both states stay alike)
   {
     name: 'update with modifiers (alice)',
@@ -308,7 +438,7 @@ const cases: CompatCase[] = [
       b.collection('things').update(ids.thing2!, { amount: 1 })
       b.collection('users').update(ids.alice!, { name: 'Alice B.' })
       const res = await b.send()
-      const tags = await pb.collection('tags').getFullList({ sort: 'name' })
+      const tags = await pb.collection('tags').getFullList({ sort: 'label' })
       return { res: res.map((r) => ({ status: r.status, title: r.body?.title })), tags }
     },
   },

@@ -2,7 +2,14 @@ import type PocketBase from 'pocketbase'
 import { ClientResponseError } from 'pocketbase'
 import { cleanupAll, type ServerProcess } from './process.ts'
 import { client, type ServerKind, startServer, targetKind, upsertSuperuser } from './sdk.ts'
-import { normalise, SEED_SU, type SeedResult, seedIdOrder, seedThroughSdk } from './sdk-seed.ts'
+import {
+  hideEmailTemplates,
+  normalise,
+  SEED_SU,
+  type SeedResult,
+  seedIdOrder,
+  seedThroughSdk,
+} from './sdk-seed.ts'
 
 /** Who sends a compat case: nobody, the superuser, or one of the seeded users. */
 export type Actor = 'guest' | 'su' | 'alice' | 'bob'
@@ -34,7 +41,8 @@ export interface CompatPair {
 
 /**
  * Starts PocketBase and Satchel (see `targetKind`) on fresh data dirs, seeds both through the SDK the same way, and
- * returns a runner that sends a case to both and normalises the answers (record ids, autodates).
+ * returns a runner that sends a case to both and normalises the answers (record ids, autodates,
+ * email template texts).
  */
 export async function startCompatPair(): Promise<CompatPair> {
   const start = async (kind: ServerKind) => {
@@ -74,5 +82,5 @@ export async function outcome(p: Promise<unknown>): Promise<Outcome> {
 }
 
 function normaliseOutcome(o: Outcome, seed: SeedResult): Outcome {
-  return { status: o.status, body: normalise(o.body, seedIdOrder(seed)) }
+  return { status: o.status, body: hideEmailTemplates(normalise(o.body, seedIdOrder(seed))) }
 }
