@@ -1,7 +1,7 @@
 // The same SDK calls against the real PocketBase and against Satchel, both seeded the same way:
 // status and JSON body (record ids and autodates normalised) must be equal.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type CompatCase, type CompatPair, startCompatPair } from '../src/tests/compat.ts'
+import { type CompatCase, type CompatPair, outcome, startCompatPair } from '../src/tests/compat.ts'
 
 let pair: CompatPair
 
@@ -443,12 +443,183 @@ const cases: CompatCase[] = [
     },
   },
   {
+    name: 'create with a custom id, expand and fields on the response (alice)',
+    as: 'alice',
+    status: 200,
+    call: (pb, ids) =>
+      pb
+        .collection('things')
+        .create(
+          { id: 'customthing0001', title: 'Custom', owner: ids.alice, unknownKey: 1 },
+          { expand: 'owner', fields: 'id,title,expand.owner.email' },
+        ),
+  },
+  {
+    name: 'create with an invalid id (alice)',
+    as: 'alice',
+    status: 400,
+    call: (pb, ids) =>
+      pb.collection('things').create({ id: 'bad id!', title: 'x', owner: ids.alice }),
+  },
+  {
+    name: 'create with a duplicate id (alice)',
+    as: 'alice',
+    status: 400,
+    call: (pb, ids) =>
+      pb.collection('things').create({ id: 'customthing0001', title: 'x', owner: ids.alice }),
+  },
+  {
+    name: 'multipart create through FormData (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb) => {
+      const fd = new FormData()
+      fd.append('label', 'from-form')
+      return pb.collection('tags').create(fd, { fields: 'label' })
+    },
+  },
+  {
+    name: 'sign up with verified=true and a mismatched confirm (guest)',
+    as: 'guest',
+    status: 400,
+    call: (pb) =>
+      pb.collection('users').create({
+        email: 'carol@example.com',
+        password: 'carol-pass-1',
+        passwordConfirm: 'carol-pass-2',
+        verified: true,
+      }),
+  },
+  {
+    name: 'change own email without manage access (alice)',
+    as: 'alice',
+    status: 400,
+    call: (pb, ids) => pb.collection('users').update(ids.alice!, { email: 'new@example.com' }),
+  },
+  {
+    name: 'impersonate a user (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb, ids) => {
+      const other = await pb.collection('users').impersonate(ids.bob!, 600)
+      const mine = await other.collection('things').getFullList({ fields: 'title' })
+      return { record: other.authStore.record, mine }
+    },
+  },
+  {
+    name: 'batch: upsert, expand in the sub-request URL (alice)',
+    as: 'alice',
+    status: 200,
+    call: async (pb, ids) => {
+      const b = pb.createBatch()
+      b.collection('things').upsert(
+        { id: 'upsertthing0001', title: 'Upserted', owner: ids.alice },
+        { expand: 'owner', fields: 'id,title,expand.owner.name' },
+      )
+      b.collection('things').upsert({ id: ids.thing2, title: 'Two again' }, { fields: 'title' })
+      return b.send()
+    },
+  },
+  {
+    name: 'rules with @request.body, :isset, :changed and @collection (superuser sets up)',
+    as: 'su',
+    status: 200,
+    call: (pb) =>
+      pb.collections.create({
+        name: 'notes',
+        type: 'base',
+        fields: [
+          { name: 'text', type: 'text' },
+          { name: 'owner', type: 'relation', collectionId: '_pb_users_auth_', maxSelect: 1 },
+          { name: 'locked', type: 'bool' },
+        ],
+        listRule: '@request.auth.id != "" && @collection.things.owner ?= @request.auth.id',
+        viewRule: 'owner = @request.auth.id',
+        createRule:
+          '@request.body.text ~ "note" && @request.body.owner = @request.auth.id && @request.body.locked:isset = false && @request.auth.name != "Bob"',
+        updateRule: 'owner = @request.auth.id && @request.body.owner:changed = false',
+        deleteRule: 'owner = @request.auth.id && locked = false',
+      }),
+  },
+  {
+    name: 'rules: create refused by @request.body (alice)',
+    as: 'alice',
+    status: 400,
+    call: (pb, ids) => pb.collection('notes').create({ text: 'abc', owner: ids.alice }),
+  },
+  {
+    name: 'rules: create refused by :isset (alice)',
+    as: 'alice',
+    status: 400,
+    call: (pb, ids) =>
+      pb.collection('notes').create({ text: 'a note', owner: ids.alice, locked: false }),
+  },
+  {
+    name: 'rules: create allowed, then list through @collection (alice)',
+    as: 'alice',
+    status: 200,
+    call: async (pb, ids) => {
+      await pb
+        .collection('notes')
+        .create({ id: 'alicenote000001', text: 'my note', owner: ids.alice })
+      return pb.collection('notes').getList(1, 10, { fields: 'id,text,owner,locked' })
+    },
+  },
+  {
+    name: 'rules: update refused by :changed (alice)',
+    as: 'alice',
+    status: 404,
+    call: (pb, ids) =>
+      pb.collection('notes').update('alicenote000001', { owner: ids.bob, text: 'x' }),
+  },
+  {
+    name: 'rules: list for a user without things (guest gets nothing)',
+    as: 'guest',
+    status: 200,
+    call: (pb) => pb.collection('notes').getList(),
+  },
+  {
     name: 'delete a tag referenced by relations (superuser)',
     as: 'su',
     status: 200,
     call: async (pb, ids) => {
       await pb.collection('tags').delete(ids.tagRed!)
       return pb.collection('things').getOne(ids.thing1!, { fields: 'tags' })
+    },
+  },
+  {
+    name: 'delete a user referenced by things and notes (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb, ids) => {
+      await pb.collection('users').delete(ids.bob!)
+      return pb.collection('things').getOne(ids.thing3!, { fields: 'owner,title' })
+    },
+  },
+  {
+    name: 'password change invalidates old tokens (alice, last)',
+    as: 'alice',
+    status: 200,
+    call: async (pb, ids) => {
+      const old = pb.authStore.token
+      const wrong = await outcome(
+        pb.collection('users').update(ids.alice!, {
+          oldPassword: 'nope-nope-1',
+          password: 'alice-pass-2',
+          passwordConfirm: 'alice-pass-2',
+        }),
+      )
+      await pb.collection('users').update(ids.alice!, {
+        oldPassword: 'alice-pass-1',
+        password: 'alice-pass-2',
+        passwordConfirm: 'alice-pass-2',
+      })
+      pb.authStore.save(old, null)
+      const stale = await outcome(pb.collection('users').authRefresh())
+      const fresh = await outcome(
+        pb.collection('users').authWithPassword('alice@example.com', 'alice-pass-2'),
+      )
+      return { wrong, stale, freshStatus: fresh.status }
     },
   },
 ]
