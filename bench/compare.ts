@@ -5,6 +5,7 @@
 import { setPriority } from 'node:os'
 import { resolve } from 'node:path'
 import type { BenchOptions } from './options.ts'
+import { checkParity } from './parity.ts'
 import { compareReport, type Pair } from './report.ts'
 import { describe, loopbackPort, type RunResult, runScenario } from './run.ts'
 import type { BenchContext } from './scenarios/scenario.ts'
@@ -14,6 +15,8 @@ import { summarize } from './stats.ts'
 
 /** Warm-up of the later slices: the server is warm by then, only the connections are new. */
 const LATER_WARMUP_MS = 500
+/** Requests per scenario compared between the two servers before measuring. */
+const PARITY_SAMPLES = 5
 
 /** Starts both servers, seeds them, measures every scenario and prints the comparison. */
 export async function runCompare(
@@ -56,6 +59,10 @@ export async function runCompare(
     seeded.set(server, ctx)
   }
 
+  const side = (server: RunningServer) => ({ ...server, ctx: seeded.get(server)! })
+  const problems = await checkParity(side(pb), side(sat), o.scenarios, PARITY_SAMPLES)
+  log(`parity check: ${problems.length ? `${problems.length} mismatches` : 'responses match'}`)
+
   const pairs: Pair[] = []
   const sliceMs = o.load.durationMs / o.rounds
   for (const [i, s] of o.scenarios.entries()) {
@@ -96,4 +103,10 @@ export async function runCompare(
       `${o.rounds} alternating slices after ${warmupMs / 1000} s warm-up; ${o.posts} posts\n`,
   )
   console.log(compareReport(pairs))
+  console.log(
+    problems.length
+      ? `\nparity check: ${problems.length} of ${PARITY_SAMPLES * o.scenarios.length} sample ` +
+          `responses differ (Satchel vs PocketBase):\n${problems.map((p) => `  ${p}`).join('\n')}`
+      : `\nparity check: ${PARITY_SAMPLES} sample responses per scenario match (status and JSON)`,
+  )
 }

@@ -22,6 +22,26 @@ export interface Scenario {
   name: string
   description: string
   request(ctx: BenchContext, rng: Rng): RequestSpec
+  /**
+   * What of a (normalized) response body must be equal on both servers in the parity check;
+   * the whole body when absent. Lists override it where row order is legitimately unspecified.
+   */
+  parityView?(body: unknown): unknown
+}
+
+/**
+ * A list response reduced to what must match between servers: the envelope, the number of
+ * items, each item's keys and, if given, the sequence of one sort field's values.
+ */
+export function listShape(body: unknown, sortField?: string): unknown {
+  const { items, ...envelope } = body as { items?: Record<string, unknown>[] }
+  if (!Array.isArray(items)) return body
+  return {
+    ...envelope,
+    count: items.length,
+    keys: [...new Set(items.map((i) => Object.keys(i).join(',')))],
+    ...(sortField ? { [sortField]: items.map((i) => i[sortField]) } : {}),
+  }
 }
 
 /** The records URL of the bench collection. */
