@@ -240,6 +240,13 @@ describe('GET /api/collections/{collection}/records', () => {
       expectedContent: ['"totalItems":3', '"collectionName":"pview"', '"title":"first"'],
     },
     {
+      name: 'view collection: @rowid sort → 400 (views have no row id)',
+      method: 'GET',
+      url: '/api/collections/pview/records?sort=-@rowid',
+      beforeTest: seedRecordsSchema,
+      expectedStatus: 400,
+    },
+    {
       name: 'collection by id and case-insensitive name',
       method: 'GET',
       url: '/api/collections/POSTS/records?perPage=1',

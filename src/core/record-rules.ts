@@ -1,7 +1,8 @@
 import type { SqlValue } from '../tools/db/db.ts'
+import { FilterError } from '../tools/fexpr/filter-error.ts'
 import { buildFilterExpr, MAX_FILTER_LENGTH } from '../tools/search/filter.ts'
 import { SelectQuery, sql } from '../tools/search/select-query.ts'
-import { buildSortExpr } from '../tools/search/sort.ts'
+import { buildSortExpr, parseSort, ROWID_SORT_KEY } from '../tools/search/sort.ts'
 import type { App } from './app.ts'
 import type { Collection } from './collection-model.ts'
 import { PasswordField, toPasswordValue } from './field-password.ts'
@@ -67,6 +68,10 @@ export function recordSelect(
       )
     }
     if (input.sort !== undefined && input.sort !== '') {
+      // NOTE: views have no row id; PocketBase answers `@rowid` on a view with a 400.
+      if (collection.isView && parseSort(input.sort).some((f) => f.name === ROWID_SORT_KEY)) {
+        throw new FilterError('@rowid sorting is not supported by view collections')
+      }
       query.orderBy(...buildSortExpr(input.sort, resolver))
     }
     resolver.updateQuery(query)
