@@ -17,12 +17,17 @@ import {
 import { TEXT_COLUMN } from './field-text.ts'
 import { checkHelp, collectErrors, FieldBase, optHelp } from './field-values.ts'
 
+const CANONICAL_DATE =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/
+
 /**
  * Normalises a date input to PocketBase's stored form `YYYY-MM-DD HH:MM:SS.mmmZ`; "" when empty
  * or unparsable (PocketBase `types.ParseDateTime`, errors → zero date).
  */
 export function toDateString(raw: unknown): string {
   if (raw === null || raw === undefined || raw === '') return ''
+  // Fast path (hot when loading rows): a value already in the stored form is kept as is.
+  if (typeof raw === 'string' && raw.length === 24 && CANONICAL_DATE.test(raw)) return raw
   const d = parseDate(raw)
   return d === undefined ? '' : formatDate(d)
 }
