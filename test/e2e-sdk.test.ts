@@ -379,6 +379,10 @@ describe(`e2e through the SDK (${kind})`, () => {
       {},
     )
     expect(await q(su, 'created <= @now && created >= @todayStart')).toHaveLength(4)
+    // only superusers may use @request in a client filter
+    expect(
+      await q(su, 'author != @request.auth.id && @request.auth.collectionName = "_superusers"'),
+    ).toHaveLength(4)
     expect(
       await q(su, su.filter('title = {:t} || views = {:v}', { t: 'Secret draft', v: 42 })),
     ).toEqual(['Bob writes', 'Secret draft'])

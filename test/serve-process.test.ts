@@ -57,10 +57,10 @@ describe(`serve process (${kind})`, () => {
         server.child.kill('SIGINT')
         setTimeout(() => {
           req.end('"password":"root-pass-123"}')
-        }, 700)
-      }, 300)
+        }, 1000)
+      }, 500)
     })
-    await sleep(600)
+    await sleep(900)
     // after SIGINT: no new connections, but the process is still finishing the request
     expect(server.hasExited()).toBe(false)
     await expect(
