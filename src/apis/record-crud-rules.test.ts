@@ -190,6 +190,41 @@ describe('API rules', () => {
       headers: memberHeaders,
       expectedStatus: 200,
     },
+    {
+      name: 'create: hidden fields are removed from @request.body for non-superusers',
+      method: 'POST',
+      url: '/api/collections/posts/records',
+      body: { secret: 'ok', 'n+': 2 },
+      beforeTest: async (app) => {
+        await seedRulesSchema(app)
+        const q = app.db.dialect.quoteIdent
+        await app.db.run(`UPDATE ${q('_collections')} SET createRule = ? WHERE name = 'posts'`, [
+          "@request.body.secret = 'ok' || @request.body.n = 2",
+        ])
+        await app.reloadCollections()
+      },
+      expectedStatus: 200,
+      expectedContent: ['"n":2'],
+      afterTest: async (app, body) => {
+        expect((await findRecordById(app, 'posts', JSON.parse(body).id)).get('secret')).toBe('')
+      },
+    },
+    {
+      name: 'create: a rule on a hidden @request.body key fails for guests',
+      method: 'POST',
+      url: '/api/collections/posts/records',
+      body: { secret: 'ok' },
+      beforeTest: async (app) => {
+        await seedRulesSchema(app)
+        const q = app.db.dialect.quoteIdent
+        await app.db.run(`UPDATE ${q('_collections')} SET createRule = ? WHERE name = 'posts'`, [
+          "@request.body.secret = 'ok'",
+        ])
+        await app.reloadCollections()
+      },
+      expectedStatus: 400,
+      expectedContent: ['"message":"Failed to create record."'],
+    },
     // expand filtered by the related collection's viewRule
     {
       name: 'expand: back-relation filtered by the viewRule of notes',

@@ -115,6 +115,25 @@ async function readBody(c: Context<Env>): Promise<RequestBody> {
   }
 }
 
+/**
+ * The submitted data as rules (`@request.body`) and the form see it (§4.2 steps 2–3): modifiers
+ * resolved against `record`, and for non-superusers the keys of hidden fields removed (except
+ * the password of auth collections).
+ */
+function submittedData(
+  record: Record,
+  raw: { [key: string]: unknown },
+  superuser: boolean,
+): { [key: string]: unknown } {
+  const data = replaceModifiers(record, raw)
+  if (superuser) return data
+  const c = record.collection
+  for (const f of c.fields) {
+    if (f.hidden && f.name in data && !(c.isAuth && f.name === 'password')) delete data[f.name]
+  }
+  return data
+}
+
 /** A submit failure as PocketBase reports it: API errors as is, anything else as `fallback`. */
 function submitError(err: unknown, fallback: string): ApiError {
   if (err instanceof ApiError) return err
@@ -176,7 +195,7 @@ async function recordCreate(c: Context<Env>): Promise<Response> {
   if (!su && collection.createRule === null) throw forbiddenError(SUPERUSERS_ONLY)
 
   const record = new Record(collection)
-  const data = replaceModifiers(record, body.data)
+  const data = submittedData(record, body.data, su)
   info.body = data
   const form = new RecordUpsert(record)
   if (su) form.grantSuperuserAccess()
@@ -239,7 +258,7 @@ async function recordUpdate(c: Context<Env>): Promise<Response> {
   // Load without the rule first so that modifiers resolve against the stored values, then
   // re-check with the rule (which sees the resolved `@request.body`).
   const current = await findWithRule(app, collection, id, { ...info, auth: null }, '')
-  const data = replaceModifiers(Record.fromRow(collection, current), body.data)
+  const data = submittedData(Record.fromRow(collection, current), body.data, su)
   info.body = data
   const record = Record.fromRow(
     collection,
