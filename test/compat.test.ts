@@ -393,6 +393,134 @@ const cases: CompatCase[] = [
     status: 200,
     call: (pb) => pb.collection('tags').getFullList({ sort: 'label' }),
   },
+  {
+    name: 'raw: invalid JSON body on create (alice)',
+    as: 'alice',
+    status: 400,
+    call: (pb) =>
+      pb.send('/api/collections/things/records', {
+        method: 'POST',
+        body: '{"title": ',
+        headers: { 'content-type': 'application/json' },
+      }),
+  },
+  {
+    name: 'raw: urlencoded body on create (alice)',
+    as: 'alice',
+    status: 400,
+    call: (pb) =>
+      pb.send('/api/collections/things/records', {
+        method: 'POST',
+        body: 'title=&amount=abc',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+  },
+  {
+    name: 'raw: list with page=abc and perPage=-5 (superuser)',
+    as: 'su',
+    status: 400,
+    call: (pb) =>
+      pb.send('/api/collections/tags/records', {
+        query: { page: 'abc', perPage: '-5', sort: 'created', fields: 'id' },
+      }),
+  },
+  {
+    name: 'raw: record id path on a missing record (superuser)',
+    as: 'su',
+    status: 404,
+    call: (pb) => pb.send('/api/collections/things/records/zzzzzzzzzzzzzzz', {}),
+  },
+  {
+    name: 'raw: method not allowed on records (guest)',
+    as: 'guest',
+    status: 404,
+    call: (pb) => pb.send('/api/collections/things/records', { method: 'PUT' }),
+  },
+  {
+    name: 'scaffolds (superuser)',
+    as: 'su',
+    status: 200,
+    // index names of a scaffold carry a random suffix
+    call: async (pb) =>
+      JSON.parse(
+        JSON.stringify(await pb.collections.getScaffolds()).replace(
+          /(idx_\w+?_)[a-z0-9]{10}\b/g,
+          '$1<random>',
+        ),
+      ),
+  },
+  {
+    name: 'settings: full GET (superuser, secrets hidden)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const all = await pb.settings.getAll()
+      return { ...all, meta: { ...all.meta, appURL: '<url>' } }
+    },
+  },
+  {
+    name: 'settings as a regular user (alice)',
+    as: 'alice',
+    status: 403,
+    call: (pb) => pb.settings.getAll(),
+  },
+  {
+    name: 'view collection with expressions (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const c = await pb.collections.create({
+        name: 'thing_stats',
+        type: 'view',
+        listRule: '',
+        viewQuery:
+          'SELECT owner AS id, COUNT(*) AS n, SUM(amount) AS total, MAX(due) AS lastDue, CAST(AVG(amount) AS REAL) AS avg, json_group_array(title) AS titles FROM things GROUP BY owner',
+      })
+      const rows = await pb.collection('thing_stats').getFullList({ sort: 'id' })
+      return { fields: c.fields, rows }
+    },
+  },
+  {
+    name: 'view collection with an invalid query (superuser)',
+    as: 'su',
+    status: 400,
+    call: (pb) =>
+      pb.collections.create({ name: 'bad_view', type: 'view', viewQuery: 'SELECT * FROM things' }),
+  },
+  {
+    name: 'truncate a collection, then count (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      await pb.collections.create({
+        name: 'scratch',
+        type: 'base',
+        fields: [{ name: 'n', type: 'number' }],
+      })
+      await pb.collection('scratch').create({ n: 1 })
+      await pb.collections.truncate('scratch')
+      return pb.collection('scratch').getList(1, 1)
+    },
+  },
+  {
+    name: 'batch: unsupported action and too many requests (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      await pb.settings.update({ batch: { enabled: true, maxRequests: 2 } })
+      const tooMany = pb.createBatch()
+      for (let i = 0; i < 3; i++) tooMany.collection('scratch').create({ n: i })
+      const many = await outcome(tooMany.send())
+      const bad = await outcome(
+        pb.send('/api/batch', {
+          method: 'POST',
+          body: { requests: [{ method: 'GET', url: '/api/collections/scratch/records' }] },
+        }),
+      )
+      await pb.settings.update({ batch: { enabled: false, maxRequests: 50 } })
+      return { many, bad }
+    },
+  },
   // writes (run on both servers, so both states stay alike)
   {
     name: 'update with modifiers (alice)',
