@@ -476,7 +476,7 @@ const cases: CompatCase[] = [
         viewQuery:
           'SELECT owner AS id, COUNT(*) AS n, SUM(amount) AS total, MAX(due) AS lastDue, CAST(AVG(amount) AS REAL) AS avg, json_group_array(title) AS titles FROM things GROUP BY owner',
       })
-      const rows = await pb.collection('thing_stats').getFullList({ sort: 'id' })
+      const rows = await pb.collection('thing_stats').getFullList({ sort: '-n' })
       return { fields: c.fields, rows }
     },
   },
