@@ -92,7 +92,7 @@ function interferenceWarning(runs: readonly Summary[]): string[] {
   if (worst < NOISY_CORES) return []
   return [
     `warning: other programs used up to ${worst.toFixed(2)} cores while measuring; req/s ratios ` +
-      'are noisy (cpu/req is steadier). Rerun on a quiet machine, with --rounds=5 or --priority=10.',
+      'are noisy (cpu/req is steadier). Rerun on a quiet machine or with --rounds=5.',
   ]
 }
 
