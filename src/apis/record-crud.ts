@@ -9,6 +9,7 @@ import { deleteRecord } from '../core/record-delete.ts'
 import { exportRecord } from '../core/record-export.ts'
 import { Record } from '../core/record-model.ts'
 import { replaceModifiers } from '../core/record-modifiers.ts'
+import { RecordRequestEvent } from '../core/record-request-events.ts'
 import {
   canAccessRecord,
   checkUnsavedRecordRule,
@@ -165,7 +166,11 @@ async function recordView(c: Context<Env>): Promise<Response> {
     info,
     collection.viewRule,
   )
-  return respondRecord(c, app, Record.fromRow(collection, row), info)
+  const event = new RecordRequestEvent(app, collection, Record.fromRow(collection, row), info)
+  await app.onRecordViewRequest.trigger(event, async (e) => {
+    e.response = await respondRecord(c, e.app, e.record, info)
+  })
+  return event.response ?? c.body(null, 200)
 }
 
 /** A record row accessible under `rule`, or 404 (also for a broken rule, like PocketBase). */
@@ -218,12 +223,16 @@ async function recordCreate(c: Context<Env>): Promise<Response> {
     }
   }
 
-  try {
-    await form.submit(app)
-  } catch (err) {
-    throw submitError(err, CREATE_FAILED)
-  }
-  return respondRecord(c, app, record, info)
+  const event = new RecordRequestEvent(app, collection, record, info)
+  await app.onRecordCreateRequest.trigger(event, async (e) => {
+    try {
+      await form.submit(e.app, e.record)
+    } catch (err) {
+      throw submitError(err, CREATE_FAILED)
+    }
+    e.response = await respondRecord(c, e.app, e.record, info)
+  })
+  return event.response ?? c.body(null, 200)
 }
 
 /** The manageRule check of a record being created (against the submitted data). */
@@ -275,12 +284,16 @@ async function recordUpdate(c: Context<Env>): Promise<Response> {
   }
   form.load(data)
 
-  try {
-    await form.submit(app)
-  } catch (err) {
-    throw submitError(err, UPDATE_FAILED)
-  }
-  return respondRecord(c, app, record, info)
+  const event = new RecordRequestEvent(app, collection, record, info)
+  await app.onRecordUpdateRequest.trigger(event, async (e) => {
+    try {
+      await form.submit(e.app, e.record)
+    } catch (err) {
+      throw submitError(err, UPDATE_FAILED)
+    }
+    e.response = await respondRecord(c, e.app, e.record, info)
+  })
+  return event.response ?? c.body(null, 200)
 }
 
 async function recordDelete(c: Context<Env>): Promise<Response> {
@@ -295,12 +308,16 @@ async function recordDelete(c: Context<Env>): Promise<Response> {
     info,
     collection.deleteRule,
   )
-  try {
-    await deleteRecord(app, Record.fromRow(collection, row))
-  } catch (err) {
-    // NOTE: like PocketBase, any non-API failure (e.g. RequiredReferenceError) is this 400.
-    if (err instanceof ApiError) throw err
-    throw badRequestError(DELETE_FAILED, undefined, { cause: err })
-  }
-  return c.body(null, 204)
+  const event = new RecordRequestEvent(app, collection, Record.fromRow(collection, row), info)
+  await app.onRecordDeleteRequest.trigger(event, async (e) => {
+    try {
+      await deleteRecord(e.app, e.record)
+    } catch (err) {
+      // NOTE: like PocketBase, any non-API failure (e.g. RequiredReferenceError) is this 400.
+      if (err instanceof ApiError) throw err
+      throw badRequestError(DELETE_FAILED, undefined, { cause: err })
+    }
+    e.response = c.body(null, 204)
+  })
+  return event.response ?? c.body(null, 200)
 }

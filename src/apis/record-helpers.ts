@@ -4,6 +4,7 @@ import type { Collection } from '../core/collection-model.ts'
 import { expandRecords } from '../core/record-expand.ts'
 import type { Record } from '../core/record-model.ts'
 import { findRecordsByIds } from '../core/record-query.ts'
+import { RecordEnrichEvent } from '../core/record-request-events.ts'
 import { recordSelect } from '../core/record-rules.ts'
 import { isSuperuser, type RequestInfo } from '../core/request-info.ts'
 import { pickFields, pickListFields } from '../tools/picker/pick.ts'
@@ -29,7 +30,9 @@ export function buildRequestInfo(
   const headers: { [key: string]: string } = {}
   c.req.raw.headers.forEach((value, key) => {
     const k = key.toLowerCase().replaceAll('-', '_')
-    if (!(k in headers)) headers[k] = value.split(',')[0]!.trim()
+    // NOTE: fetch joins repeated header lines with ", "; PocketBase would see the first line
+    // only. A single value may itself contain commas, so the joined value is kept.
+    if (!(k in headers)) headers[k] = value
   })
   return { context: 'default', method: c.req.method, query, headers, body, auth: c.get('auth') }
 }
@@ -95,7 +98,8 @@ async function managedIds(
 /**
  * Prepares records for a response (PocketBase `EnrichRecords`): export flags for the requester,
  * then the `?expand=` relations, each related collection filtered by its own viewRule (context
- * `expand`; `null` → superusers only). Expand failures are ignored.
+ * `expand`; `null` → superusers only; failures are ignored), then `onRecordEnrich` for every
+ * record, expanded ones included.
  */
 export async function enrichRecords(
   app: App,
@@ -105,7 +109,27 @@ export async function enrichRecords(
 ): Promise<void> {
   await resolveRecordFlags(app, records, info)
   const param = expand ?? info.query.expand ?? ''
-  if (param === '' || records.length === 0) return
+  if (param !== '' && records.length > 0) await expandFor(app, records, info, param)
+  if (app.onRecordEnrich.length > 0) {
+    for (const r of records) await triggerEnrich(app, r, info)
+  }
+}
+
+/** Fires `onRecordEnrich` for a record and, depth first, for its expanded records. */
+async function triggerEnrich(app: App, record: Record, info: RequestInfo): Promise<void> {
+  await app.onRecordEnrich.trigger(new RecordEnrichEvent(app, record, info), async () => {})
+  for (const v of Object.values(record.expand ?? {})) {
+    for (const r of Array.isArray(v) ? v : [v]) await triggerEnrich(app, r, info)
+  }
+}
+
+/** Runs the `expand` of a response, each related collection filtered by its viewRule. */
+async function expandFor(
+  app: App,
+  records: readonly Record[],
+  info: RequestInfo,
+  param: string,
+): Promise<void> {
   const expandInfo: RequestInfo = { ...info, context: 'expand' }
   await expandRecords(app, records, [param], async (collection, ids) => {
     const su = isSuperuser(info)

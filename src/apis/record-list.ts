@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { Collection } from '../core/collection-model.ts'
 import { exportRecord } from '../core/record-export.ts'
 import { Record } from '../core/record-model.ts'
+import { RecordsListRequestEvent } from '../core/record-request-events.ts'
 import { recordSelect } from '../core/record-rules.ts'
 import { isSuperuser } from '../core/request-info.ts'
 import { badRequestError, forbiddenError } from '../tools/router/api-error.ts'
@@ -107,11 +108,12 @@ export async function listRecords(c: Context<Env>, collection: Collection): Prom
   }
 
   const records = rows.map((row) => Record.fromRow(collection, row))
-  await enrichRecords(app, records, info)
-  const items = records.map((r) => exportRecord(r))
-  return jsonResponse(
-    c,
-    { items, page: params.page, perPage: params.perPage, totalItems, totalPages },
-    true,
-  )
+  const result = { page: params.page, perPage: params.perPage, totalItems, totalPages }
+  const event = new RecordsListRequestEvent(app, collection, records, result, info)
+  await app.onRecordsListRequest.trigger(event, async (e) => {
+    await enrichRecords(e.app, e.records, info)
+    const items = e.records.map((r) => exportRecord(r))
+    e.response = jsonResponse(c, { items, ...e.result }, true)
+  })
+  return event.response ?? c.body(null, 200)
 }

@@ -15,6 +15,11 @@ import {
 import type { FieldContext } from './field.ts'
 import './fields.ts'
 import { runSystemMigrations } from './migrations-runner.ts'
+import type {
+  RecordEnrichEvent,
+  RecordRequestEvent,
+  RecordsListRequestEvent,
+} from './record-request-events.ts'
 import { defaultSettings, mergeSettings, type Settings } from './settings-model.ts'
 
 /** Boot options, parsed once by the launcher and frozen (PocketBase `BaseAppConfig`). */
@@ -82,6 +87,18 @@ export class App implements FieldContext {
   readonly onCollectionDelete = new Hook<CollectionEvent>()
   /** After the settings were saved. */
   readonly onSettingsReload = new Hook<AppEvent>()
+  /** Around a records list request (the last link writes the response). */
+  readonly onRecordsListRequest = new Hook<RecordsListRequestEvent>()
+  /** Around a record view request. */
+  readonly onRecordViewRequest = new Hook<RecordRequestEvent>()
+  /** Around a record create request (after the createRule check; the save is inside). */
+  readonly onRecordCreateRequest = new Hook<RecordRequestEvent>()
+  /** Around a record update request (after the updateRule check; the save is inside). */
+  readonly onRecordUpdateRequest = new Hook<RecordRequestEvent>()
+  /** Around a record delete request (after the deleteRule check; the delete is inside). */
+  readonly onRecordDeleteRequest = new Hook<RecordRequestEvent>()
+  /** For every record about to be sent by the records API (expanded ones included). */
+  readonly onRecordEnrich = new Hook<RecordEnrichEvent>()
 
   constructor(config: AppConfig) {
     this.config = Object.freeze({ ...config })

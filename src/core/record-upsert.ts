@@ -116,9 +116,12 @@ export class RecordUpsert {
     if (Object.keys(errors).length > 0) throw new ValidationErrors(errors)
   }
 
-  /** Validates the form, then saves the record (field validation, hooks, write). */
-  async submit(app: App): Promise<void> {
+  /**
+   * Validates the form, then saves the record (field validation, hooks, write). `record` may be
+   * a replacement set by a request hook (it is saved instead of the loaded one).
+   */
+  async submit(app: App, record: Record = this.record): Promise<void> {
     await this.validateForm()
-    await saveRecord(app, this.record)
+    await saveRecord(app, record)
   }
 }
