@@ -2,12 +2,14 @@
 // status and JSON body (record ids and autodates normalised) must be equal.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type CompatCase, type CompatPair, outcome, startCompatPair } from '../src/tests/compat.ts'
+import { pocketBaseExecutable } from '../src/tests/process.ts'
 
 let pair: CompatPair
 
 beforeAll(async () => {
+  pocketBaseExecutable() // on a clean machine this downloads PocketBase first
   pair = await startCompatPair()
-})
+}, 180_000)
 
 afterAll(async () => {
   await pair?.close()

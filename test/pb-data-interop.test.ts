@@ -2,9 +2,14 @@
 // with the same collections, records, passwords and tokens.
 // A: PocketBase writes, Satchel reads. B: Satchel writes, PocketBase reads.
 import { join } from 'node:path'
-import { afterAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { describeSchema, queryDataDb } from '../src/tests/pb-data.ts'
-import { cleanupAll, makeTempDir, type ServerProcess } from '../src/tests/process.ts'
+import {
+  cleanupAll,
+  makeTempDir,
+  pocketBaseExecutable,
+  type ServerProcess,
+} from '../src/tests/process.ts'
 import {
   client,
   runCli,
@@ -22,6 +27,11 @@ import {
   seedThroughSdk,
   snapshot,
 } from '../src/tests/sdk-seed.ts'
+
+// resolve (and on a clean machine download) the real PocketBase before any test's timeout runs
+beforeAll(() => {
+  pocketBaseExecutable()
+}, 180_000)
 
 afterAll(() => {
   cleanupAll()
