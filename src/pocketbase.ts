@@ -21,7 +21,7 @@ export interface GlobalFlags {
  * `cmd/` that reads `process.env`). Throws when `--encryptionEnv` names an unset or
  * non-32-character variable.
  */
-export function configFromFlags(flags: GlobalFlags): AppConfig {
+export function configFromFlags(flags: GlobalFlags, extra: Partial<AppConfig> = {}): AppConfig {
   let encryptionKey: string | undefined
   if (flags.encryptionEnv) {
     encryptionKey = process.env[flags.encryptionEnv]
@@ -36,12 +36,13 @@ export function configFromFlags(flags: GlobalFlags): AppConfig {
     dev: flags.dev ?? false,
     encryptionKey: encryptionKey || undefined,
     queryTimeoutMs: (flags.queryTimeout ?? 30) * 1000,
+    ...extra,
   })
 }
 
-/** Creates and bootstraps an app for the given flags. */
-export async function openApp(flags: GlobalFlags): Promise<App> {
-  const app = new App(configFromFlags(flags))
+/** Creates and bootstraps an app for the given flags (`extra` overrides config fields). */
+export async function openApp(flags: GlobalFlags, extra: Partial<AppConfig> = {}): Promise<App> {
+  const app = new App(configFromFlags(flags, extra))
   await app.bootstrap()
   return app
 }

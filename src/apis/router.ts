@@ -52,6 +52,13 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   router.use('/api/*', (c, next) =>
     c.req.path === '/api/batch' || isRecordWriteRequest(c) ? next() : defaultBodyLimit(c, next),
   )
+  if (app.config.sharedDataDir) {
+    // NOTE: other worker processes may have changed collections or settings.
+    router.use('*', async (_c, next) => {
+      await app.refreshCaches()
+      await next()
+    })
+  }
   router.use('*', loadAuthToken(app))
   router.onError((err, c) => errorResponse(c, err))
   router.notFound((c) => errorResponse(c, notFoundError()))

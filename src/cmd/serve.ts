@@ -1,10 +1,23 @@
+import cluster, { type Worker } from 'node:cluster'
+import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
-import { startServer } from '../apis/serve.ts'
+import { type RunningServer, startServer } from '../apis/serve.ts'
 import { type GlobalFlags, openApp } from '../pocketbase.ts'
 
+interface ServeOptions {
+  http: string
+  origins: string
+  workers: string
+}
+
+/** Messages between the primary process and its workers. */
+type WorkerMessage = { type: 'listening'; address: string } | { type: 'error'; message: string }
+
 /**
- * `satchel serve [--http=ADDR] [--origins=…]`: bootstraps the data dir and serves the API until
- * SIGINT/SIGTERM, then lets in-flight requests finish and closes the databases.
+ * `satchel serve [--http=ADDR] [--origins=…] [--workers=N]`: bootstraps the data dir (migrations
+ * run once, in this process), then serves the API — in this process when N is 1, otherwise in N
+ * worker processes sharing the port and the SQLite data dir (WAL), which lets Satchel use every
+ * core. SIGINT/SIGTERM let in-flight requests finish and close the databases.
  */
 export function registerServeCommand(program: Command): void {
   program
@@ -12,37 +25,126 @@ export function registerServeCommand(program: Command): void {
     .description('starts the web server (default 127.0.0.1:8090)')
     .option('--http <address>', 'TCP address to listen for HTTP', '127.0.0.1:8090')
     .option('--origins <list>', 'CORS allowed domain origins list (comma separated)', '*')
-    .action(async (opts: { http: string; origins: string }, cmd: Command) => {
+    .option(
+      '--workers <n>',
+      'number of server processes (default: the number of CPU cores)',
+      String(availableParallelism()),
+    )
+    .action(async (opts: ServeOptions, cmd: Command) => {
       const flags = cmd.optsWithGlobals() as GlobalFlags
-      const app = await openApp(flags)
-      let server: Awaited<ReturnType<typeof startServer>>
-      try {
-        server = await startServer(app, {
-          http: opts.http,
-          origins: opts.origins
-            .split(',')
-            .map((o) => o.trim())
-            .filter(Boolean),
-        })
-      } catch (err) {
-        await app.close()
-        console.error(`Error: ${(err as Error).message}`)
-        process.exitCode = 1
+      const workers = Math.max(1, Math.trunc(Number(opts.workers)) || 1)
+      if (cluster.isWorker) return serveWorker(flags, opts)
+      if (workers === 1) return serveSingle(flags, opts)
+      return servePrimary(flags, opts, workers)
+    })
+}
+
+function routerOptions(opts: ServeOptions) {
+  return {
+    http: opts.http,
+    origins: opts.origins
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  }
+}
+
+function printStarted(address: string): void {
+  const base = `http://${address}`
+  console.log(`Server started at ${base}`)
+  console.log(`├─ REST API:  ${base}/api/`)
+  console.log(`└─ Dashboard: ${base}/_/`)
+}
+
+async function serveSingle(flags: GlobalFlags, opts: ServeOptions): Promise<void> {
+  const app = await openApp(flags)
+  let server: RunningServer
+  try {
+    server = await startServer(app, routerOptions(opts))
+  } catch (err) {
+    await app.close()
+    console.error(`Error: ${(err as Error).message}`)
+    process.exitCode = 1
+    return
+  }
+  printStarted(server.address)
+  onStopSignal(async () => {
+    await server.close()
+    await app.close()
+    process.exit(0)
+  })
+}
+
+async function servePrimary(flags: GlobalFlags, opts: ServeOptions, count: number): Promise<void> {
+  // Migrations and first-run setup happen once, here, before any worker opens the data dir.
+  const app = await openApp(flags)
+  await app.close()
+  const workers: Worker[] = []
+  let stopping = false
+  let listening = 0
+  const stopAll = (code: number) => {
+    if (stopping) return
+    stopping = true
+    process.exitCode = code
+    for (const w of workers) if (w.isConnected()) w.send('shutdown')
+  }
+  const fork = (): Worker => {
+    const w = cluster.fork()
+    w.on('message', (msg: WorkerMessage) => {
+      if (msg.type === 'listening' && ++listening === count) printStarted(msg.address)
+      if (msg.type === 'error') {
+        if (!stopping) console.error(`Error: ${msg.message}`)
+        stopAll(1)
+      }
+    })
+    w.on('exit', (code) => {
+      workers.splice(workers.indexOf(w), 1)
+      if (stopping) {
+        if (workers.length === 0) process.exit(process.exitCode ?? 0)
         return
       }
-      const base = `http://${server.address}`
-      console.log(`Server started at ${base}`)
-      console.log(`├─ REST API:  ${base}/api/`)
-      console.log(`└─ Dashboard: ${base}/_/`)
-      let stopping = false
-      const stop = async () => {
-        if (stopping) return
-        stopping = true
-        await server.close()
-        await app.close()
-        process.exit(0)
-      }
-      process.once('SIGINT', () => void stop())
-      process.once('SIGTERM', () => void stop())
+      // NOTE: a crashed worker is replaced so the server keeps its capacity.
+      console.error(`Worker ${w.process.pid} exited with code ${code}; starting a new one.`)
+      workers.push(fork())
     })
+    return w
+  }
+  for (let i = 0; i < count; i++) workers.push(fork())
+  onStopSignal(async () => stopAll(0))
+}
+
+async function serveWorker(flags: GlobalFlags, opts: ServeOptions): Promise<void> {
+  const send = (msg: WorkerMessage) => process.send?.(msg)
+  const app = await openApp(flags, { sharedDataDir: true })
+  let server: RunningServer
+  try {
+    server = await startServer(app, routerOptions(opts))
+  } catch (err) {
+    await app.close()
+    send({ type: 'error', message: (err as Error).message })
+    process.exit(1)
+  }
+  send({ type: 'listening', address: server.address })
+  const stop = async () => {
+    await server.close()
+    await app.close()
+    process.exit(0)
+  }
+  process.on('message', (msg) => {
+    if (msg === 'shutdown') void stop()
+  })
+  // The primary relays signals as 'shutdown'; a worker ignores the terminal's SIGINT itself.
+  process.on('SIGINT', () => {})
+  process.on('SIGTERM', () => void stop())
+}
+
+function onStopSignal(fn: () => Promise<void>): void {
+  let called = false
+  const handler = () => {
+    if (called) return
+    called = true
+    void fn()
+  }
+  process.once('SIGINT', handler)
+  process.once('SIGTERM', handler)
 }

@@ -32,6 +32,11 @@ export interface AppConfig {
   readonly encryptionKey?: string
   /** Default query timeout in milliseconds. */
   readonly queryTimeoutMs: number
+  /**
+   * True when other processes serve the same data dir (`serve --workers`): caches are then
+   * re-validated against the database before each request (`refreshCaches`).
+   */
+  readonly sharedDataDir?: boolean
 }
 
 /** State shared by an app and its transaction-bound copies. */
@@ -39,6 +44,8 @@ interface AppState {
   collectionsById: Map<string, Collection>
   collectionsByName: Map<string, Collection>
   settings: Settings
+  /** What `refreshCaches` last saw of `_collections` and the settings row. */
+  stamp: string
 }
 
 /**
@@ -118,10 +125,12 @@ export class App implements FieldContext {
       collectionsById: new Map(),
       collectionsByName: new Map(),
       settings: defaultSettings(),
+      stamp: '',
     }
     await runSystemMigrations(this)
     await this.reloadCollections()
     await this.reloadSettings()
+    this.state.stamp = await cacheStamp(this.db)
     await this.onBootstrap.trigger(new AppEvent(this))
   }
 
@@ -154,6 +163,19 @@ export class App implements FieldContext {
       await this.reloadCollections()
       throw err
     }
+  }
+
+  /**
+   * Reloads the collections and settings when another process changed them (one small query:
+   * the number and latest `updated` of `_collections` rows and the settings row's `updated`).
+   * Used before each request when `config.sharedDataDir` is set.
+   */
+  async refreshCaches(): Promise<void> {
+    const stamp = await cacheStamp(this.db)
+    if (stamp === this.state.stamp) return
+    await this.reloadCollections()
+    await this.reloadSettings()
+    this.state.stamp = stamp
   }
 
   // ---- collections -------------------------------------------------------------------------
@@ -249,4 +271,12 @@ export class App implements FieldContext {
     this.state.settings = settings
     await this.onSettingsReload.trigger(new AppEvent(this))
   }
+}
+
+/** A fingerprint of the cached tables: `_collections` count and latest update, settings update. */
+async function cacheStamp(db: Db): Promise<string> {
+  const row = await db.get<{ n: number; u: string | null; s: string | null }>(
+    "SELECT (SELECT COUNT(*) FROM `_collections`) AS n, (SELECT MAX(updated) FROM `_collections`) AS u, (SELECT updated FROM `_params` WHERE id = 'settings') AS s",
+  )
+  return `${row?.n}|${row?.u}|${row?.s}`
 }
