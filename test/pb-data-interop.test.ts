@@ -20,12 +20,15 @@ import {
 } from '../src/tests/sdk.ts'
 import {
   normaliseSnapshot,
+  SEED_MEMBER,
   SEED_SU,
   SEED_USERS,
   type SeedResult,
   type SeedSnapshot,
+  seedExtras,
   seedThroughSdk,
   snapshot,
+  snapshotExtras,
 } from '../src/tests/sdk-seed.ts'
 
 // resolve (and on a clean machine download) the real PocketBase before any test's timeout runs
@@ -94,7 +97,9 @@ interface Direction {
   readonly writer: ServerKind
   readonly reader: ServerKind
   seed?: SeedResult
+  extras?: { memberId: string; memberToken: string }
   before?: SeedSnapshot
+  beforeExtras?: unknown
   after?: SeedSnapshot
 }
 
@@ -118,7 +123,9 @@ for (const d of directions) {
       upsertSuperuser(d.writer, dir, SEED_SU.email, SEED_SU.password)
       server = await startServer(d.writer, dir)
       d.seed = await seedThroughSdk(server.url)
+      d.extras = await seedExtras(server.url, d.seed)
       d.before = await snapshot(server.url, d.seed)
+      d.beforeExtras = await snapshotExtras(server.url, d.seed)
       expect(await server.stop('SIGTERM')).toBe(0)
       server = undefined
     })
@@ -130,6 +137,27 @@ for (const d of directions) {
       expect(d.after.collections).toEqual(d.before!.collections)
       expect(d.after.records).toEqual(d.before!.records)
       expect(d.after.aliceThings).toEqual(d.before!.aliceThings)
+    })
+
+    test(`${d.reader}: same settings (secrets masked) and auth collection options`, async () => {
+      expect(await snapshotExtras(server!.url, d.seed!)).toEqual(d.beforeExtras)
+    })
+
+    test(`${d.reader}: username identity, password field and token of another auth collection`, async () => {
+      const { memberId, memberToken } = d.extras!
+      const byName = await client(server!.url)
+        .collection('members')
+        .authWithPassword(SEED_MEMBER.username.toUpperCase(), SEED_MEMBER.password)
+      expect(byName.record).toMatchObject({ id: memberId, username: SEED_MEMBER.username })
+      expect(byName.record).not.toHaveProperty('pin')
+      const refreshed = await client(server!.url, memberToken).collection('members').authRefresh()
+      expect(refreshed.record.id).toBe(memberId)
+      // the token's collection is checked: a members token is not a users token
+      const wrong = await client(server!.url, memberToken)
+        .collection('users')
+        .authRefresh()
+        .catch((e: { status: number }) => e.status)
+      expect(wrong).toBe(403)
     })
 
     test(`${d.reader}: tokens issued by ${d.writer} still work`, async () => {
@@ -188,6 +216,25 @@ for (const d of directions) {
           .catch((e) => e.status),
       ).toBe(403)
       await su.collection('things').delete(created.id)
+      await su.settings.update({ meta: { appName: `Changed by ${d.reader}` } })
+      expect(await server!.stop('SIGTERM')).toBe(0)
+      server = undefined
+    })
+
+    test(`${d.writer} again: sees what ${d.reader} wrote`, async () => {
+      const seed = d.seed!
+      server = await startServer(d.writer, dir)
+      const su = client(server.url, seed.tokens.su)
+      expect((await su.settings.getAll()).meta.appName).toBe(`Changed by ${d.reader}`)
+      const thing2 = await su.collection('things').getOne(seed.ids.thing2!)
+      expect(thing2).toMatchObject({ amount: 7, labels: ['y'] })
+      const titles = (await su.collection('things').getFullList({ sort: 'title' })).map(
+        (r) => r.title,
+      )
+      expect(titles).toEqual(['Bob thing', 'First thing', 'Second thing'])
+      const alice = client(server.url)
+      await alice.collection('users').authWithPassword('alice@example.com', 'alice-pass-1')
+      expect(alice.authStore.record?.id).toBe(seed.ids.alice)
     })
   })
 }

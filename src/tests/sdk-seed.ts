@@ -222,3 +222,78 @@ export function hideEmailTemplates(value: unknown): unknown {
   if (keys === 'body,subject') return { subject: '<subject>', body: '<body>' }
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideEmailTemplates(v)]))
 }
+
+/** The member the extra seed signs up in the `members` auth collection. */
+export const SEED_MEMBER = {
+  email: 'member@example.com',
+  username: 'member_one',
+  password: 'member-pass-1',
+} as const
+
+/**
+ * Seeds what only the interop test needs on top of `seedThroughSdk`: app settings with secrets
+ * (SMTP password, S3 secret), batch and rate limits, and a `members` auth collection with a
+ * username identity field, a hidden password field, a manage rule and custom token durations.
+ * Returns the member's id and a token issued for it.
+ */
+export async function seedExtras(
+  url: string,
+  seed: SeedResult,
+): Promise<{ memberId: string; memberToken: string }> {
+  const su = client(url, seed.tokens.su)
+  await su.settings.update({
+    meta: { appName: 'Interop App', senderName: 'Interop', senderAddress: 'noreply@example.com' },
+    smtp: {
+      enabled: true,
+      host: 'smtp.example.com',
+      port: 2525,
+      username: 'mailer',
+      password: 'smtp-secret',
+      tls: false,
+    },
+    s3: {
+      enabled: false,
+      bucket: 'b',
+      region: 'r',
+      endpoint: 'https://s3.example.com',
+      accessKey: 'ak',
+      secret: 's3-secret',
+    },
+    batch: { enabled: true, maxRequests: 20, timeout: 5 },
+    rateLimits: {
+      enabled: true,
+      rules: [{ label: '/api/', audience: '', duration: 10, maxRequests: 1000 }],
+    },
+  })
+  await su.collections.create({
+    name: 'members',
+    type: 'auth',
+    fields: [
+      { name: 'username', type: 'text', required: true, min: 3, max: 30, pattern: '^[a-z_]+$' },
+      { name: 'pin', type: 'password', min: 4, max: 8, hidden: true },
+    ],
+    indexes: [
+      'CREATE UNIQUE INDEX `idx_members_username` ON `members` (`username` COLLATE NOCASE)',
+    ],
+    passwordAuth: { enabled: true, identityFields: ['email', 'username'] },
+    authToken: { duration: 3600 },
+    manageRule: '@request.auth.collectionName = "users" && @request.auth.verified = true',
+    listRule: 'id = @request.auth.id',
+    viewRule: 'id = @request.auth.id',
+    createRule: '',
+  })
+  const m = await client(url)
+    .collection('members')
+    .create({ ...SEED_MEMBER, passwordConfirm: SEED_MEMBER.password, pin: '1234' })
+  const pb = client(url)
+  await pb.collection('members').authWithPassword(SEED_MEMBER.username, SEED_MEMBER.password)
+  return { memberId: m.id, memberToken: pb.authStore.token }
+}
+
+/** Settings and members as a superuser sees them (secrets are masked by the API). */
+export async function snapshotExtras(url: string, seed: SeedResult): Promise<unknown> {
+  const su = client(url, seed.tokens.su)
+  const settings = await su.settings.getAll()
+  const members = await su.collection('members').getFullList({ sort: 'id' })
+  return { settings, members }
+}
