@@ -175,6 +175,23 @@ describe('GET /api/collections/{collection}/records', () => {
       expectedStatus: 403,
       expectedContent: ['"message":"Only superusers can filter by @request."'],
     },
+    ...['@request.auth.id', '@request.query.missing', '-@request.method'].map((sort) => ({
+      name: `superuser sort by a non-column (${sort}) → 400`,
+      method: 'GET',
+      url: `${POSTS}?sort=${encodeURIComponent(sort)}`,
+      beforeTest: seedRecordsSchema,
+      headers: superuserHeaders,
+      expectedStatus: 400,
+    })),
+    {
+      name: 'superuser sort through @collection and a relation',
+      method: 'GET',
+      url: `${POSTS}?sort=${encodeURIComponent('-author.name,@collection.authors.name')}`,
+      beforeTest: seedRecordsSchema,
+      headers: superuserHeaders,
+      expectedStatus: 200,
+      afterTest: async (_app, body) => order(body, IDS.p2, IDS.p1, IDS.p3),
+    },
     {
       name: 'invalid filter syntax → 400',
       method: 'GET',

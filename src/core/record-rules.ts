@@ -72,7 +72,15 @@ export function recordSelect(
       if (collection.isView && parseSort(input.sort).some((f) => f.name === ROWID_SORT_KEY)) {
         throw new FilterError('@rowid sorting is not supported by view collections')
       }
-      query.orderBy(...buildSortExpr(input.sort, resolver))
+      const terms = buildSortExpr(input.sort, resolver)
+      // NOTE: PocketBase refuses sort expressions that bind values (e.g. `@request.auth.id`) or
+      // resolve to no column (NULL, e.g. a missing `@request.query.x`).
+      if (
+        terms.some((t) => Object.keys(t.params).length > 0 || /^(null)? (ASC|DESC)$/i.test(t.sql))
+      ) {
+        throw new FilterError('sort expressions cannot have parameters')
+      }
+      query.orderBy(...terms)
     }
     resolver.updateQuery(query)
   }
