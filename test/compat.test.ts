@@ -523,6 +523,68 @@ const cases: CompatCase[] = [
       return { many, bad }
     },
   },
+  {
+    name: 'auth methods of _superusers (guest)',
+    as: 'guest',
+    status: 200,
+    call: (pb) => pb.collection('_superusers').listAuthMethods(),
+  },
+  {
+    name: 'collections list with filter, sort and fields (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb) =>
+      pb.collections.getList(1, 50, {
+        filter: 'type = "auth" || name ~ "thing"',
+        sort: '-type,name',
+        fields: 'id,name,type,system',
+      }),
+  },
+  {
+    name: 'superusers list (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb) => pb.collection('_superusers').getFullList({ fields: 'email,verified' }),
+  },
+  {
+    name: 'delete the only superuser (superuser)',
+    as: 'su',
+    status: 400,
+    call: async (pb) => {
+      const [me] = await pb.collection('_superusers').getFullList()
+      return pb.collection('_superusers').delete(me!.id)
+    },
+  },
+  {
+    name: 'expand through a view relation and 3 levels deep (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb) =>
+      pb.collection('things').getFullList({
+        sort: 'title',
+        expand: 'owner.things_via_owner.tags',
+        fields: 'title,expand.owner.name,expand.owner.expand.things_via_owner.expand.tags.name',
+      }),
+  },
+  {
+    name: 'list totals with rule and filter (alice)',
+    as: 'alice',
+    status: 200,
+    call: (pb) => pb.collection('things').getList(1, 1, { filter: 'amount >= 0', sort: 'title' }),
+  },
+  {
+    name: 'sort with empty values and mixed numbers (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb) =>
+      pb.collection('things').getFullList({ sort: 'due,-amount,kind', fields: 'title' }),
+  },
+  {
+    name: 'collections import: invalid payload (superuser)',
+    as: 'su',
+    status: 400,
+    call: (pb) => pb.collections.import([{ name: 'x y', type: 'base' }], false),
+  },
   // writes (run on both servers, so both states stay alike)
   {
     name: 'update with modifiers (alice)',
