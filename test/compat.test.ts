@@ -585,6 +585,51 @@ const cases: CompatCase[] = [
     status: 400,
     call: (pb) => pb.collections.import([{ name: 'x y', type: 'base' }], false),
   },
+  ...(
+    [
+      ['json field from strings', { data: 'null' }],
+      ['json field from a numeric string', { data: '12.50' }],
+      ['json field from a plain string', { data: 'hello' }],
+      ['json field from a JSON string', { data: '{"a":[1,{"b":null}]}' }],
+      ['json field empty string', { data: '' }],
+      ['number from strings', { amount: '12.5' }],
+      ['number from a bad string', { amount: '12abc' }],
+      ['bool from strings', { active: '1' }],
+      ['bool from "false"', { active: 'false' }],
+      ['date as a day', { due: '2024-02-03' }],
+      ['date in ISO with T and offset', { due: '2024-02-03T10:20:30+02:00' }],
+      ['date invalid', { due: 'yesterday' }],
+      ['single select from an array (keeps the last)', { kind: ['a', 'c'] }],
+      ['multi select from a JSON string', { labels: '["x","y","x"]' }],
+      ['multi select too many', { labels: ['x', 'y', 'z', 'x'] }],
+      ['single relation from an array', { tags: [] }],
+      ['text from a number', { body: 42 }],
+      ['text over max', { title: 'x'.repeat(101) }],
+      ['geoPoint out of range', { location: { lon: 200, lat: 10 } }],
+      ['geoPoint partial', { location: { lat: 10 } }],
+      ['email with spaces', { contact: ' a@example.com ' }],
+      ['url without scheme', { site: 'example.com' }],
+    ] as const
+  ).map(
+    ([what, data]): CompatCase => ({
+      name: `values: ${what} (superuser)`,
+      as: 'su',
+      status: 200,
+      call: async (pb, ids) => {
+        const r = await outcome(
+          pb
+            .collection('things')
+            .create(
+              { title: 'values', owner: ids.alice, ...data },
+              {
+                fields: 'title,amount,active,due,kind,labels,data,tags,body,location,contact,site',
+              },
+            ),
+        )
+        return r
+      },
+    }),
+  ),
   // writes (run on both servers, so both states stay alike)
   {
     name: 'update with modifiers (alice)',
