@@ -352,6 +352,25 @@ describe(`e2e through the SDK (${kind})`, () => {
     await expectFailure(alice.collection('posts').getOne(tmp.id), 404)
   })
 
+  test('concurrent writes and reads from several clients', async () => {
+    const clients = [alice, bob]
+    const writes = Array.from({ length: 40 }, (_, i) => {
+      const pb = clients[i % 2]!
+      const author = i % 2 === 0 ? ids.alice : ids.bob
+      return pb.collection('comments').create({ message: `burst ${i}`, post: ids.p3, user: author })
+    })
+    const reads = Array.from({ length: 20 }, () =>
+      guest.collection('posts').getList(1, 5, { filter: 'published = true' }),
+    )
+    const results = await Promise.allSettled([...writes, ...reads])
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([])
+    const burst = await su.collection('comments').getList(1, 1, { filter: 'message ~ "burst %"' })
+    expect(burst.totalItems).toBe(40)
+    // remove them again so the later expectations stay simple
+    const all = await su.collection('comments').getFullList({ filter: 'message ~ "burst %"' })
+    await Promise.all(all.map((c) => su.collection('comments').delete(c.id)))
+  })
+
   test('filters: operators, any-of, like, dates, relations, back-relations, params, errors', async () => {
     const q = async (pb: PocketBase, filter: string) =>
       (await pb.collection('posts').getFullList({ filter, sort: 'title' })).map((r) => r.title)
