@@ -50,7 +50,9 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   })
   // NOTE: the batch route applies its own limit (settings.batch.maxBodySize, 0 → 128 MiB).
   router.use('/api/*', (c, next) =>
-    c.req.path === '/api/batch' || isRecordWriteRequest(c) ? next() : defaultBodyLimit(c, next),
+    !hasBody(c.req.method) || c.req.path === '/api/batch' || isRecordWriteRequest(c)
+      ? next()
+      : defaultBodyLimit(c, next),
   )
   if (app.config.sharedDataDir) {
     // NOTE: other worker processes may have changed collections or settings.
@@ -75,4 +77,9 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindBatchApi(api, router)
   router.route('/api', api)
   return router
+}
+
+/** GET and HEAD requests carry no body; skipping the limit there avoids wrapping the request. */
+function hasBody(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD'
 }

@@ -396,8 +396,9 @@ describe('buildFilterExpr', () => {
     expect(() => buildFilterExpr(pad(5000), resolver())).not.toThrow()
   })
 
-  test('null/true/false resolve as fields first', () => {
-    const r = new SimpleFieldResolver({ table: 't', columns: ['true'] })
-    expect(buildFilterExpr('true = 1', r).sql).toBe('`t`.`true` = :p0')
+  test('null/true/false are literals even where a column has that name (reserved names)', () => {
+    const r = new SimpleFieldResolver({ table: 't', columns: ['true', 'null'] })
+    expect(buildFilterExpr('true = 1', r).sql).toBe('1 = :p0')
+    expect(buildFilterExpr('NULL = 1', r).sql).not.toContain('`t`.`null`')
   })
 })

@@ -295,19 +295,20 @@ class FilterBuilder {
     if (macro !== undefined) {
       return { sql: this.#bind(macro), empty: false, known: true, noCoalesce: false }
     }
+    // NOTE: PocketBase tries the resolver first, but `null`, `true` and `false` are reserved
+    // field names, so checking the literals first gives the same result without a thrown error.
+    switch (name.toLowerCase()) {
+      case 'null':
+        return NULL_SIDE
+      case 'true':
+        return { sql: '1', empty: false, known: true, noCoalesce: false }
+      case 'false':
+        return { sql: '0', empty: false, known: true, noCoalesce: false }
+    }
     let result: ResolverResult
     try {
       result = this.#resolver.resolve(name)
     } catch (err) {
-      // PocketBase falls back to the literals only when the field does not resolve.
-      switch (name.toLowerCase()) {
-        case 'null':
-          return NULL_SIDE
-        case 'true':
-          return { sql: '1', empty: false, known: true, noCoalesce: false }
-        case 'false':
-          return { sql: '0', empty: false, known: true, noCoalesce: false }
-      }
       if (err instanceof FilterError && err.position === undefined) {
         throw new FilterError(err.reason, pos, { cause: err.cause, forbidden: err.forbidden })
       }

@@ -28,13 +28,26 @@ export async function signJwt(
  * Verifies an HS256 `token` against `secret` (UTF-8 bytes) and returns its claims. Checks the
  * signature and, when present, `exp` and `nbf` (no clock tolerance); `typ` is not required, as
  * older PocketBase tokens omit it. Throws (a `jose` error) on any failure: malformed token, other
- * algorithm, bad signature, expired.
+ * algorithm, bad signature, expired. Successful verifications are memoised per token and secret
+ * (a repeated token skips the HMAC until it expires); the returned claims are frozen.
  */
 export async function verifyJwt(token: string, secret: string): Promise<JwtClaims> {
   if (secret === '') throw new Error('verifyJwt: the secret must not be empty.')
+  const key = `${secret}\u0000${token}`
+  const hit = verified.get(key)
+  if (hit !== undefined && (hit.exp === undefined || hit.exp > Date.now() / 1000)) return hit
   const { payload } = await jwtVerify(token, encoder.encode(secret), { algorithms: ['HS256'] })
-  return payload as JwtClaims
+  const claims = Object.freeze(payload) as JwtClaims
+  // NOTE: a bounded memo of successful verifications keyed by token AND secret, so a rotated
+  // secret (tokenKey change) never matches an old entry; expiry is re-checked on every hit.
+  if (verified.size >= VERIFIED_CACHE_LIMIT) verified.delete(verified.keys().next().value as string)
+  verified.set(key, claims)
+  return claims
 }
+
+/** How many verified tokens `verifyJwt` remembers (oldest evicted first). */
+const VERIFIED_CACHE_LIMIT = 10_000
+const verified = new Map<string, JwtClaims>()
 
 /**
  * Decodes the claims of `token` without checking its signature or expiry (PocketBase reads the
