@@ -2,7 +2,7 @@
  * CPU accounting from /proc (Linux): the server's CPU time, this process's, and the whole
  * machine's busy time, so a run can say how much CPU other programs took while it measured.
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 const CLOCK_TICK_MS = 10 // Linux USER_HZ is 100
 
@@ -19,16 +19,35 @@ export interface CpuDelta {
   other?: number
 }
 
-/** CPU time (user + system, all threads) of a process in ms, or undefined when unavailable. */
+/**
+ * CPU time (user + system, all threads) of a process and every live descendant in ms (Satchel
+ * serves from worker processes), or undefined when the process is unavailable.
+ */
 export function processCpuMs(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS
-  } catch {
-    return undefined
+  const stats = new Map<number, { ppid: number; ms: number }>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      stats.set(Number(entry), {
+        ppid: Number(fields[1]),
+        ms: (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS,
+      })
+    } catch {
+      // The process ended while we read the table.
+    }
   }
+  if (!stats.has(pid)) return undefined
+  let total = 0
+  const pending = [pid]
+  while (pending.length > 0) {
+    const current = pending.pop()!
+    total += stats.get(current)?.ms ?? 0
+    for (const [child, s] of stats) if (s.ppid === current) pending.push(child)
+  }
+  return total
 }
 
 /** Busy CPU time of the whole machine (all cores, excluding idle and iowait) in ms. */
