@@ -27,9 +27,11 @@ export interface RecordQueryInput {
 /**
  * Builds the SELECT of a records query for one request (PocketBase: `RecordQuery` +
  * `NewRecordFieldResolver` + `search.FilterData(x).BuildExpr` + sort + `UpdateQuery`): the rule
- * (with full privileges) and the client filter and sort (hidden fields only for superusers)
- * share one resolver, so their joins are shared. This is the single place the records layer
- * calls the filter engine. Throws FilterError for invalid expressions.
+ * (full privileges) and the client filter and sort (§5.10 restrictions unless superuser) are
+ * resolved by two resolvers whose joins go into one query (a join alias names the same join in
+ * both). Sort terms that bind values or resolve to NULL, and `@rowid` on views, are refused.
+ * This is the single place the records layer calls the filter engine. Throws FilterError for
+ * invalid expressions.
  */
 export function recordSelect(
   app: App,
