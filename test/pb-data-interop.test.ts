@@ -93,6 +93,42 @@ describe('fresh data dirs', () => {
   })
 })
 
+describe('settings encrypted with --encryptionEnv', () => {
+  const dir = makeTempDir('satchel-interop-')
+  const key = { INTEROP_ENC_KEY: 'abcdefghijklmnopqrstuvwxyz012345' }
+  const extras = { args: ['--encryptionEnv=INTEROP_ENC_KEY'], env: key }
+  const stored = async () =>
+    (
+      await queryDataDb<{ value: string }>(dir, "SELECT value FROM _params WHERE id = 'settings'")
+    )[0]!.value
+
+  test('PocketBase encrypts, Satchel reads and re-encrypts, PocketBase reads back', async () => {
+    upsertSuperuser('pocketbase', dir, SEED_SU.email, SEED_SU.password)
+    const chain: [ServerKind, string][] = [
+      ['pocketbase', 'Written by PocketBase'],
+      [subject, 'Written by Satchel'],
+      ['pocketbase', ''],
+    ]
+    let expected = ''
+    for (const [kind, appName] of chain) {
+      const server = await startServer(kind, dir, undefined, extras)
+      try {
+        const su = client(server.url)
+        await su.collection('_superusers').authWithPassword(SEED_SU.email, SEED_SU.password)
+        const settings = await su.settings.getAll()
+        if (expected !== '') expect(settings.meta.appName).toBe(expected)
+        if (appName !== '') {
+          await su.settings.update({ meta: { appName }, smtp: { password: `${kind}-secret` } })
+          expected = appName
+        }
+      } finally {
+        expect(await server.stop('SIGTERM')).toBe(0)
+      }
+      expect(await stored()).not.toContain('appName')
+    }
+  })
+})
+
 interface Direction {
   readonly writer: ServerKind
   readonly reader: ServerKind

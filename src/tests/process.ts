@@ -104,12 +104,16 @@ export interface ServerProcess extends SpawnedProcess {
  * Spawns `command args` in the repo root, collecting its output; the child is registered for
  * `cleanupAll()` (also run on process exit, SIGINT and SIGTERM).
  */
-export function spawnProcess(command: string, args: readonly string[]): SpawnedProcess {
+export function spawnProcess(
+  command: string,
+  args: readonly string[],
+  env: { readonly [name: string]: string } = {},
+): SpawnedProcess {
   hookExit()
   const child = spawn(command, [...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   })
   live.add(child)
   let out = ''
@@ -153,6 +157,8 @@ export interface SpawnServerOptions {
   readonly dir: string
   /** Max time to wait for `GET /api/health` to answer 200 (default 20 s). */
   readonly readyTimeoutMs?: number
+  /** Extra environment variables for the process. */
+  readonly env?: { readonly [name: string]: string }
 }
 
 /**
@@ -161,7 +167,7 @@ export interface SpawnServerOptions {
  * error message includes the process output.
  */
 export async function spawnServer(opts: SpawnServerOptions): Promise<ServerProcess> {
-  const proc = spawnProcess(opts.command, opts.args)
+  const proc = spawnProcess(opts.command, opts.args, opts.env)
   const server: ServerProcess = {
     ...proc,
     url: `http://127.0.0.1:${opts.port}`,
@@ -190,14 +196,26 @@ export function satchelServeArgs(dir: string, port: number): string[] {
   return [SATCHEL_BIN, 'serve', `--http=127.0.0.1:${port}`, `--dir=${dir}`]
 }
 
+/** Extra flags and environment for a server started by `startSatchel` / `startPocketBase`. */
+export interface ServerExtras {
+  /** Flags appended to `serve …` (e.g. `--encryptionEnv=NAME`). */
+  readonly args?: readonly string[]
+  readonly env?: { readonly [name: string]: string }
+}
+
 /** Starts `satchel serve --http=127.0.0.1:PORT --dir=DIR` (a fresh free port unless given). */
-export async function startSatchel(dir: string, port?: number): Promise<ServerProcess> {
+export async function startSatchel(
+  dir: string,
+  port?: number,
+  extras: ServerExtras = {},
+): Promise<ServerProcess> {
   const p = port ?? (await freePort())
   return spawnServer({
     command: nodeExecutable(),
-    args: satchelServeArgs(dir, p),
+    args: [...satchelServeArgs(dir, p), ...(extras.args ?? [])],
     port: p,
     dir,
+    env: extras.env,
   })
 }
 
@@ -229,13 +247,18 @@ export function pocketBaseExecutable(): string {
 }
 
 /** Starts the real PocketBase: `base serve --http=127.0.0.1:PORT --dir=DIR`. */
-export async function startPocketBase(dir: string, port?: number): Promise<ServerProcess> {
+export async function startPocketBase(
+  dir: string,
+  port?: number,
+  extras: ServerExtras = {},
+): Promise<ServerProcess> {
   const p = port ?? (await freePort())
   return spawnServer({
     command: pocketBaseExecutable(),
-    args: ['serve', `--http=127.0.0.1:${p}`, `--dir=${dir}`],
+    args: ['serve', `--http=127.0.0.1:${p}`, `--dir=${dir}`, ...(extras.args ?? [])],
     port: p,
     dir,
+    env: extras.env,
   })
 }
 

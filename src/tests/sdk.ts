@@ -6,6 +6,7 @@ import {
   pocketBaseExecutable,
   runPocketBaseCli,
   runSatchelCli,
+  type ServerExtras,
   type ServerProcess,
   type SpawnedProcess,
   satchelServeArgs,
@@ -35,10 +36,15 @@ export function upsertSuperuser(kind: ServerKind, dir: string, email: string, pa
   runCli(kind, ['superuser', 'upsert', email, pass, `--dir=${dir}`])
 }
 
-/** Starts `kind` on `dir` (a new temp dir if omitted) and a free port (or `port`). */
-export function startServer(kind: ServerKind, dir?: string, port?: number): Promise<ServerProcess> {
+/** Starts `kind` on `dir` (a new temp dir if omitted), a free port (or `port`) and `extras`. */
+export function startServer(
+  kind: ServerKind,
+  dir?: string,
+  port?: number,
+  extras?: ServerExtras,
+): Promise<ServerProcess> {
   const d = dir ?? makeTempDir()
-  return kind === 'pocketbase' ? startPocketBase(d, port) : startSatchel(d, port)
+  return kind === 'pocketbase' ? startPocketBase(d, port, extras) : startSatchel(d, port, extras)
 }
 
 /** Spawns `serve` of `kind` on 127.0.0.1:port and dir without waiting for it to be ready. */
