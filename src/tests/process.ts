@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -38,6 +38,38 @@ export function freePort(): Promise<number> {
 const tempDirs = new Set<string>()
 const live = new Set<ChildProcess>()
 
+// A detached janitor process cleans up after this process if it dies without running its own
+// cleanup (vitest SIGKILLs its test workers on Ctrl-C): it polls our pid and then kills the
+// registered children and removes the registered dirs, read from a small JSON registry file.
+let registryFile: string | undefined
+const JANITOR = `
+const fs = require('node:fs')
+const [parent, file] = [Number(process.argv[1]), process.argv[2]]
+const timer = setInterval(() => {
+  try { process.kill(parent, 0); return } catch {}
+  clearInterval(timer)
+  let reg = { pids: [], dirs: [] }
+  try { reg = JSON.parse(fs.readFileSync(file, 'utf8')) } catch {}
+  for (const pid of reg.pids) { try { process.kill(pid, 'SIGKILL') } catch {} }
+  setTimeout(() => {
+    for (const dir of reg.dirs) { try { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10 }) } catch {} }
+    try { fs.rmSync(require('node:path').dirname(file), { recursive: true, force: true }) } catch {}
+  }, 300)
+}, 500)
+`
+
+function register(): void {
+  if (registryFile === undefined) {
+    registryFile = join(mkdtempSync(join(tmpdir(), 'satchel-janitor-')), 'registry.json')
+    spawn(process.execPath, ['-e', JANITOR, String(process.pid), registryFile], {
+      detached: true,
+      stdio: 'ignore',
+    }).unref()
+  }
+  const pids = [...live].map((c) => c.pid).filter((p) => p !== undefined)
+  writeFileSync(registryFile, JSON.stringify({ pids, dirs: [...tempDirs] }))
+}
+
 /**
  * Creates a fresh data dir that `cleanupAll()` removes: `<new temp dir>/pb_data`. The data dir is
  * nested because PocketBase reads (and, with automigrate, writes) `<dataDir>/../pb_migrations` and
@@ -46,6 +78,7 @@ const live = new Set<ChildProcess>()
 export function makeTempDir(prefix = 'satchel-e2e-'): string {
   const root = mkdtempSync(join(tmpdir(), prefix))
   tempDirs.add(root)
+  register()
   return join(root, 'pb_data')
 }
 
@@ -59,8 +92,16 @@ export function cleanupAll(): void {
     }
   }
   live.clear()
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
+  for (const dir of tempDirs) {
+    try {
+      // a killed server may still be flushing files for a moment: retry ENOTEMPTY/EBUSY
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 })
+    } catch {
+      // leave it; the OS cleans tmp
+    }
+  }
   tempDirs.clear()
+  if (registryFile !== undefined) writeFileSync(registryFile, '{"pids":[],"dirs":[]}')
 }
 
 let exitHooked = false
@@ -116,6 +157,7 @@ export function spawnProcess(
     env: { ...process.env, NO_COLOR: '1', ...env },
   })
   live.add(child)
+  register()
   let out = ''
   child.stdout?.on('data', (b: Buffer) => {
     out += b.toString()
@@ -128,6 +170,7 @@ export function spawnProcess(
     child.once('exit', (code, signal) => {
       done = true
       live.delete(child)
+      register()
       res(code ?? signal ?? -1)
     })
   })
