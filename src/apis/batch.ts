@@ -1,21 +1,15 @@
 import type { Context, Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { App } from '../core/app.ts'
 import { findRecordById } from '../core/record-query.ts'
 import { NoRowsError } from '../tools/db/db.ts'
 import { pickFields } from '../tools/picker/pick.ts'
-import {
-  ApiError,
-  badRequestError,
-  forbiddenError,
-  tooLargeError,
-} from '../tools/router/api-error.ts'
+import { ApiError, badRequestError, forbiddenError } from '../tools/router/api-error.ts'
 import {
   required,
   type ValidationErrorMap,
   validationError,
 } from '../tools/validation/validation-errors.ts'
-import { errorResponse } from './api-error.ts'
+import { limitBody } from './body-limit.ts'
 import { type Env, registerSubRequest } from './middlewares.ts'
 import { readRequestBody } from './request-body.ts'
 
@@ -38,13 +32,10 @@ export interface SubRequestDispatcher {
 export function bindBatchApi(api: Hono<Env>, dispatcher: SubRequestDispatcher): void {
   api.post(
     '/batch',
-    (c, next) => {
-      const max = c.get('app').settings().batch.maxBodySize
-      return bodyLimit({
-        maxSize: max > 0 ? max : DEFAULT_BATCH_BODY_LIMIT,
-        onError: (ctx) => errorResponse(ctx, tooLargeError()),
-      })(c, next)
-    },
+    limitBody((c) => {
+      const max = (c as Context<Env>).get('app').settings().batch.maxBodySize
+      return max > 0 ? max : DEFAULT_BATCH_BODY_LIMIT
+    }),
     (c) => batchTransaction(c, dispatcher),
   )
 }

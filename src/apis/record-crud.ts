@@ -1,5 +1,4 @@
-import type { Context, Hono, MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
+import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import type { Collection } from '../core/collection-model.ts'
 import { DEFAULT_EDITOR_MAX_SIZE, EditorField } from '../core/field-editor.ts'
@@ -22,10 +21,9 @@ import {
   badRequestError,
   forbiddenError,
   notFoundError,
-  tooLargeError,
 } from '../tools/router/api-error.ts'
 import { ValidationErrors } from '../tools/validation/validation-errors.ts'
-import { errorResponse } from './api-error.ts'
+import { limitBody } from './body-limit.ts'
 import type { Env } from './middlewares.ts'
 import { buildRequestInfo, enrichRecords, jsonResponse } from './record-helpers.ts'
 import { listRecords } from './record-list.ts'
@@ -80,11 +78,10 @@ export function recordBodyLimitFor(collection: Collection): number {
   return limit
 }
 
-const recordBodyLimit: MiddlewareHandler<Env> = (c, next) => {
-  const collection = c.get('app').findCollection(c.req.param('collection') ?? '')
-  const maxSize = collection === undefined ? DEFAULT_BODY_LIMIT : recordBodyLimitFor(collection)
-  return bodyLimit({ maxSize, onError: (ctx) => errorResponse(ctx, tooLargeError()) })(c, next)
-}
+const recordBodyLimit = limitBody((c) => {
+  const collection = (c as Context<Env>).get('app').findCollection(c.req.param('collection') ?? '')
+  return collection === undefined ? DEFAULT_BODY_LIMIT : recordBodyLimitFor(collection)
+})
 
 /** The collection of the path, or 404 `Missing collection context.` */
 export function findCollection(c: Context<Env>): Collection {

@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import type { App } from '../core/app.ts'
-import { notFoundError, tooLargeError } from '../tools/router/api-error.ts'
+import { notFoundError } from '../tools/router/api-error.ts'
 import { errorResponse } from './api-error.ts'
 import { bindBatchApi } from './batch.ts'
+import { limitBody } from './body-limit.ts'
 import { bindCollectionApi } from './collection.ts'
 import { bindHealthApi } from './health.ts'
 import { type Env, loadAuthToken } from './middlewares.ts'
@@ -44,11 +44,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('X-Frame-Options', 'SAMEORIGIN')
   })
-  const defaultBodyLimit = bodyLimit({
-    maxSize: DEFAULT_BODY_LIMIT,
-    onError: (c) => errorResponse(c, tooLargeError()),
-  })
-  // NOTE: the batch route applies its own limit (settings.batch.maxBodySize, 0 → 128 MiB).
+  const defaultBodyLimit = limitBody(DEFAULT_BODY_LIMIT)
   router.use('/api/*', (c, next) =>
     !hasBody(c.req.method) || c.req.path === '/api/batch' || isRecordWriteRequest(c)
       ? next()

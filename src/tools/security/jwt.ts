@@ -1,9 +1,34 @@
+import { webcrypto } from 'node:crypto'
 import { decodeJwt, type JWTPayload, jwtVerify, SignJWT } from 'jose'
 
 /** The claims of a token; PocketBase tokens carry `id`, `type`, `collectionId`, `exp`, … */
 export type JwtClaims = JWTPayload & Record<string, unknown>
 
 const encoder = new TextEncoder()
+
+/** How many imported HMAC keys are kept (one per record tokenKey + secret in use). */
+const KEY_CACHE_LIMIT = 10_000
+const keys = new Map<string, Promise<webcrypto.CryptoKey>>()
+
+/**
+ * The WebCrypto HMAC-SHA256 key of a secret, imported once and reused (importing is a large part
+ * of signing a short token).
+ */
+function hmacKey(secret: string): Promise<webcrypto.CryptoKey> {
+  let key = keys.get(secret)
+  if (key === undefined) {
+    key = webcrypto.subtle.importKey(
+      'raw',
+      encoder.encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    )
+    if (keys.size >= KEY_CACHE_LIMIT) keys.delete(keys.keys().next().value as string)
+    keys.set(secret, key)
+  }
+  return key
+}
 
 /**
  * Signs `payload` as an HS256 JWT (header `{"alg":"HS256","typ":"JWT"}`) and returns the compact
@@ -21,7 +46,7 @@ export async function signJwt(
   const exp = Math.floor(Date.now() / 1000) + Math.trunc(durationSeconds)
   return new SignJWT({ ...payload, exp })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .sign(encoder.encode(secret))
+    .sign(await hmacKey(secret))
 }
 
 /**
@@ -36,7 +61,7 @@ export async function verifyJwt(token: string, secret: string): Promise<JwtClaim
   const key = `${secret}\u0000${token}`
   const hit = verified.get(key)
   if (hit !== undefined && (hit.exp === undefined || hit.exp > Date.now() / 1000)) return hit
-  const { payload } = await jwtVerify(token, encoder.encode(secret), { algorithms: ['HS256'] })
+  const { payload } = await jwtVerify(token, await hmacKey(secret), { algorithms: ['HS256'] })
   const claims = Object.freeze(payload) as JwtClaims
   // NOTE: a bounded memo of successful verifications keyed by token AND secret, so a rotated
   // secret (tokenKey change) never matches an old entry; expiry is re-checked on every hit.
