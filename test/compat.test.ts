@@ -617,14 +617,12 @@ const cases: CompatCase[] = [
       status: 200,
       call: async (pb, ids) => {
         const r = await outcome(
-          pb
-            .collection('things')
-            .create(
-              { title: 'values', owner: ids.alice, ...data },
-              {
-                fields: 'title,amount,active,due,kind,labels,data,tags,body,location,contact,site',
-              },
-            ),
+          pb.collection('things').create(
+            { title: 'values', owner: ids.alice, ...data },
+            {
+              fields: 'title,amount,active,due,kind,labels,data,tags,body,location,contact,site',
+            },
+          ),
         )
         return r
       },
