@@ -39,7 +39,14 @@ export async function readRequestBody(c: Context): Promise<RequestBody> {
 async function parse(c: Context): Promise<RequestBody> {
   const empty: RequestBody = { data: {}, files: new Map() }
   const length = c.req.header('content-length')
-  if (length === '0') return empty
+  // NOTE: HTTP/1.1 requests without Content-Length or Transfer-Encoding have no body; not
+  // touching the body keeps the adapter from building a full Request object.
+  if (
+    length === '0' ||
+    (length === undefined && c.req.header('transfer-encoding') === undefined && isHttp1(c))
+  ) {
+    return empty
+  }
   const type = (c.req.header('content-type') ?? '').toLowerCase()
   if (type === '' || type.startsWith('application/json')) {
     const text = await c.req.text()
@@ -105,4 +112,10 @@ async function parse(c: Context): Promise<RequestBody> {
     return { data, files }
   }
   throw badRequestError('Unsupported Content-Type.')
+}
+
+/** True for requests served by Node's HTTP/1.1 server (in-process test requests are not). */
+function isHttp1(c: Context): boolean {
+  const incoming = (c.env as { incoming?: { httpVersionMajor?: number } } | undefined)?.incoming
+  return incoming?.httpVersionMajor === 1
 }

@@ -38,11 +38,13 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
       allowMethods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
     }),
   )
-  router.use('*', async (c, next) => {
-    await next()
+  router.use('*', (c, next) => {
+    // NOTE: set before the handler so they join the response as it is built (changing a
+    // finished response forces the Node adapter to materialise it).
     c.header('X-XSS-Protection', '1; mode=block')
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('X-Frame-Options', 'SAMEORIGIN')
+    return next()
   })
   const defaultBodyLimit = limitBody(DEFAULT_BODY_LIMIT)
   router.use('/api/*', (c, next) =>

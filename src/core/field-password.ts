@@ -42,18 +42,13 @@ export interface PasswordValue {
   plain: string
 }
 
-const bcryptHash = /^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$/
-
 /**
- * Normalises a password input: a `{hash, plain}` object is copied; a string shaped like a bcrypt
- * hash (`$2a$10$…`, 60 chars) is taken as a stored hash (database rows); any other string is a
- * new plain password; null/undefined → empty. Use `passwordFromHash`/`passwordFromPlain` to be
- * explicit.
+ * Normalises a prepared password value: a `{hash, plain}` object is copied; a string is a new
+ * plain password (whatever it looks like); null/undefined → empty. Stored hashes are loaded
+ * with `passwordFromHash` (see `Record.fromRow`), never inferred from the text.
  */
 export function toPasswordValue(raw: unknown): PasswordValue {
-  if (typeof raw === 'string') {
-    return bcryptHash.test(raw) ? { hash: raw, plain: '' } : { hash: '', plain: raw }
-  }
+  if (typeof raw === 'string') return { hash: '', plain: raw }
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const o = raw as Partial<PasswordValue>
     return {

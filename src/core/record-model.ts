@@ -1,5 +1,6 @@
 import type { Collection } from './collection-model.ts'
 import type { FieldRecord } from './field.ts'
+import { PasswordField, passwordFromHash } from './field-password.ts'
 
 /**
  * Record is one row of a collection (PocketBase `core.Record`): prepared field values keyed by
@@ -34,7 +35,13 @@ export class Record implements FieldRecord {
   static fromRow(collection: Collection, row: { [key: string]: unknown }): Record {
     const r = new Record(collection)
     for (const f of collection.fields) {
-      if (f.name in row) r.#data[f.name] = f.prepareValue(row[f.name])
+      if (!(f.name in row)) continue
+      const v = row[f.name]
+      // A password column holds the bcrypt hash; input strings are always plain text.
+      r.#data[f.name] =
+        f instanceof PasswordField
+          ? passwordFromHash(typeof v === 'string' ? v : '')
+          : f.prepareValue(v)
     }
     r.isNew = false
     r.#original = { ...r.#data }

@@ -6,7 +6,7 @@ import {
   validationError,
 } from '../tools/validation/validation-errors.ts'
 import type { App } from './app.ts'
-import { toPasswordValue } from './field-password.ts'
+import { PasswordField, passwordFromPlain, toPasswordValue } from './field-password.ts'
 import { toStringValue } from './field-values.ts'
 import type { Record } from './record-model.ts'
 import { saveRecord } from './record-save.ts'
@@ -72,6 +72,15 @@ export class RecordUpsert {
       const field = c.getField(key)
       if (field === undefined) continue
       if (field.hidden && !this.#superuser) continue
+      if (field instanceof PasswordField) {
+        // Request input is plain text only; a `{hash}` object must never set a stored hash.
+        const plain =
+          typeof value === 'object' && value !== null
+            ? toPasswordValue(value).plain
+            : toStringValue(value)
+        this.record.set(key, passwordFromPlain(plain))
+        continue
+      }
       this.record.set(key, value)
     }
     if (c.isAuth && this.#password !== '') this.record.set('password', { plain: this.#password })
