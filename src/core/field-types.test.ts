@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { type FieldJSON, fieldFromJSON, fieldTypes } from './field.ts'
 import './fields.ts'
 import { AutodateField } from './field-autodate.ts'
-import { hashPendingPassword, PasswordField } from './field-password.ts'
+import { hashPendingPassword, PasswordField, passwordFromHash } from './field-password.ts'
 import { TextField } from './field-text.ts'
 
 const f = (json: Partial<FieldJSON>) => fieldFromJSON({ name: 'x', ...json })
@@ -250,9 +250,10 @@ describe('prepareValue / driverValue / jsonValue', () => {
 
 describe('password values', () => {
   const hash = '$2a$10$abcdefghijklmnopqrstuuE4MN6Ph0y/I1Jn5mBDdMoWb9ur0cRFK'
-  test('a bcrypt-shaped string is a stored hash; other strings are new plain passwords', () => {
+  test('strings are always new plain passwords, even bcrypt-shaped ones; hashes load explicitly', () => {
     const field = new PasswordField({ name: 'password' })
-    expect(field.prepareValue(hash)).toEqual({ hash, plain: '' })
+    expect(field.prepareValue(hash)).toEqual({ hash: '', plain: hash })
+    expect(field.prepareValue(passwordFromHash(hash))).toEqual({ hash, plain: '' })
     expect(field.prepareValue('secret123')).toEqual({ hash: '', plain: 'secret123' })
     expect(field.driverValue({ hash, plain: '' })).toBe(hash)
     expect(() => field.driverValue({ hash: '', plain: 'secret123' })).toThrow(/unhashed/)

@@ -414,10 +414,10 @@ describe('validateValue', () => {
       'Invalid value format.',
     ],
     [
-      'password stored hash skips rules',
+      'a bcrypt-shaped input is a plain password and must meet min',
       { type: 'password', min: 100, required: true },
       '$2a$10$abcdefghijklmnopqrstuuE4MN6Ph0y/I1Jn5mBDdMoWb9ur0cRFK',
-      undefined,
+      'validation_min_text_constraint',
     ],
     // geoPoint
     [
