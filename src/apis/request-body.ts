@@ -114,8 +114,18 @@ async function parse(c: Context): Promise<RequestBody> {
   throw badRequestError('Unsupported Content-Type.')
 }
 
-/** True for requests served by Node's HTTP/1.1 server (in-process test requests are not). */
+/**
+ * True when this request is the HTTP/1.1 message Node received (not an in-process request, such
+ * as a batch sub-request, that shares its context env).
+ */
 function isHttp1(c: Context): boolean {
-  const incoming = (c.env as { incoming?: { httpVersionMajor?: number } } | undefined)?.incoming
-  return incoming?.httpVersionMajor === 1
+  const incoming = (
+    c.env as { incoming?: { httpVersionMajor?: number; method?: string; url?: string } } | undefined
+  )?.incoming
+  return (
+    incoming?.httpVersionMajor === 1 &&
+    incoming.method === c.req.method &&
+    incoming.url !== undefined &&
+    c.req.url.endsWith(incoming.url)
+  )
 }
