@@ -55,12 +55,13 @@ describe(`serve process (${kind})`, () => {
       req.write('{"identity":"root@example.com",')
       setTimeout(() => {
         server.child.kill('SIGINT')
+        // PocketBase waits about one second for in-flight requests; stay well inside that
         setTimeout(() => {
           req.end('"password":"root-pass-123"}')
-        }, 1000)
+        }, 600)
       }, 500)
     })
-    await sleep(900)
+    await sleep(800)
     // after SIGINT: no new connections, but the process is still finishing the request
     expect(server.hasExited()).toBe(false)
     await expect(

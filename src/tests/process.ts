@@ -36,7 +36,24 @@ export function freePort(): Promise<number> {
 }
 
 const tempDirs = new Set<string>()
-const live = new Set<ChildProcess>()
+/** Process-group ids of every spawned child (each child leads its own group). */
+const groups = new Set<number>()
+
+/**
+ * Sends `signal` to the whole process group led by `pid` (a server and its worker processes),
+ * falling back to the process alone; ignores processes that are already gone.
+ */
+export function killTree(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    try {
+      process.kill(pid, signal)
+    } catch {
+      // already gone
+    }
+  }
+}
 
 // A detached janitor process cleans up after this process if it dies without running its own
 // cleanup (vitest SIGKILLs its test workers on Ctrl-C): it polls our pid and then kills the
@@ -50,7 +67,7 @@ const timer = setInterval(() => {
   clearInterval(timer)
   let reg = { pids: [], dirs: [] }
   try { reg = JSON.parse(fs.readFileSync(file, 'utf8')) } catch {}
-  for (const pid of reg.pids) { try { process.kill(pid, 'SIGKILL') } catch {} }
+  for (const pid of reg.pids) { try { process.kill(-pid, 'SIGKILL') } catch { try { process.kill(pid, 'SIGKILL') } catch {} } }
   setTimeout(() => {
     for (const dir of reg.dirs) { try { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10 }) } catch {} }
     try { fs.rmSync(require('node:path').dirname(file), { recursive: true, force: true }) } catch {}
@@ -66,7 +83,7 @@ function register(): void {
       stdio: 'ignore',
     }).unref()
   }
-  const pids = [...live].map((c) => c.pid).filter((p) => p !== undefined)
+  const pids = [...groups]
   writeFileSync(registryFile, JSON.stringify({ pids, dirs: [...tempDirs] }))
 }
 
@@ -82,16 +99,13 @@ export function makeTempDir(prefix = 'satchel-e2e-'): string {
   return join(root, 'pb_data')
 }
 
-/** Kills every still-running child (SIGKILL) and removes every temp dir. Safe to call twice. */
+/**
+ * Kills every spawned child with its process group (SIGKILL) and removes every temp dir. Safe to
+ * call twice.
+ */
 export function cleanupAll(): void {
-  for (const child of live) {
-    try {
-      child.kill('SIGKILL')
-    } catch {
-      // already gone
-    }
-  }
-  live.clear()
+  for (const pid of groups) killTree(pid, 'SIGKILL')
+  groups.clear()
   for (const dir of tempDirs) {
     try {
       // a killed server may still be flushing files for a moment: retry ENOTEMPTY/EBUSY
@@ -155,8 +169,10 @@ export function spawnProcess(
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1', ...env },
+    // its own process group, so a server's worker processes can be killed with it
+    detached: true,
   })
-  live.add(child)
+  if (child.pid !== undefined) groups.add(child.pid)
   register()
   let out = ''
   child.stdout?.on('data', (b: Buffer) => {
@@ -169,7 +185,6 @@ export function spawnProcess(
   const exited = new Promise<number | string>((res) => {
     child.once('exit', (code, signal) => {
       done = true
-      live.delete(child)
       register()
       res(code ?? signal ?? -1)
     })
@@ -180,12 +195,23 @@ export function spawnProcess(
     exited,
     hasExited: () => done,
     async stop(signal = 'SIGTERM', timeoutMs = 10_000) {
-      if (!done) child.kill(signal)
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+      const pid = child.pid
+      if (!done && pid !== undefined) {
+        // graceful signals go to the main process only (like `kill PID`); SIGKILL to the group
+        if (signal === 'SIGKILL') killTree(pid)
+        else child.kill(signal)
+      }
+      const timer = setTimeout(() => pid !== undefined && killTree(pid), timeoutMs)
       try {
         return await exited
       } finally {
         clearTimeout(timer)
+        // reap any worker left behind by the main process
+        if (pid !== undefined) {
+          killTree(pid)
+          groups.delete(pid)
+          register()
+        }
       }
     },
   }
