@@ -1,5 +1,5 @@
-import { webcrypto } from 'node:crypto'
-import { decodeJwt, type JWTPayload, jwtVerify, SignJWT } from 'jose'
+import { createHmac, webcrypto } from 'node:crypto'
+import { decodeJwt, type JWTPayload, jwtVerify } from 'jose'
 
 /** The claims of a token; PocketBase tokens carry `id`, `type`, `collectionId`, `exp`, … */
 export type JwtClaims = JWTPayload & Record<string, unknown>
@@ -12,7 +12,7 @@ const keys = new Map<string, Promise<webcrypto.CryptoKey>>()
 
 /**
  * The WebCrypto HMAC-SHA256 key of a secret, imported once and reused (importing is a large part
- * of signing a short token).
+ * of verifying a short token).
  */
 function hmacKey(secret: string): Promise<webcrypto.CryptoKey> {
   let key = keys.get(secret)
@@ -22,7 +22,7 @@ function hmacKey(secret: string): Promise<webcrypto.CryptoKey> {
       encoder.encode(secret),
       { name: 'HMAC', hash: 'SHA-256' },
       false,
-      ['sign', 'verify'],
+      ['verify'],
     )
     if (keys.size >= KEY_CACHE_LIMIT) keys.delete(keys.keys().next().value as string)
     keys.set(secret, key)
@@ -36,6 +36,10 @@ function hmacKey(secret: string): Promise<webcrypto.CryptoKey> {
  * adds no `iat`. `secret` is used as its UTF-8 bytes; for record tokens PocketBase's key is the
  * record's `tokenKey` concatenated with the collection's secret for the token type (the caller
  * concatenates). Throws when `secret` is empty.
+ *
+ * NOTE: signing uses node:crypto's synchronous HMAC (RFC 7515 compact serialisation) rather than
+ * jose, whose WebCrypto HMAC runs as an async thread-pool job and dominated `auth-refresh`; jose
+ * still decodes and verifies, so every token we issue is checked by it in the tests.
  */
 export async function signJwt(
   payload: Record<string, unknown>,
@@ -44,10 +48,12 @@ export async function signJwt(
 ): Promise<string> {
   if (secret === '') throw new Error('signJwt: the secret must not be empty.')
   const exp = Math.floor(Date.now() / 1000) + Math.trunc(durationSeconds)
-  return new SignJWT({ ...payload, exp })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .sign(await hmacKey(secret))
+  const body = Buffer.from(JSON.stringify({ ...payload, exp })).toString('base64url')
+  const signingInput = `${HS256_HEADER}.${body}`
+  return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`
 }
+
+const HS256_HEADER = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')
 
 /**
  * Verifies an HS256 `token` against `secret` (UTF-8 bytes) and returns its claims. Checks the
