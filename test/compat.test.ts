@@ -863,6 +863,8 @@ describe('PocketBase vs Satchel: same call, same answer', () => {
   test.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const res = await pair.run(c)
     expect(res.pocketbase.status).toBe(c.status)
-    expect(res.satchel).toEqual(res.pocketbase)
+    // on a mismatch, show what the Satchel process printed (crashes, stack traces)
+    const log = pair.servers.satchel.proc.output().slice(-3000)
+    expect(res.satchel, `satchel output (tail):\n${log}`).toEqual(res.pocketbase)
   })
 })

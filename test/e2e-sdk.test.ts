@@ -3,7 +3,7 @@
 // same assertions against the real PocketBase (the oracle).
 import type PocketBase from 'pocketbase'
 import type { RecordModel } from 'pocketbase'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { cleanupAll, type ServerProcess } from '../src/tests/process.ts'
 import {
   client,
@@ -33,6 +33,13 @@ beforeAll(async () => {
   guest = client(server.url)
   alice = client(server.url)
   bob = client(server.url)
+})
+
+// on a failure, show what the server printed (crashes, stack traces)
+afterEach(({ task }) => {
+  if (task.result?.state === 'fail') {
+    console.error(`${kind} output (tail):\n${server?.output().slice(-3000)}`)
+  }
 })
 
 afterAll(async () => {
