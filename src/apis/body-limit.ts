@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler, Next } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { tooLargeError } from '../tools/router/api-error.ts'
 import { errorResponse } from './api-error.ts'
+import { isBodilessHttp1 } from './request-body.ts'
 
 /**
  * A body size limit (PocketBase's 413 `Request entity too large.`). A declared `Content-Length`
@@ -17,6 +18,7 @@ export function limitBody(maxSize: number | ((c: Context) => number)): Middlewar
     if (declared !== undefined) {
       return Number(declared) > max ? Promise.resolve(errorResponse(c, tooLargeError())) : next()
     }
+    if (isBodilessHttp1(c)) return next()
     let limiter = streaming.get(max)
     if (limiter === undefined) {
       limiter = bodyLimit({ maxSize: max, onError: (ctx) => errorResponse(ctx, tooLargeError()) })

@@ -41,12 +41,7 @@ async function parse(c: Context): Promise<RequestBody> {
   const length = c.req.header('content-length')
   // NOTE: HTTP/1.1 requests without Content-Length or Transfer-Encoding have no body; not
   // touching the body keeps the adapter from building a full Request object.
-  if (
-    length === '0' ||
-    (length === undefined && c.req.header('transfer-encoding') === undefined && isHttp1(c))
-  ) {
-    return empty
-  }
+  if (length === '0' || isBodilessHttp1(c)) return empty
   const type = (c.req.header('content-type') ?? '').toLowerCase()
   if (type === '' || type.startsWith('application/json')) {
     const text = await c.req.text()
@@ -115,10 +110,17 @@ async function parse(c: Context): Promise<RequestBody> {
 }
 
 /**
- * True when this request is the HTTP/1.1 message Node received (not an in-process request, such
- * as a batch sub-request, that shares its context env).
+ * True when the request is the HTTP/1.1 message Node received (not an in-process request, such
+ * as a batch sub-request, that shares its context env) and declares neither Content-Length nor
+ * Transfer-Encoding, so by HTTP/1.1 it has no body.
  */
-function isHttp1(c: Context): boolean {
+export function isBodilessHttp1(c: Context): boolean {
+  if (
+    c.req.header('content-length') !== undefined ||
+    c.req.header('transfer-encoding') !== undefined
+  ) {
+    return false
+  }
   const incoming = (
     c.env as { incoming?: { httpVersionMajor?: number; method?: string; url?: string } } | undefined
   )?.incoming

@@ -1,11 +1,11 @@
 import { Hono } from 'hono'
-import { cors } from 'hono/cors'
 import type { App } from '../core/app.ts'
 import { notFoundError } from '../tools/router/api-error.ts'
 import { errorResponse } from './api-error.ts'
 import { bindBatchApi } from './batch.ts'
 import { limitBody } from './body-limit.ts'
 import { bindCollectionApi } from './collection.ts'
+import { cors } from './cors.ts'
 import { bindHealthApi } from './health.ts'
 import { type Env, loadAuthToken } from './middlewares.ts'
 import { bindRecordAuthImpersonateApi } from './record-auth-impersonate.ts'
@@ -31,19 +31,14 @@ export const DEFAULT_BODY_LIMIT = 32 << 20
 export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   const router = new Hono<Env>()
   const origins = options.origins ?? ['*']
-  router.use(
-    '*',
-    cors({
-      origin: origins.includes('*') ? '*' : [...origins],
-      allowMethods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
-    }),
-  )
+  router.use('*', cors(origins))
   router.use('*', (c, next) => {
     // NOTE: set before the handler so they join the response as it is built (changing a
     // finished response forces the Node adapter to materialise it).
     c.header('X-XSS-Protection', '1; mode=block')
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('X-Frame-Options', 'SAMEORIGIN')
+    c.header('Cross-Origin-Opener-Policy', 'same-origin')
     return next()
   })
   const defaultBodyLimit = limitBody(DEFAULT_BODY_LIMIT)
