@@ -122,7 +122,8 @@ describe('settings encrypted with --encryptionEnv', () => {
           expected = appName
         }
       } finally {
-        expect(await server.stop('SIGTERM')).toBe(0)
+        const code = await server.stop('SIGTERM')
+        expect(code, `${kind} exit after SIGTERM; output:\n${server.output().slice(-2000)}`).toBe(0)
       }
       expect(await stored()).not.toContain('appName')
     }

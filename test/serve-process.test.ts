@@ -1,6 +1,6 @@
 // `satchel serve` as an operating-system process: busy port, graceful SIGINT with a request in
 // flight. Run with SATCHEL_E2E_TARGET=pocketbase to check the same assertions against PocketBase.
-import { request } from 'node:http'
+import { Agent, request } from 'node:http'
 import { createServer } from 'node:net'
 import { afterAll, describe, expect, test } from 'vitest'
 import { cleanupAll, freePort, makeTempDir } from '../src/tests/process.ts'
@@ -36,11 +36,13 @@ describe(`serve process (${kind})`, () => {
   test('SIGINT lets an in-flight request complete, refuses new ones, exits 0', async () => {
     const server = await startServer(kind)
     upsertSuperuser(kind, server.dir, 'root@example.com', 'root-pass-123')
+    // a browser-like client that keeps idle connections open for a long time
+    const agent = new Agent({ keepAlive: true, timeout: 120_000 })
     // a request whose body arrives slowly: the server is mid-request when SIGINT lands
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
         `${server.url}/api/collections/_superusers/auth-with-password`,
-        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        { agent, method: 'POST', headers: { 'content-type': 'application/json' } },
         (res) => {
           let body = ''
           res.setEncoding('utf8')
@@ -70,9 +72,12 @@ describe(`serve process (${kind})`, () => {
     const res = await response
     expect(res.status).toBe(200)
     expect(JSON.parse(res.body)).toMatchObject({ record: { email: 'root@example.com' } })
+    // the client keeps its connection alive: the server must still exit promptly (like PocketBase)
+    const answered = Date.now()
     const timer = setTimeout(() => void server.stop('SIGKILL'), 10_000)
     const code = await server.exited
     clearTimeout(timer)
     expect(code).toBe(0)
+    expect(Date.now() - answered).toBeLessThan(3000)
   })
 })

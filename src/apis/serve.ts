@@ -48,7 +48,13 @@ export async function startServer(app: App, options: ServeOptions): Promise<Runn
     address: `${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve())
+        // like Go's Shutdown (PocketBase): keep closing connections as they turn idle, so a
+        // keep-alive client whose request was in flight does not hold the process open
+        const sweep = setInterval(() => server.closeIdleConnections(), 50)
+        server.close(() => {
+          clearInterval(sweep)
+          resolve()
+        })
         server.closeIdleConnections()
       }),
   }
