@@ -22,6 +22,16 @@ describe('global middlewares', () => {
     expect(res.headers.get('x-xss-protection')).toBe('1; mode=block')
   })
 
+  test.each([
+    ['GET', 'File not found.'],
+    ['POST', "The requested resource wasn't found."],
+    ['DELETE', "The requested resource wasn't found."],
+  ])('unknown route, %s: 404 with PocketBase message', async (method, message) => {
+    const res = await app.request(method, '/api/nope')
+    expect(res.status).toBe(404)
+    expect(await res.json()).toEqual({ data: {}, message, status: 404 })
+  })
+
   test('a declared Content-Length over 32 MiB is refused with 413 before the body is read', async () => {
     const res = await app.request('PATCH', '/api/settings', {
       headers: { 'content-type': 'application/json', 'content-length': String((32 << 20) + 1) },

@@ -56,7 +56,10 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   }
   router.use('*', loadAuthToken(app))
   router.onError((err, c) => errorResponse(c, err))
-  router.notFound((c) => errorResponse(c, notFoundError()))
+  // NOTE: PocketBase's GET catch-all is its static file server, hence "File not found." there.
+  router.notFound((c) =>
+    errorResponse(c, notFoundError(hasBody(c.req.method) ? '' : 'File not found.')),
+  )
 
   const api = new Hono<Env>()
   bindHealthApi(api)

@@ -134,7 +134,27 @@ export function mergeAuthOptions(base: AuthOptions, input: Record<string, unknow
       out[key] = value
     }
   }
-  return out as unknown as AuthOptions
+  const merged = out as unknown as AuthOptions
+  merged.oauth2.providers = (
+    Array.isArray(merged.oauth2.providers) ? merged.oauth2.providers : []
+  ).map(normalizeProvider)
+  return merged
+}
+
+/** Fills every key of a stored OAuth2 provider config with PocketBase's zero values. */
+function normalizeProvider(p: Partial<OAuth2ProviderConfig>): OAuth2ProviderConfig {
+  const str = (v: unknown) => (typeof v === 'string' ? v : '')
+  return {
+    name: str(p.name),
+    clientId: str(p.clientId),
+    clientSecret: str(p.clientSecret),
+    authURL: str(p.authURL),
+    tokenURL: str(p.tokenURL),
+    userInfoURL: str(p.userInfoURL),
+    displayName: str(p.displayName),
+    pkce: typeof p.pkce === 'boolean' ? p.pkce : null,
+    extra: isPlainObject(p.extra) ? p.extra : {},
+  }
 }
 
 function mergeObject(

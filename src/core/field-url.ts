@@ -67,7 +67,8 @@ function isHostname(host: string): boolean {
  * lower-case scheme among http(s), ws(s), ftp, tcp, udp; optional `user[:pass]@`; a host name
  * (labels of letters, digits, `_`, inner `-`; an alphabetic TLD when dotted), an IPv4 address or a
  * bracketed IPv6 address; an optional 1–5 digit port; a path/query/fragment without spaces.
- * Scheme-less values such as `example.com/x` are valid; 4–2082 characters.
+ * Scheme-less values such as `example.com/x` are valid; without any `:` the value must contain a
+ * dot (`localhost` is not a url); 4–2082 characters.
  */
 export function isURL(value: string): boolean {
   const n = runeCount(value)
@@ -83,6 +84,9 @@ export function isURL(value: string): boolean {
     host = hostport.slice(0, port.index)
   }
   if (host.startsWith('[') && host.endsWith(']')) return isIP(host.slice(1, -1)) === 6
+  // Without a scheme or port (no `:`), PocketBase parses the value as a path and refuses it
+  // unless it contains a dot: `localhost` and `nope/x` are invalid, `x.y/z` is valid.
+  if (!value.includes(':') && !value.includes('.')) return false
   return isHostname(host)
 }
 

@@ -222,6 +222,12 @@ describe('validateValue', () => {
     // url
     ['url format', { type: 'url' }, 'bad', 'validation_invalid_url', 'Must be a valid url.'],
     ['url upper-case scheme', { type: 'url' }, 'HTTP://X.COM', 'validation_invalid_url'],
+    // Checked on PocketBase 0.40.4: without `:` a url needs a dot somewhere.
+    ['url single word', { type: 'url' }, 'nope', 'validation_invalid_url'],
+    ['url dotless host', { type: 'url' }, 'localhost', 'validation_invalid_url'],
+    ['url dotless path', { type: 'url' }, 'nope/x', 'validation_invalid_url'],
+    ['url dotted path', { type: 'url' }, 'x.y/z', undefined],
+    ['url word with port', { type: 'url' }, 'nope:80', undefined],
     ['url no scheme ok', { type: 'url' }, 'example.com/x', undefined],
     [
       'url onlyDomains',
