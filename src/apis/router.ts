@@ -8,6 +8,7 @@ import { bindCollectionApi } from './collection.ts'
 import { cors } from './cors.ts'
 import { bindHealthApi } from './health.ts'
 import { type Env, loadAuthToken } from './middlewares.ts'
+import { bindRealtimeApi } from './realtime.ts'
 import { bindRecordAuthImpersonateApi } from './record-auth-impersonate.ts'
 import { bindRecordAuthMethodsApi } from './record-auth-methods.ts'
 import { bindRecordAuthRefreshApi } from './record-auth-refresh.ts'
@@ -71,6 +72,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindRecordAuthRefreshApi(api)
   bindRecordAuthImpersonateApi(api)
   bindBatchApi(api, router)
+  bindRealtimeApi(api, app)
   router.route('/api', api)
   return router
 }
