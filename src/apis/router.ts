@@ -9,9 +9,17 @@ import { cors } from './cors.ts'
 import { bindHealthApi } from './health.ts'
 import { type Env, loadAuthToken } from './middlewares.ts'
 import { bindRealtimeApi } from './realtime.ts'
+import { bindRecordAuthEmailChangeConfirmApi } from './record-auth-email-change-confirm.ts'
+import { bindRecordAuthEmailChangeRequestApi } from './record-auth-email-change-request.ts'
 import { bindRecordAuthImpersonateApi } from './record-auth-impersonate.ts'
 import { bindRecordAuthMethodsApi } from './record-auth-methods.ts'
+import { bindRecordAuthOTPRequestApi } from './record-auth-otp-request.ts'
+import { bindRecordAuthPasswordResetConfirmApi } from './record-auth-password-reset-confirm.ts'
+import { bindRecordAuthPasswordResetRequestApi } from './record-auth-password-reset-request.ts'
 import { bindRecordAuthRefreshApi } from './record-auth-refresh.ts'
+import { bindRecordAuthVerificationConfirmApi } from './record-auth-verification-confirm.ts'
+import { bindRecordAuthVerificationRequestApi } from './record-auth-verification-request.ts'
+import { bindRecordAuthWithOTPApi } from './record-auth-with-otp.ts'
 import { bindRecordAuthWithPasswordApi } from './record-auth-with-password.ts'
 import { bindRecordCrudApi, isRecordWriteRequest } from './record-crud.ts'
 import { bindSettingsApi } from './settings.ts'
@@ -71,6 +79,14 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindRecordAuthWithPasswordApi(api)
   bindRecordAuthRefreshApi(api)
   bindRecordAuthImpersonateApi(api)
+  bindRecordAuthVerificationRequestApi(api)
+  bindRecordAuthVerificationConfirmApi(api)
+  bindRecordAuthPasswordResetRequestApi(api)
+  bindRecordAuthPasswordResetConfirmApi(api)
+  bindRecordAuthEmailChangeRequestApi(api)
+  bindRecordAuthEmailChangeConfirmApi(api)
+  bindRecordAuthOTPRequestApi(api)
+  bindRecordAuthWithOTPApi(api)
   bindBatchApi(api, router)
   bindRealtimeApi(api, app)
   router.route('/api', api)

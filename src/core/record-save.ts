@@ -11,6 +11,7 @@ import { RecordErrorEvent, RecordEvent } from './events.ts'
 import { AutodateField } from './field-autodate.ts'
 import { hashPendingPassword, PasswordField } from './field-password.ts'
 import { TextField } from './field-text.ts'
+import { cleanupAuthRefsAfterUpdate } from './record-auth-cleanup.ts'
 import type { Record } from './record-model.ts'
 
 /** Options of `saveRecord`. */
@@ -42,6 +43,7 @@ export async function saveRecord(
         prepareDefaults(e.record)
         if (options.validate !== false) await validateRecord(e.app, e.record)
         await writeRecord(e.app, e.record)
+        await cleanupAuthRefsAfterUpdate(e.app, e.record)
       })
     })
   } catch (err) {
