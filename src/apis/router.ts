@@ -6,6 +6,7 @@ import { bindBatchApi } from './batch.ts'
 import { limitBody } from './body-limit.ts'
 import { bindCollectionApi } from './collection.ts'
 import { cors } from './cors.ts'
+import { bindFileApi } from './file.ts'
 import { bindHealthApi } from './health.ts'
 import { type Env, loadAuthToken } from './middlewares.ts'
 import { bindRealtimeApi } from './realtime.ts'
@@ -22,6 +23,7 @@ import { bindRecordAuthVerificationRequestApi } from './record-auth-verification
 import { bindRecordAuthWithOTPApi } from './record-auth-with-otp.ts'
 import { bindRecordAuthWithPasswordApi } from './record-auth-with-password.ts'
 import { bindRecordCrudApi, isRecordWriteRequest } from './record-crud.ts'
+import { cleanupUploads } from './request-body.ts'
 import { bindSettingsApi } from './settings.ts'
 
 /** Options of the HTTP surface. */
@@ -56,6 +58,8 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
       ? next()
       : defaultBodyLimit(c, next),
   )
+  // Temporary files of streamed multipart uploads are removed once the handler is done.
+  router.use('/api/*', (c, next) => (hasBody(c.req.method) ? cleanupUploads(c, next) : next()))
   if (app.config.sharedDataDir) {
     // NOTE: other worker processes may have changed collections or settings.
     router.use('*', async (_c, next) => {
@@ -88,6 +92,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindRecordAuthOTPRequestApi(api)
   bindRecordAuthWithOTPApi(api)
   bindBatchApi(api, router)
+  bindFileApi(api)
   bindRealtimeApi(api, app)
   router.route('/api', api)
   return router
