@@ -2,7 +2,6 @@ import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import { findRecordById } from '../core/record-query.ts'
 import { NoRowsError } from '../tools/db/db.ts'
-import type { UploadedFile } from '../tools/filesystem/uploaded-file.ts'
 import { pickFields } from '../tools/picker/pick.ts'
 import { ApiError, badRequestError, forbiddenError } from '../tools/router/api-error.ts'
 import {
@@ -47,7 +46,7 @@ interface BatchItem {
   url: string
   headers: { [key: string]: string }
   body: { [key: string]: unknown }
-  files: [string, UploadedFile][]
+  files: [string, File][]
 }
 
 /** The result of one sub-request: its status and parsed JSON body (null when empty). */
@@ -142,7 +141,7 @@ function loadError(cause?: unknown): ApiError {
 
 async function readBatchItems(c: Context<Env>, maxRequests: number): Promise<BatchItem[]> {
   let data: { [key: string]: unknown }
-  let files: Map<string, UploadedFile[]>
+  let files: Map<string, File[]>
   try {
     ;({ data, files } = await readRequestBody(c))
   } catch (err) {
@@ -206,8 +205,8 @@ async function readBatchItems(c: Context<Env>, maxRequests: number): Promise<Bat
 }
 
 /** The uploaded parts of item `i`: `requests.<i>.<key>` or `requests[<i>].<key>` → `<key>`. */
-function filesOf(files: Map<string, UploadedFile[]>, i: number): [string, UploadedFile][] {
-  const out: [string, UploadedFile][] = []
+function filesOf(files: Map<string, File[]>, i: number): [string, File][] {
+  const out: [string, File][] = []
   for (const [name, list] of files) {
     const m = /^requests(?:\.(\d+)|\[(\d+)\])\.(.+)$/.exec(name)
     if (m === null || Number(m[1] ?? m[2]) !== i) continue
@@ -277,8 +276,7 @@ async function runItem(
     if (item.files.length > 0) {
       const form = new FormData()
       form.append('@jsonPayload', JSON.stringify(item.body))
-      // NOTE: file-backed blobs: the upload is streamed again, not read into memory.
-      for (const [key, file] of item.files) form.append(key, await file.toBlob(), file.originalName)
+      for (const [key, file] of item.files) form.append(key, file, file.name)
       body = form
     } else {
       headers.set('content-type', 'application/json')

@@ -34,6 +34,11 @@ export function registerSubRequest(request: Request, override: SubRequestOverrid
   subRequests.set(request, override)
 }
 
+/** True for in-process sub-requests (batch items, OAuth2 sign-up's internal create). */
+export function isSubRequest(c: Context<Env>): boolean {
+  return subRequests.has(c.req.raw)
+}
+
 /** The `@request.context` of a request: `batch` for batch sub-requests, else `default`. */
 export function requestContext(c: Context<Env>): string {
   return subRequests.get(c.req.raw)?.context ?? 'default'

@@ -1,12 +1,21 @@
+import { createHash } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import type { Collection } from '../core/collection-model.ts'
+import type { ProviderConfig } from '../tools/auth/provider.ts'
+import { newProvider } from '../tools/auth/providers.ts'
 import { pickFields } from '../tools/picker/pick.ts'
+import { randomString } from '../tools/security/random.ts'
 import type { Env } from './middlewares.ts'
+import { collectionRateLimit } from './rate-limit.ts'
 import { authCollection } from './record-auth-helpers.ts'
 
 /** Binds `GET /api/collections/{collection}/auth-methods` (PocketBase §6.5). */
 export function bindRecordAuthMethodsApi(api: Hono<Env>): void {
-  api.get('/collections/:collection/auth-methods', authMethods)
+  api.get(
+    '/collections/:collection/auth-methods',
+    collectionRateLimit('listAuthMethods'),
+    authMethods,
+  )
 }
 
 /** One OAuth2 provider entry of the auth methods response (PocketBase §6.5). */
@@ -49,9 +58,62 @@ export function authMethodsOf(
 
 function authMethods(c: Context<Env>): Response {
   const collection = authCollection(c)
-  // NOTE: OAuth2 provider entries (authURL, state, PKCE) come with the OAuth2 issue; until then
-  // the list stays empty even when providers are configured.
-  const result = authMethodsOf(collection, [])
+  const options = collection.auth!
+  const providers =
+    options.oauth2.enabled && collection.name !== '_superusers'
+      ? options.oauth2.providers.flatMap((p) => {
+          const entry = providerEntry(p)
+          return entry === undefined ? [] : [entry]
+        })
+      : []
+  const result = authMethodsOf(collection, providers)
   const fields = c.req.query('fields')
   return c.json(fields ? pickFields(result, fields) : result)
+}
+
+const RANDOM_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+
+/** The PKCE S256 challenge of a verifier: base64url (no padding) of its SHA-256. */
+export function s256Challenge(verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url')
+}
+
+/**
+ * One provider entry (PocketBase §6.5): a fresh 30-char `state`, for PKCE providers a 43-char
+ * `codeVerifier` with its S256 challenge, and the authorization URL ending in `&redirect_uri=`
+ * for the client to append its redirect URL. Undefined when the provider cannot be built.
+ */
+export function providerEntry(config: ProviderConfig): AuthMethodProvider | undefined {
+  let provider: ReturnType<typeof newProvider>
+  try {
+    provider = newProvider(config)
+  } catch {
+    return undefined
+  }
+  const state = randomString(30, RANDOM_ALPHABET)
+  let codeVerifier = ''
+  let codeChallenge = ''
+  let codeChallengeMethod = ''
+  if (provider.pkce) {
+    codeVerifier = randomString(43, RANDOM_ALPHABET)
+    codeChallenge = s256Challenge(codeVerifier)
+    codeChallengeMethod = 'S256'
+  }
+  let authURL: string
+  try {
+    authURL = `${provider.buildAuthURL(state, codeChallenge === '' ? {} : { codeChallenge })}&redirect_uri=`
+  } catch {
+    return undefined
+  }
+  return {
+    name: config.name,
+    displayName: provider.displayName,
+    logo: '',
+    state,
+    authURL,
+    authUrl: authURL,
+    codeVerifier,
+    codeChallenge,
+    codeChallengeMethod,
+  }
 }

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono'
 import { forbiddenError, notFoundError, unauthorizedError } from '../tools/router/api-error.ts'
 import { parseUnverifiedJwt } from '../tools/security/jwt.ts'
 import type { Env } from './middlewares.ts'
+import { collectionRateLimit } from './rate-limit.ts'
 import {
   MISSING_AUTH_COLLECTION,
   pathCollection,
@@ -11,7 +12,7 @@ import {
 
 /** Binds `POST /api/collections/{collection}/auth-refresh` (PocketBase §6.10). */
 export function bindRecordAuthRefreshApi(api: Hono<Env>): void {
-  api.post('/collections/:collection/auth-refresh', authRefresh)
+  api.post('/collections/:collection/auth-refresh', collectionRateLimit('authRefresh'), authRefresh)
 }
 
 /**

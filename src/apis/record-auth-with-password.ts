@@ -13,6 +13,7 @@ import {
   validationError,
 } from '../tools/validation/validation-errors.ts'
 import type { Env } from './middlewares.ts'
+import { collectionRateLimit } from './rate-limit.ts'
 import {
   authCollection,
   loadDataError,
@@ -25,7 +26,11 @@ const DUMMY_HASH = '$2a$10$urUY46tOmsWvxg2.l1GsqeeCebFEKSrgdJuHWjnTqdF4SqG.cNV1G
 
 /** Binds `POST /api/collections/{collection}/auth-with-password` (PocketBase §6.4). */
 export function bindRecordAuthWithPasswordApi(api: Hono<Env>): void {
-  api.post('/collections/:collection/auth-with-password', authWithPassword)
+  api.post(
+    '/collections/:collection/auth-with-password',
+    collectionRateLimit('authWithPassword', 'auth'),
+    authWithPassword,
+  )
 }
 
 interface PasswordForm {

@@ -4,7 +4,6 @@ import type { Collection } from '../core/collection-model.ts'
 import { DEFAULT_EDITOR_MAX_SIZE, EditorField } from '../core/field-editor.ts'
 import { DEFAULT_FILE_MAX_SIZE, FileField } from '../core/field-file.ts'
 import { DEFAULT_JSON_MAX_SIZE, JSONField } from '../core/field-json.ts'
-import { toStringArray } from '../core/field-values.ts'
 import { deleteRecord } from '../core/record-delete.ts'
 import { exportRecord } from '../core/record-export.ts'
 import { Record } from '../core/record-model.ts'
@@ -26,6 +25,7 @@ import {
 import { ValidationErrors } from '../tools/validation/validation-errors.ts'
 import { limitBody } from './body-limit.ts'
 import type { Env } from './middlewares.ts'
+import { collectionRateLimit } from './rate-limit.ts'
 import { buildRequestInfo, enrichRecords, jsonResponse } from './record-helpers.ts'
 import { listRecords } from './record-list.ts'
 import { type RequestBody, readRequestBody } from './request-body.ts'
@@ -42,11 +42,23 @@ const DELETE_FAILED =
  * `GET/PATCH/DELETE /api/collections/{collection}/records/{id}`.
  */
 export function bindRecordCrudApi(api: Hono<Env>): void {
-  api.get('/collections/:collection/records', (c) => listRecords(c, findCollection(c)))
-  api.get('/collections/:collection/records/:id', recordView)
-  api.post('/collections/:collection/records', recordBodyLimit, recordCreate)
-  api.patch('/collections/:collection/records/:id', recordBodyLimit, recordUpdate)
-  api.delete('/collections/:collection/records/:id', recordDelete)
+  api.get('/collections/:collection/records', collectionRateLimit('list'), (c) =>
+    listRecords(c, findCollection(c)),
+  )
+  api.get('/collections/:collection/records/:id', collectionRateLimit('view'), recordView)
+  api.post(
+    '/collections/:collection/records',
+    collectionRateLimit('create'),
+    recordBodyLimit,
+    recordCreate,
+  )
+  api.patch(
+    '/collections/:collection/records/:id',
+    collectionRateLimit('update'),
+    recordBodyLimit,
+    recordUpdate,
+  )
+  api.delete('/collections/:collection/records/:id', collectionRateLimit('delete'), recordDelete)
 }
 
 /** The default body limit (32 MiB, as the router's); see `recordBodyLimitFor`. */
@@ -121,31 +133,14 @@ async function readBody(c: Context<Env>): Promise<RequestBody> {
  */
 function submittedData(
   record: Record,
-  body: RequestBody,
+  raw: { [key: string]: unknown },
   superuser: boolean,
 ): { [key: string]: unknown } {
-  const data = replaceModifiers(record, withUploads(record.collection, body))
+  const data = replaceModifiers(record, raw)
   if (superuser) return data
   const c = record.collection
   for (const f of c.fields) {
     if (f.hidden && f.name in data && !(c.isAuth && f.name === 'password')) delete data[f.name]
-  }
-  return data
-}
-
-/**
- * The body values with the uploaded files merged in (§4.2 step 4): parts named `field`,
- * `+field` or `field+` of a file field; under a plain `field` key the submitted names (files to
- * keep) come first, then the uploads. Other file parts are ignored.
- */
-function withUploads(collection: Collection, body: RequestBody): { [key: string]: unknown } {
-  if (body.files.size === 0) return body.data
-  const data = { ...body.data }
-  for (const [key, files] of body.files) {
-    const name = key.startsWith('+') ? key.slice(1) : key.endsWith('+') ? key.slice(0, -1) : key
-    if (!(collection.getField(name) instanceof FileField)) continue
-    const prev = data[key]
-    data[key] = prev === undefined ? files : [...toStringArray(prev), ...files]
   }
   return data
 }
@@ -215,7 +210,7 @@ async function recordCreate(c: Context<Env>): Promise<Response> {
   if (!su && collection.createRule === null) throw forbiddenError(SUPERUSERS_ONLY)
 
   const record = new Record(collection)
-  const data = submittedData(record, body, su)
+  const data = submittedData(record, body.data, su)
   info.body = data
   const form = new RecordUpsert(record)
   if (su) form.grantSuperuserAccess()
@@ -282,7 +277,7 @@ async function recordUpdate(c: Context<Env>): Promise<Response> {
   // Load without the rule first so that modifiers resolve against the stored values, then
   // re-check with the rule (which sees the resolved `@request.body`).
   const current = await findWithRule(app, collection, id, { ...info, auth: null }, '')
-  const data = submittedData(Record.fromRow(collection, current), body, su)
+  const data = submittedData(Record.fromRow(collection, current), body.data, su)
   info.body = data
   const record = Record.fromRow(
     collection,

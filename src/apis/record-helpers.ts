@@ -9,7 +9,7 @@ import { recordSelect } from '../core/record-rules.ts'
 import { isSuperuser, type RequestInfo } from '../core/request-info.ts'
 import { pickFields, pickListFields } from '../tools/picker/pick.ts'
 import { badRequestError } from '../tools/router/api-error.ts'
-import type { Env } from './middlewares.ts'
+import { type Env, requestContext } from './middlewares.ts'
 
 /**
  * The request info of a records request (PocketBase `RequestInfo`, §5.8): context `default`,
@@ -34,7 +34,14 @@ export function buildRequestInfo(
     // only. A single value may itself contain commas, so the joined value is kept.
     if (!(k in headers)) headers[k] = value
   })
-  return { context: 'default', method: c.req.method, query, headers, body, auth: c.get('auth') }
+  return {
+    context: requestContext(c),
+    method: c.req.method,
+    query,
+    headers,
+    body,
+    auth: c.get('auth'),
+  }
 }
 
 /**

@@ -1,4 +1,3 @@
-import { scheduleCollectionFilesDelete } from './record-files.ts'
 import { formatDate } from '../tools/types/datetime.ts'
 import {
   type ValidationErrorMap,
@@ -189,7 +188,6 @@ export async function deleteCollection(app: App, collection: Collection): Promis
       const q = e.app.db.dialect.quoteIdent
       await e.app.db.run(`DELETE FROM ${q('_collections')} WHERE ${q('id')} = ?`, [e.collection.id])
       await dropCollectionSchema(e.app, e.collection)
-      await scheduleCollectionFilesDelete(e.app, e.collection)
       e.app.uncacheCollection(e.collection)
       if (e.collection.type !== 'view') {
         await resyncDependentViews(e.app, [e.collection.name], e.collection.id)

@@ -1,6 +1,4 @@
 import type { SqlValue } from '../tools/db/db.ts'
-import { mimeMatches } from '../tools/filesystem/mime.ts'
-import { UploadedFile } from '../tools/filesystem/uploaded-file.ts'
 import {
   required,
   type ValidationError,
@@ -30,41 +28,6 @@ import {
   prepareMultiValue,
   toStringArray,
 } from './field-values.ts'
-
-/** A file field value item: a stored file name or a pending upload. */
-export type FileValue = string | UploadedFile
-
-const LOOSE_FILENAME = /^[^./\\][^/\\]*$/
-
-/**
- * The items of a file field value: stored names (unique, non-empty; a JSON-array string is
- * decoded) and pending uploads (kept by identity), in order.
- */
-export function toFileList(raw: unknown): FileValue[] {
-  if (raw instanceof UploadedFile) return [raw]
-  const items = Array.isArray(raw) ? raw : [raw]
-  const out: FileValue[] = []
-  const seen = new Set<unknown>()
-  for (const item of items) {
-    const values = item instanceof UploadedFile ? [item] : toStringArray(item)
-    for (const v of values) {
-      if (seen.has(v)) continue
-      seen.add(v)
-      out.push(v)
-    }
-  }
-  return out
-}
-
-/** The names of a file field value (an upload counts with its storage name). */
-export function fileNames(raw: unknown): string[] {
-  return toFileList(raw).map((f) => (typeof f === 'string' ? f : f.name))
-}
-
-/** The pending uploads of a file field value. */
-export function pendingUploads(raw: unknown): UploadedFile[] {
-  return toFileList(raw).filter((f): f is UploadedFile => f instanceof UploadedFile)
-}
 
 /** The per-file byte limit applied when `maxSize` is 0 (PocketBase: 5 MiB). */
 export const DEFAULT_FILE_MAX_SIZE = 5 << 20
@@ -104,27 +67,20 @@ export class FileField extends FieldBase implements Field {
    * Normalises to unique non-empty file names (a JSON-array string is decoded; a bare string from
    * a legacy column becomes one element); single-valued fields keep the last one ("" if none).
    */
-  prepareValue(raw: unknown): FileValue | FileValue[] {
-    const list = toFileList(raw)
-    if (isMultiple(this)) return list
-    return list.length > 0 ? list[list.length - 1]! : ''
+  prepareValue(raw: unknown): string | string[] {
+    return prepareMultiValue(this, raw)
   }
 
   driverValue(value: unknown): SqlValue {
-    return multiDriverValue(this, fileNames(value))
+    return multiDriverValue(this, value)
   }
 
   jsonValue(value: unknown): unknown {
-    return prepareMultiValue(this, fileNames(value))
+    return prepareMultiValue(this, value)
   }
 
   isEmpty(value: unknown): boolean {
-    return toFileList(value).length === 0
-  }
-
-  /** The per-file byte limit (`maxSize`, 0 → 5 MiB). */
-  get effectiveMaxSize(): number {
-    return this.maxSize > 0 ? this.maxSize : DEFAULT_FILE_MAX_SIZE
+    return toStringArray(value).length === 0
   }
 
   /**
@@ -136,10 +92,10 @@ export class FileField extends FieldBase implements Field {
     _ctx: FieldContext,
     record: FieldRecord,
   ): Promise<ValidationError | undefined> {
-    const files = toFileList(record.get(this.name))
-    if (files.length === 0) return this.required ? required() : undefined
+    const names = toStringArray(record.get(this.name))
+    if (names.length === 0) return this.required ? required() : undefined
     const existing = new Set(record.isNew ? [] : toStringArray(record.original(this.name)))
-    const invalid = files.filter((n): n is string => typeof n === 'string' && !existing.has(n))
+    const invalid = names.filter((n) => !existing.has(n))
     if (invalid.length > 0) {
       return validationError(
         'validation_invalid_file',
@@ -150,50 +106,11 @@ export class FileField extends FieldBase implements Field {
       )
     }
     const maxSelect = Math.max(this.maxSelect, 1)
-    if (files.length > maxSelect) {
+    if (names.length > maxSelect) {
       return validationError(
         'validation_too_many_files',
         `The maximum allowed files is ${maxSelect}.`,
         { maxSelect },
-      )
-    }
-    for (const f of files) {
-      if (typeof f === 'string') continue
-      const err = this.#validateUpload(f)
-      if (err !== undefined) return err
-    }
-    return undefined
-  }
-
-  /** PocketBase's upload checks: name shape, `maxSize`, `mimeTypes` (sniffed content type). */
-  #validateUpload(f: UploadedFile): ValidationError | undefined {
-    const length = [...f.name].length
-    if (length < 1 || length > 150) {
-      return length < 1
-        ? required()
-        : validationError(
-            'validation_length_out_of_range',
-            'The length must be between 1 and 150.',
-            {
-              max: 150,
-              min: 1,
-            },
-          )
-    }
-    if (!LOOSE_FILENAME.test(f.name))
-      return validationError('validation_match_invalid', 'Must be in a valid format.')
-    const maxSize = this.effectiveMaxSize
-    if (f.size > maxSize) {
-      return validationError(
-        'validation_file_size_limit',
-        `Failed to upload ${f.originalName} - the maximum allowed file size is ${maxSize} bytes.`,
-        { file: f.originalName, maxSize },
-      )
-    }
-    if (this.mimeTypes.length > 0 && !mimeMatches(f.detected.mime, this.mimeTypes)) {
-      return validationError(
-        'validation_invalid_mime_type',
-        `${JSON.stringify(f.name)} mime type must be one of: ${this.mimeTypes.join(', ')}.`,
       )
     }
     return undefined

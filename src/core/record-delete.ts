@@ -4,7 +4,6 @@ import type { Collection } from './collection-model.ts'
 import { RecordErrorEvent, RecordEvent } from './events.ts'
 import { RelationField } from './field-relation.ts'
 import { toStringArray } from './field-values.ts'
-import { scheduleRecordFilesDelete } from './record-files.ts'
 import { Record } from './record-model.ts'
 import { saveRecord } from './record-save.ts'
 
@@ -81,7 +80,6 @@ async function deleteInTransaction(app: App, record: Record, cascade: Cascade): 
       }
     }
     await e.app.db.run(`DELETE FROM ${table} WHERE ${q('id')} = ?`, [e.record.id])
-    await scheduleRecordFilesDelete(e.app, e.record)
   })
 }
 

@@ -1,0 +1,331 @@
+import type { Context, Hono } from 'hono'
+import type { App } from '../core/app.ts'
+import type { OAuth2ProviderConfig } from '../core/collection-auth-options.ts'
+import type { Collection } from '../core/collection-model.ts'
+import { TextField } from '../core/field-text.ts'
+import { findSingleColumnUniqueIndex } from '../core/record-find-by-identity.ts'
+import { Record } from '../core/record-model.ts'
+import { findFirstRecordByData, findRecordById } from '../core/record-query.ts'
+import { saveRecord } from '../core/record-save.ts'
+import { type AuthUser, authUserJSON } from '../tools/auth/provider.ts'
+import { newProvider } from '../tools/auth/providers.ts'
+import { NoRowsError } from '../tools/db/db.ts'
+import {
+  ApiError,
+  badRequestError,
+  forbiddenError,
+  internalServerError,
+} from '../tools/router/api-error.ts'
+import { randomString } from '../tools/security/random.ts'
+import { formatDate } from '../tools/types/datetime.ts'
+import {
+  required,
+  type ValidationErrorMap,
+  validationError,
+} from '../tools/validation/validation-errors.ts'
+import type { SubRequestDispatcher } from './batch.ts'
+import { type Env, registerSubRequest } from './middlewares.ts'
+import { collectionRateLimit } from './rate-limit.ts'
+import {
+  authCollection,
+  loadDataError,
+  readAuthBody,
+  recordAuthResponse,
+} from './record-auth-helpers.ts'
+
+/** How long the code exchange and user fetch may take together: 30 s (PocketBase's). */
+const PROVIDER_TIMEOUT_MS = 30_000
+
+const PASSWORD_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+
+/**
+ * Binds `POST /api/collections/{collection}/auth-with-oauth2` (PocketBase §6.8). `dispatcher` is
+ * the root router: a new account is created by an internal `POST .../records` through it (the
+ * normal create logic with the createRule, `@request.context = "oauth2"`).
+ */
+export function bindRecordAuthWithOAuth2Api(
+  api: Hono<Env>,
+  dispatcher: SubRequestDispatcher,
+): void {
+  api.post(
+    '/collections/:collection/auth-with-oauth2',
+    collectionRateLimit('authWithOAuth2', 'auth'),
+    (c) => authWithOAuth2(c, dispatcher),
+  )
+}
+
+interface OAuth2Form {
+  provider: string
+  code: string
+  codeVerifier: string
+  redirectURL: string
+  createData: { [key: string]: unknown }
+}
+
+async function authWithOAuth2(
+  c: Context<Env>,
+  dispatcher: SubRequestDispatcher,
+): Promise<Response> {
+  const app = c.get('app')
+  const collection = authCollection(c)
+  const options = collection.auth!
+  if (!options.oauth2.enabled) {
+    throw forbiddenError('The collection is not configured to allow OAuth2 authentication.')
+  }
+  const auth = c.get('auth')
+  const fallback = auth !== null && auth.collection.id === collection.id ? auth : null
+
+  const form = readForm(await readAuthBody(c))
+  const config = validateForm(form, options.oauth2.providers)
+
+  let provider: ReturnType<typeof newProvider>
+  try {
+    provider = newProvider({ ...config, extra: config.extra ?? null })
+  } catch (err) {
+    throw internalServerError(`Failed to init provider ${form.provider}`, { cause: err })
+  }
+  const signal = AbortSignal.timeout(PROVIDER_TIMEOUT_MS)
+  let user: AuthUser
+  let token: Awaited<ReturnType<typeof provider.fetchToken>>
+  try {
+    token = await provider.fetchToken(form.code, form.redirectURL, form.codeVerifier, signal)
+  } catch (err) {
+    throw badRequestError('Failed to fetch OAuth2 token.', undefined, { cause: err })
+  }
+  try {
+    user = await provider.fetchAuthUser(token, signal)
+  } catch (err) {
+    throw badRequestError('Failed to fetch OAuth2 user.', undefined, { cause: err })
+  }
+
+  const link = await findExternalAuth(app, collection, form.provider, user.id)
+  let record: Record | undefined
+  if (link !== undefined) {
+    record = await findRecordById(app, collection, String(link.recordRef))
+  } else if (fallback !== null) {
+    record = fallback
+  } else if (user.email !== '') {
+    record = await findAuthRecordByEmail(app, collection, user.email)
+  }
+  const isNew = record === undefined
+
+  // NOTE: PocketBase wraps this in `onRecordAuthWithOAuth2Request`; the hook joins when the
+  // auth hooks land (App has no such hook yet).
+  let authRecord: Record
+  try {
+    authRecord = await app.runInTransaction(async (txApp) => {
+      const r =
+        record === undefined
+          ? await createAccount(c, txApp, dispatcher, collection, form, user)
+          : await updateAccount(txApp, record, user, fallback)
+      if (link === undefined) {
+        const ext = new Record(txApp.findCollectionByNameOrId('_externalAuths'))
+        ext.set('collectionRef', collection.id)
+        ext.set('recordRef', r.id)
+        ext.set('provider', form.provider)
+        ext.set('providerId', user.id)
+        await saveRecord(txApp, ext)
+      }
+      return r
+    })
+  } catch (err) {
+    if (err instanceof ApiError) throw err
+    throw badRequestError('Failed to authenticate.', undefined, { cause: err })
+  }
+
+  const meta = { ...authUserJSON(user, formatDate), isNew }
+  return recordAuthResponse(c, authRecord, { authMethod: 'oauth2', meta })
+}
+
+function readForm(data: { [key: string]: unknown }): OAuth2Form {
+  const str = (v: unknown): string => {
+    if (v === undefined || v === null) return ''
+    if (typeof v !== 'string') throw loadDataError()
+    return v
+  }
+  const createData = data.createData
+  if (
+    createData !== undefined &&
+    createData !== null &&
+    (typeof createData !== 'object' || Array.isArray(createData))
+  ) {
+    throw loadDataError()
+  }
+  const redirectURL = str(data.redirectURL)
+  return {
+    provider: str(data.provider),
+    code: str(data.code),
+    codeVerifier: str(data.codeVerifier),
+    // NOTE: `redirectUrl` is PocketBase's deprecated spelling, used only without `redirectURL`.
+    redirectURL: redirectURL !== '' ? redirectURL : str(data.redirectUrl),
+    createData: { ...((createData ?? {}) as { [key: string]: unknown }) },
+  }
+}
+
+function validateForm(
+  form: OAuth2Form,
+  providers: readonly OAuth2ProviderConfig[],
+): OAuth2ProviderConfig {
+  const errors: ValidationErrorMap = {}
+  const config = providers.find((p) => p.name === form.provider)
+  if (form.provider === '') errors.provider = required()
+  else if (config === undefined) {
+    errors.provider = validationError(
+      'validation_invalid_provider',
+      `Provider with name ${form.provider} is missing or is not enabled.`,
+      { name: form.provider },
+    )
+  }
+  if (form.code === '') errors.code = required()
+  if (form.redirectURL === '') errors.redirectURL = required()
+  if (Object.keys(errors).length > 0 || config === undefined) {
+    throw badRequestError('An error occurred while loading the submitted data.', errors)
+  }
+  return config
+}
+
+async function findExternalAuth(
+  app: App,
+  collection: Collection,
+  provider: string,
+  providerId: string,
+): Promise<{ [key: string]: unknown } | undefined> {
+  return app.db.get<{ [key: string]: unknown }>(
+    'SELECT * FROM `_externalAuths` WHERE collectionRef = ? AND provider = ? AND providerId = ? LIMIT 1',
+    [collection.id, provider, providerId],
+  )
+}
+
+/**
+ * Creates the account through the records API (PocketBase `sendOAuth2RecordCreateRequest`):
+ * `createData` + the provider email + a random password (unless given) + the mapped fields.
+ * The created record is marked verified when its email is the provider's.
+ */
+async function createAccount(
+  c: Context<Env>,
+  txApp: App,
+  dispatcher: SubRequestDispatcher,
+  collection: Collection,
+  form: OAuth2Form,
+  user: AuthUser,
+): Promise<Record> {
+  if (collection.name === '_superusers') {
+    throw new Error('superusers are not allowed to sign-up with OAuth2')
+  }
+  const payload: { [key: string]: unknown } = { ...form.createData }
+  payload.email = user.email
+  if (typeof payload.password !== 'string' || payload.password === '') {
+    payload.password = randomString(30, PASSWORD_ALPHABET)
+    payload.passwordConfirm = payload.password
+  }
+  const mapped = collection.auth!.oauth2.mappedFields
+  if (mapped.id !== '' && !(mapped.id in payload)) payload[mapped.id] = user.id
+  if (mapped.name !== '' && !(mapped.name in payload)) payload[mapped.name] = user.name
+  if (
+    mapped.username !== '' &&
+    !(mapped.username in payload) &&
+    (await canAssignUsername(txApp, collection, mapped.username, user.username))
+  ) {
+    payload[mapped.username] = user.username
+  }
+  if (mapped.avatarURL !== '' && !(mapped.avatarURL in payload) && user.avatarURL !== '') {
+    const field = collection.getField(mapped.avatarURL)
+    // NOTE: a file field would receive the downloaded avatar (PocketBase: 15 s timeout, SSRF
+    // protected). File storage (tools/filesystem) is not in Satchel yet, so a file field is left
+    // empty for now; any other field gets the URL string.
+    if (field !== undefined && field.type !== 'file') payload[mapped.avatarURL] = user.avatarURL
+  }
+
+  const request = new Request(
+    `${new URL(c.req.url).origin}/api/collections/${encodeURIComponent(collection.name)}/records`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    },
+  )
+  registerSubRequest(request, { app: txApp, auth: c.get('auth'), context: 'oauth2' })
+  const response = await dispatcher.fetch(request, c.env)
+  const body = (await response.json().catch(() => ({}))) as { [key: string]: unknown }
+  if (response.status !== 200) {
+    if (response.status >= 400 && typeof body.message === 'string') {
+      throw new ApiError(
+        response.status,
+        body.message,
+        (body.data ?? {}) as { [key: string]: unknown },
+      )
+    }
+    throw new Error('failed to create OAuth2 auth record')
+  }
+  const record = await findRecordById(txApp, collection, String(body.id ?? ''))
+  if (record.getString('email') === user.email && record.get('verified') !== true) {
+    record.set('verified', true)
+    await saveRecord(txApp, record)
+  }
+  return record
+}
+
+/** PocketBase's username mapping guard: unique (when indexed) and valid for the text field. */
+async function canAssignUsername(
+  app: App,
+  collection: Collection,
+  field: string,
+  username: string,
+): Promise<boolean> {
+  const f = collection.getField(field)
+  if (!(f instanceof TextField)) return false
+  if (findSingleColumnUniqueIndex(collection.indexes, field) !== undefined) {
+    try {
+      await findFirstRecordByData(app, collection, field, username)
+      return false
+    } catch (err) {
+      if (!(err instanceof NoRowsError)) throw err
+    }
+  }
+  return f.validatePlainValue(username) === undefined
+}
+
+/**
+ * Updates an existing account (PocketBase `oauth2Submit`): another account's unverified email
+ * gets a random password (token key rotated), an empty email takes the provider's, and the
+ * record becomes verified when its email is empty or the provider's.
+ */
+async function updateAccount(
+  txApp: App,
+  record: Record,
+  user: AuthUser,
+  loggedIn: Record | null,
+): Promise<Record> {
+  let changed = false
+  const isLoggedIn = loggedIn !== null && loggedIn.id === record.id
+  const verified = record.get('verified') === true
+  if (!isLoggedIn && record.getString('email') !== '' && !verified) {
+    record.set('password', { hash: '', plain: randomString(30, PASSWORD_ALPHABET) })
+    changed = true
+  }
+  if (record.getString('email') === '' && user.email !== '') {
+    record.set('email', user.email)
+    changed = true
+  }
+  const email = record.getString('email')
+  if (!verified && (email === '' || email === user.email)) {
+    record.set('verified', true)
+    changed = true
+  }
+  if (changed) await saveRecord(txApp, record)
+  return record
+}
+
+/** The auth record with this email (case-insensitive like the default NOCASE index), or undefined. */
+async function findAuthRecordByEmail(
+  app: App,
+  collection: Collection,
+  email: string,
+): Promise<Record | undefined> {
+  const q = app.db.dialect.quoteIdent
+  const row = await app.db.get<{ [key: string]: unknown }>(
+    `SELECT * FROM ${q(collection.name)} WHERE ${q('email')} = ? COLLATE NOCASE LIMIT 1`,
+    [email],
+  )
+  return row === undefined ? undefined : Record.fromRow(collection, row)
+}

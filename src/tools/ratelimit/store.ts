@@ -1,0 +1,101 @@
+import type { Db } from '../db/db.ts'
+
+/**
+ * Where rate-limit windows live. `consume` takes one request from the window of `key` (at most
+ * `max` per window of `intervalSeconds`) and reports whether it was allowed. A window restarts
+ * with `max` requests once `intervalSeconds` passed since its last allowed request
+ * (PocketBase's fixed window).
+ */
+export interface RateLimitStore {
+  consume(key: string, max: number, intervalSeconds: number, nowSeconds: number): Promise<boolean>
+  /** Forgets every window (settings changed). */
+  reset(): Promise<void>
+}
+
+interface Window {
+  available: number
+  lastConsume: number
+}
+
+/** Windows in this process's memory (single-process serving, like PocketBase). */
+export class MemoryRateLimitStore implements RateLimitStore {
+  #windows = new Map<string, Window>()
+  #sweepAt = 0
+
+  async consume(key: string, max: number, interval: number, now: number): Promise<boolean> {
+    return this.consumeSync(key, max, interval, now)
+  }
+
+  /** The synchronous form of {@link consume}. */
+  consumeSync(key: string, max: number, interval: number, now: number): boolean {
+    if (now >= this.#sweepAt) this.#sweep(now)
+    let w = this.#windows.get(key)
+    if (w === undefined) {
+      w = { available: 0, lastConsume: 0 }
+      this.#windows.set(key, w)
+    }
+    if (now - w.lastConsume >= interval) w.available = max
+    if (w.available <= 0) return false
+    w.available--
+    w.lastConsume = now
+    return true
+  }
+
+  async reset(): Promise<void> {
+    this.#windows.clear()
+  }
+
+  /** Drops windows idle for over 30 minutes, at most once a minute. */
+  #sweep(now: number): void {
+    this.#sweepAt = now + 60
+    for (const [k, w] of this.#windows) if (now - w.lastConsume > 1800) this.#windows.delete(k)
+  }
+}
+
+/** The table of {@link SqliteRateLimitStore} (Satchel's own; PocketBase ignores it). */
+export const RATE_LIMIT_TABLE = '_satchelRateLimits'
+
+/**
+ * Windows in a SQLite table shared by every process on the data dir (multi-worker serving):
+ * one atomic `INSERT … ON CONFLICT DO UPDATE … RETURNING` per request, so a limit of N holds
+ * across all workers. The table is created on first use.
+ */
+export class SqliteRateLimitStore implements RateLimitStore {
+  readonly #db: Db
+  #ready: Promise<void> | undefined
+  #sweepAt = 0
+
+  constructor(db: Db) {
+    this.#db = db
+  }
+
+  #init(): Promise<void> {
+    this.#ready ??= this.#db.exec(
+      `CREATE TABLE IF NOT EXISTS ${RATE_LIMIT_TABLE} (key TEXT PRIMARY KEY NOT NULL, available INTEGER NOT NULL, lastConsume INTEGER NOT NULL) WITHOUT ROWID`,
+    )
+    return this.#ready
+  }
+
+  async consume(key: string, max: number, interval: number, now: number): Promise<boolean> {
+    await this.#init()
+    // NOTE: in SQLite's UPDATE every expression reads the row's old values; -1 marks "refused".
+    const sql = `INSERT INTO ${RATE_LIMIT_TABLE} (key, available, lastConsume) VALUES (:key, :max - 1, :now)
+ON CONFLICT(key) DO UPDATE SET
+  available = CASE WHEN :now - lastConsume >= :interval THEN :max - 1 WHEN available > 0 THEN available - 1 ELSE -1 END,
+  lastConsume = CASE WHEN :now - lastConsume >= :interval OR available > 0 THEN :now ELSE lastConsume END
+RETURNING available`
+    const row = await this.#db.transaction((tx) =>
+      tx.get<{ available: number }>(sql, { key, max, now, interval }),
+    )
+    if (now >= this.#sweepAt) {
+      this.#sweepAt = now + 300
+      await this.#db.run(`DELETE FROM ${RATE_LIMIT_TABLE} WHERE lastConsume < ?`, [now - 1800])
+    }
+    return (row?.available ?? 0) >= 0
+  }
+
+  async reset(): Promise<void> {
+    await this.#init()
+    await this.#db.run(`DELETE FROM ${RATE_LIMIT_TABLE}`)
+  }
+}
