@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import { findRecordById } from '../core/record-query.ts'
 import { NoRowsError } from '../tools/db/db.ts'
+import type { UploadedFile } from '../tools/filesystem/uploaded-file.ts'
 import { pickFields } from '../tools/picker/pick.ts'
 import { ApiError, badRequestError, forbiddenError } from '../tools/router/api-error.ts'
 import {
@@ -46,7 +47,7 @@ interface BatchItem {
   url: string
   headers: { [key: string]: string }
   body: { [key: string]: unknown }
-  files: [string, File][]
+  files: [string, UploadedFile][]
 }
 
 /** The result of one sub-request: its status and parsed JSON body (null when empty). */
@@ -141,7 +142,7 @@ function loadError(cause?: unknown): ApiError {
 
 async function readBatchItems(c: Context<Env>, maxRequests: number): Promise<BatchItem[]> {
   let data: { [key: string]: unknown }
-  let files: Map<string, File[]>
+  let files: Map<string, UploadedFile[]>
   try {
     ;({ data, files } = await readRequestBody(c))
   } catch (err) {
@@ -205,8 +206,8 @@ async function readBatchItems(c: Context<Env>, maxRequests: number): Promise<Bat
 }
 
 /** The uploaded parts of item `i`: `requests.<i>.<key>` or `requests[<i>].<key>` → `<key>`. */
-function filesOf(files: Map<string, File[]>, i: number): [string, File][] {
-  const out: [string, File][] = []
+function filesOf(files: Map<string, UploadedFile[]>, i: number): [string, UploadedFile][] {
+  const out: [string, UploadedFile][] = []
   for (const [name, list] of files) {
     const m = /^requests(?:\.(\d+)|\[(\d+)\])\.(.+)$/.exec(name)
     if (m === null || Number(m[1] ?? m[2]) !== i) continue
@@ -276,7 +277,8 @@ async function runItem(
     if (item.files.length > 0) {
       const form = new FormData()
       form.append('@jsonPayload', JSON.stringify(item.body))
-      for (const [key, file] of item.files) form.append(key, file, file.name)
+      // NOTE: file-backed blobs: the upload is streamed again, not read into memory.
+      for (const [key, file] of item.files) form.append(key, await file.toBlob(), file.originalName)
       body = form
     } else {
       headers.set('content-type', 'application/json')

@@ -1,8 +1,10 @@
 import type { Context } from 'hono'
 import type { App } from '../core/app.ts'
+import { LOG_LEVEL, reportError } from '../core/app-report.ts'
 import type { Collection } from '../core/collection-model.ts'
 import { exportRecord } from '../core/record-export.ts'
 import type { Record } from '../core/record-model.ts'
+import { canAccessRecord } from '../core/record-rules.ts'
 import { newAuthToken } from '../core/record-tokens.ts'
 import { isSuperuser, type RequestInfo } from '../core/request-info.ts'
 import { pickFields } from '../tools/picker/pick.ts'
@@ -13,6 +15,8 @@ import {
   notFoundError,
 } from '../tools/router/api-error.ts'
 import { type Env, requestContext } from './middlewares.ts'
+import { authAlert } from './record-auth-alert.ts'
+import { checkMFA } from './record-auth-mfa.ts'
 import { readRequestBody } from './request-body.ts'
 
 /** 404 of a missing `{collection}` path param (PocketBase's collection-context middleware). */
@@ -111,21 +115,12 @@ export async function canAuthenticate(
   const rule = record.collection.auth?.authRule ?? null
   if (rule === null) return false
   if (rule.trim() === '') return true
-  return evaluateRecordRule(app, record, info, rule)
-}
-
-/**
- * NOTE: the seam to the records engineer's rule evaluation (a filter rule checked against one
- * stored record with `@request.*` from `info`). Until it lands, a non-empty filter rule denies
- * (fail closed), so a collection with a filter `authRule` cannot log in yet.
- */
-async function evaluateRecordRule(
-  _app: App,
-  _record: Record,
-  _info: RequestInfo,
-  _rule: string,
-): Promise<boolean> {
-  return false
+  try {
+    return await canAccessRecord(app, record, info, rule)
+  } catch {
+    // An authRule that cannot be evaluated denies (PocketBase answers the same 403).
+    return false
+  }
 }
 
 /** Options of {@link recordAuthResponse}. */
@@ -154,9 +149,25 @@ export async function recordAuthResponse(
   if (!(await canAuthenticate(app, record, info))) {
     throw forbiddenError("The request doesn't satisfy the collection requirements to authenticate.")
   }
-  // NOTE: MFA (PocketBase §6.6) belongs here: for a credentialed `authMethod`, when
-  // `mfa.enabled` and the MFA rule matches, create an `_mfas` row and answer 401 {mfaId}.
-  // Auth alerts/origins (§6.11) follow a successful credentialed auth. Both are later issues.
+  // MFA (§6.6): a first factor answers 401 {mfaId}; a second, different one completes.
+  const mfaId = await checkMFA(c, record, options.authMethod, info)
+  if (mfaId !== '') return c.json({ mfaId }, 401)
+  // Auth alert (§6.11) after a credentialed sign-in; a failure is logged, never answered.
+  if (options.authMethod !== '' && record.collection.auth?.authAlert.enabled) {
+    try {
+      await authAlert(c, record)
+    } catch (err) {
+      await reportError(
+        app,
+        '[recordAuthResponse] Failed to send login alert',
+        err,
+        {
+          recordId: record.id,
+        },
+        LOG_LEVEL.warn,
+      )
+    }
+  }
   const token = options.token ?? (await newAuthToken(record))
   const requester = c.get('auth')
   const exported = exportRecord(record, {

@@ -4,6 +4,7 @@ import type { Collection } from '../core/collection-model.ts'
 import { DEFAULT_EDITOR_MAX_SIZE, EditorField } from '../core/field-editor.ts'
 import { DEFAULT_FILE_MAX_SIZE, FileField } from '../core/field-file.ts'
 import { DEFAULT_JSON_MAX_SIZE, JSONField } from '../core/field-json.ts'
+import { toStringArray } from '../core/field-values.ts'
 import { deleteRecord } from '../core/record-delete.ts'
 import { exportRecord } from '../core/record-export.ts'
 import { Record } from '../core/record-model.ts'
@@ -133,14 +134,31 @@ async function readBody(c: Context<Env>): Promise<RequestBody> {
  */
 function submittedData(
   record: Record,
-  raw: { [key: string]: unknown },
+  body: RequestBody,
   superuser: boolean,
 ): { [key: string]: unknown } {
-  const data = replaceModifiers(record, raw)
+  const data = replaceModifiers(record, withUploads(record.collection, body))
   if (superuser) return data
   const c = record.collection
   for (const f of c.fields) {
     if (f.hidden && f.name in data && !(c.isAuth && f.name === 'password')) delete data[f.name]
+  }
+  return data
+}
+
+/**
+ * The body values with the uploaded files merged in (§4.2 step 4): parts named `field`,
+ * `+field` or `field+` of a file field; under a plain `field` key the submitted names (files to
+ * keep) come first, then the uploads. Other file parts are ignored.
+ */
+function withUploads(collection: Collection, body: RequestBody): { [key: string]: unknown } {
+  if (body.files.size === 0) return body.data
+  const data = { ...body.data }
+  for (const [key, files] of body.files) {
+    const name = key.startsWith('+') ? key.slice(1) : key.endsWith('+') ? key.slice(0, -1) : key
+    if (!(collection.getField(name) instanceof FileField)) continue
+    const prev = data[key]
+    data[key] = prev === undefined ? files : [...toStringArray(prev), ...files]
   }
   return data
 }
@@ -210,7 +228,7 @@ async function recordCreate(c: Context<Env>): Promise<Response> {
   if (!su && collection.createRule === null) throw forbiddenError(SUPERUSERS_ONLY)
 
   const record = new Record(collection)
-  const data = submittedData(record, body.data, su)
+  const data = submittedData(record, body, su)
   info.body = data
   const form = new RecordUpsert(record)
   if (su) form.grantSuperuserAccess()
@@ -277,7 +295,7 @@ async function recordUpdate(c: Context<Env>): Promise<Response> {
   // Load without the rule first so that modifiers resolve against the stored values, then
   // re-check with the rule (which sees the resolved `@request.body`).
   const current = await findWithRule(app, collection, id, { ...info, auth: null }, '')
-  const data = submittedData(Record.fromRow(collection, current), body.data, su)
+  const data = submittedData(Record.fromRow(collection, current), body, su)
   info.body = data
   const record = Record.fromRow(
     collection,

@@ -1,10 +1,19 @@
-import type { Context } from 'hono'
-import { ApiError, badRequestError } from '../tools/router/api-error.ts'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import type { Context, MiddlewareHandler } from 'hono'
+import type { App } from '../core/app.ts'
+import type { UploadedFile } from '../tools/filesystem/uploaded-file.ts'
+import { ApiError, badRequestError, tooLargeError } from '../tools/router/api-error.ts'
+import { type ParsedForm, parseForm } from '../tools/router/multipart.ts'
 
-/** A parsed request body: plain values plus uploaded files by part name. */
+/**
+ * A parsed request body: plain values plus uploaded files by part name (streamed to temporary
+ * files, removed by `cleanup` — the `cleanupUploads` middleware calls it after the handler).
+ */
 export interface RequestBody {
   data: { [key: string]: unknown }
-  files: Map<string, File[]>
+  files: Map<string, UploadedFile[]>
+  cleanup?: () => Promise<void>
 }
 
 /**
@@ -63,23 +72,22 @@ async function parse(c: Context): Promise<RequestBody> {
     type.startsWith('multipart/form-data') ||
     type.startsWith('application/x-www-form-urlencoded')
   ) {
-    let form: FormData
+    const raw = c.req.raw.body
+    if (raw === null) return empty
+    let form: ParsedForm
     try {
-      form = await c.req.raw.formData()
+      const headers: { [key: string]: string } = { 'content-type': c.req.header('content-type')! }
+      form = await parseForm(Readable.fromWeb(raw as never), headers, uploadsDir(c))
     } catch (err) {
       if (err instanceof ApiError) throw err
+      const cause = (err as { cause?: unknown }).cause
+      if (cause instanceof ApiError) throw cause
+      if ((cause as Error | undefined)?.name === 'BodyLimitError') throw tooLargeError()
       throw badRequestError('Failed to read the request body.', undefined, { cause: err })
     }
     const data: { [key: string]: unknown } = {}
-    const files = new Map<string, File[]>()
     const payloads: string[] = []
-    for (const [key, value] of form.entries()) {
-      if (typeof value !== 'string') {
-        const list = files.get(key) ?? []
-        list.push(value)
-        files.set(key, list)
-        continue
-      }
+    for (const [key, value] of form.values) {
       if (key === '@jsonPayload') {
         payloads.push(value)
         continue
@@ -92,6 +100,9 @@ async function parse(c: Context): Promise<RequestBody> {
         data[key] = v
       }
     }
+    const result: RequestBody = { data, files: form.files, cleanup: form.cleanup }
+    // NOTE: cached before the payloads are decoded so a malformed payload still cleans up.
+    c.set('body' as never, result as never)
     for (const p of payloads) {
       let parsed: unknown
       try {
@@ -104,9 +115,28 @@ async function parse(c: Context): Promise<RequestBody> {
       if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
         Object.assign(data, parsed)
     }
-    return { data, files }
+    return result
   }
   throw badRequestError('Unsupported Content-Type.')
+}
+
+/** Where multipart uploads are streamed: `<dataDir>/.pb_temp_to_delete/uploads`. */
+function uploadsDir(c: Context): string {
+  const app = c.get('app' as never) as App | undefined
+  return join(app?.dataDir.temp ?? join(process.cwd(), '.pb_temp_to_delete'), 'uploads')
+}
+
+/**
+ * Removes the temporary files of a multipart body after the handler (uploads are stored by
+ * then, or dropped with a failed request).
+ */
+export const cleanupUploads: MiddlewareHandler = async (c, next) => {
+  try {
+    await next()
+  } finally {
+    const body = c.get('body' as never) as RequestBody | undefined
+    if (body?.cleanup !== undefined) await body.cleanup()
+  }
 }
 
 /**

@@ -6,16 +6,27 @@ import { bindBatchApi } from './batch.ts'
 import { limitBody } from './body-limit.ts'
 import { bindCollectionApi } from './collection.ts'
 import { cors } from './cors.ts'
+import { bindFileApi } from './file.ts'
 import { bindHealthApi } from './health.ts'
 import { type Env, loadAuthToken } from './middlewares.ts'
 import { bindOAuth2RedirectApi } from './oauth2-redirect.ts'
 import { rateLimit } from './rate-limit.ts'
+import { bindRealtimeApi } from './realtime.ts'
+import { bindRecordAuthEmailChangeConfirmApi } from './record-auth-email-change-confirm.ts'
+import { bindRecordAuthEmailChangeRequestApi } from './record-auth-email-change-request.ts'
 import { bindRecordAuthImpersonateApi } from './record-auth-impersonate.ts'
 import { bindRecordAuthMethodsApi } from './record-auth-methods.ts'
+import { bindRecordAuthOTPRequestApi } from './record-auth-otp-request.ts'
+import { bindRecordAuthPasswordResetConfirmApi } from './record-auth-password-reset-confirm.ts'
+import { bindRecordAuthPasswordResetRequestApi } from './record-auth-password-reset-request.ts'
 import { bindRecordAuthRefreshApi } from './record-auth-refresh.ts'
+import { bindRecordAuthVerificationConfirmApi } from './record-auth-verification-confirm.ts'
+import { bindRecordAuthVerificationRequestApi } from './record-auth-verification-request.ts'
 import { bindRecordAuthWithOAuth2Api } from './record-auth-with-oauth2.ts'
+import { bindRecordAuthWithOTPApi } from './record-auth-with-otp.ts'
 import { bindRecordAuthWithPasswordApi } from './record-auth-with-password.ts'
 import { bindRecordCrudApi, isRecordWriteRequest } from './record-crud.ts'
+import { cleanupUploads } from './request-body.ts'
 import { bindSettingsApi } from './settings.ts'
 
 /** Options of the HTTP surface. */
@@ -50,6 +61,8 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
       ? next()
       : defaultBodyLimit(c, next),
   )
+  // Temporary files of streamed multipart uploads are removed once the handler is done.
+  router.use('/api/*', (c, next) => (hasBody(c.req.method) ? cleanupUploads(c, next) : next()))
   if (app.config.sharedDataDir) {
     // NOTE: other worker processes may have changed collections or settings.
     router.use('*', async (_c, next) => {
@@ -74,9 +87,19 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindRecordAuthWithPasswordApi(api)
   bindRecordAuthRefreshApi(api)
   bindRecordAuthImpersonateApi(api)
+  bindRecordAuthVerificationRequestApi(api)
+  bindRecordAuthVerificationConfirmApi(api)
+  bindRecordAuthPasswordResetRequestApi(api)
+  bindRecordAuthPasswordResetConfirmApi(api)
+  bindRecordAuthEmailChangeRequestApi(api)
+  bindRecordAuthEmailChangeConfirmApi(api)
+  bindRecordAuthOTPRequestApi(api)
+  bindRecordAuthWithOTPApi(api)
   bindBatchApi(api, router)
+  bindFileApi(api)
   bindRecordAuthWithOAuth2Api(api, router)
   bindOAuth2RedirectApi(api)
+  bindRealtimeApi(api, app)
   router.route('/api', api)
   return router
 }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import type { App } from '../core/app.ts'
+import { closeRealtimeClients } from './realtime.ts'
 import { createRouter, type RouterOptions } from './router.ts'
 
 /** A running HTTP server. */
@@ -48,6 +49,8 @@ export async function startServer(app: App, options: ServeOptions): Promise<Runn
     address: `${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        // SSE streams never turn idle: end them first (clients reconnect elsewhere).
+        closeRealtimeClients(app)
         // like Go's Shutdown (PocketBase): keep closing connections as they turn idle, so a
         // keep-alive client whose request was in flight does not hold the process open
         const sweep = setInterval(() => server.closeIdleConnections(), 50)

@@ -10,6 +10,7 @@ import { ApiError, badRequestError } from '../tools/router/api-error.ts'
 import { ValidationErrors } from '../tools/validation/validation-errors.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
 import { readRequestBody } from './request-body.ts'
+import { settingsTestEmail } from './settings-test-email.ts'
 
 /**
  * Binds `GET /api/settings` and `PATCH /api/settings` (PocketBase §3.8, superusers only). The
@@ -18,6 +19,7 @@ import { readRequestBody } from './request-body.ts'
 export function bindSettingsApi(api: Hono<Env>): void {
   api.get('/settings', settingsView)
   api.patch('/settings', settingsUpdate)
+  api.post('/settings/test/email', settingsTestEmail)
 }
 
 function respond(c: Context<Env>): Response {

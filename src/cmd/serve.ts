@@ -2,7 +2,9 @@ import cluster, { type Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
 import { type RunningServer, startServer } from '../apis/serve.ts'
+import { realtimeHub } from '../core/realtime-hub.ts'
 import { type GlobalFlags, openApp } from '../pocketbase.ts'
+import { ClusterBus, relayClusterBus } from '../tools/subscriptions/cluster-bus.ts'
 
 interface ServeOptions {
   http: string
@@ -90,6 +92,8 @@ async function servePrimary(flags: GlobalFlags, opts: ServeOptions, count: numbe
   }
   const fork = (): Worker => {
     const w = cluster.fork()
+    // Realtime: record events and client requests travel between workers through here.
+    relayClusterBus(w, () => workers)
     w.on('message', (msg: WorkerMessage) => {
       if (msg.type === 'listening' && ++listening === count) printStarted(msg.address)
       if (msg.type === 'error') {
@@ -116,6 +120,8 @@ async function servePrimary(flags: GlobalFlags, opts: ServeOptions, count: numbe
 async function serveWorker(flags: GlobalFlags, opts: ServeOptions): Promise<void> {
   const send = (msg: WorkerMessage) => process.send?.(msg)
   const app = await openApp(flags, { sharedDataDir: true })
+  // Realtime clients live in one worker; the bus reaches the others (relayed by the primary).
+  realtimeHub(app).useBus(new ClusterBus())
   let server: RunningServer
   try {
     server = await startServer(app, routerOptions(opts))

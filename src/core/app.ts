@@ -39,6 +39,12 @@ export interface AppConfig {
   readonly sharedDataDir?: boolean
 }
 
+/** Callbacks queued by `afterCommit` / `afterRollback` for one transaction. */
+interface TxCallbacks {
+  commit: (() => Promise<void>)[]
+  rollback: (() => Promise<void>)[]
+}
+
 /** State shared by an app and its transaction-bound copies. */
 interface AppState {
   collectionsById: Map<string, Collection>
@@ -61,6 +67,8 @@ export class App implements FieldContext {
   /** `auxiliary.db` (logs). */
   auxDb!: Db
   state!: AppState
+  /** After-commit/rollback callbacks of the transaction a bound copy belongs to. */
+  txCallbacks?: TxCallbacks
 
   /** After the app is bootstrapped. */
   readonly onBootstrap = new Hook<AppEvent>()
@@ -153,16 +161,39 @@ export class App implements FieldContext {
    */
   async runInTransaction<T>(fn: (txApp: App) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this)
+    const callbacks: TxCallbacks = { commit: [], rollback: [] }
+    let result: T
     try {
-      return await this.db.transaction((tx) => {
+      result = await this.db.transaction((tx) => {
         const txApp: App = Object.create(this)
         txApp.db = tx
+        txApp.txCallbacks = callbacks
         return fn(txApp)
       })
     } catch (err) {
       await this.reloadCollections()
+      for (const cb of callbacks.rollback) await cb().catch(() => undefined)
       throw err
     }
+    for (const cb of callbacks.commit) await cb().catch(() => undefined)
+    return result
+  }
+
+  /**
+   * Runs `fn` once the outermost transaction of this app commits (at once outside a
+   * transaction); failures of `fn` are ignored. Used for cleanups such as deleting replaced files.
+   */
+  async afterCommit(fn: () => Promise<void>): Promise<void> {
+    if (this.inTransaction && this.txCallbacks !== undefined) this.txCallbacks.commit.push(fn)
+    else await fn().catch(() => undefined)
+  }
+
+  /**
+   * Runs `fn` if the outermost transaction of this app rolls back (never outside a transaction);
+   * e.g. removing files uploaded for a write that did not happen.
+   */
+  afterRollback(fn: () => Promise<void>): void {
+    if (this.inTransaction && this.txCallbacks !== undefined) this.txCallbacks.rollback.push(fn)
   }
 
   /**

@@ -1,3 +1,4 @@
+import { scheduleCollectionFilesDelete } from './record-files.ts'
 import { formatDate } from '../tools/types/datetime.ts'
 import {
   type ValidationErrorMap,
@@ -188,6 +189,7 @@ export async function deleteCollection(app: App, collection: Collection): Promis
       const q = e.app.db.dialect.quoteIdent
       await e.app.db.run(`DELETE FROM ${q('_collections')} WHERE ${q('id')} = ?`, [e.collection.id])
       await dropCollectionSchema(e.app, e.collection)
+      await scheduleCollectionFilesDelete(e.app, e.collection)
       e.app.uncacheCollection(e.collection)
       if (e.collection.type !== 'view') {
         await resyncDependentViews(e.app, [e.collection.name], e.collection.id)

@@ -1,3 +1,5 @@
+import { FileField } from './field-file.ts'
+import { scheduleFieldFilesDelete } from './record-files.ts'
 import { ValidationErrors, validationError } from '../tools/validation/validation-errors.ts'
 import type { App } from './app.ts'
 import { indexForTable, parseIndex } from './collection-index.ts'
@@ -55,6 +57,14 @@ export async function updateCollectionSchema(
   }
   const table = q(c.name)
 
+  // Files of dropped file fields are deleted once the change commits.
+  await scheduleFieldFilesDelete(
+    app,
+    old,
+    old.fields.filter(
+      (f): f is FileField => f instanceof FileField && c.getFieldById(f.id) === undefined,
+    ),
+  )
   // Drops first (with the views in place, so a view using the column reports the error).
   for (const of of old.fields) {
     if (c.getFieldById(of.id) !== undefined) continue

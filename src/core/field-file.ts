@@ -1,4 +1,6 @@
 import type { SqlValue } from '../tools/db/db.ts'
+import { mimeMatches } from '../tools/filesystem/mime.ts'
+import { UploadedFile } from '../tools/filesystem/uploaded-file.ts'
 import {
   required,
   type ValidationError,
@@ -28,6 +30,41 @@ import {
   prepareMultiValue,
   toStringArray,
 } from './field-values.ts'
+
+/** A file field value item: a stored file name or a pending upload. */
+export type FileValue = string | UploadedFile
+
+const LOOSE_FILENAME = /^[^./\\][^/\\]*$/
+
+/**
+ * The items of a file field value: stored names (unique, non-empty; a JSON-array string is
+ * decoded) and pending uploads (kept by identity), in order.
+ */
+export function toFileList(raw: unknown): FileValue[] {
+  if (raw instanceof UploadedFile) return [raw]
+  const items = Array.isArray(raw) ? raw : [raw]
+  const out: FileValue[] = []
+  const seen = new Set<unknown>()
+  for (const item of items) {
+    const values = item instanceof UploadedFile ? [item] : toStringArray(item)
+    for (const v of values) {
+      if (seen.has(v)) continue
+      seen.add(v)
+      out.push(v)
+    }
+  }
+  return out
+}
+
+/** The names of a file field value (an upload counts with its storage name). */
+export function fileNames(raw: unknown): string[] {
+  return toFileList(raw).map((f) => (typeof f === 'string' ? f : f.name))
+}
+
+/** The pending uploads of a file field value. */
+export function pendingUploads(raw: unknown): UploadedFile[] {
+  return toFileList(raw).filter((f): f is UploadedFile => f instanceof UploadedFile)
+}
 
 /** The per-file byte limit applied when `maxSize` is 0 (PocketBase: 5 MiB). */
 export const DEFAULT_FILE_MAX_SIZE = 5 << 20
@@ -67,20 +104,27 @@ export class FileField extends FieldBase implements Field {
    * Normalises to unique non-empty file names (a JSON-array string is decoded; a bare string from
    * a legacy column becomes one element); single-valued fields keep the last one ("" if none).
    */
-  prepareValue(raw: unknown): string | string[] {
-    return prepareMultiValue(this, raw)
+  prepareValue(raw: unknown): FileValue | FileValue[] {
+    const list = toFileList(raw)
+    if (isMultiple(this)) return list
+    return list.length > 0 ? list[list.length - 1]! : ''
   }
 
   driverValue(value: unknown): SqlValue {
-    return multiDriverValue(this, value)
+    return multiDriverValue(this, fileNames(value))
   }
 
   jsonValue(value: unknown): unknown {
-    return prepareMultiValue(this, value)
+    return prepareMultiValue(this, fileNames(value))
   }
 
   isEmpty(value: unknown): boolean {
-    return toStringArray(value).length === 0
+    return toFileList(value).length === 0
+  }
+
+  /** The per-file byte limit (`maxSize`, 0 → 5 MiB). */
+  get effectiveMaxSize(): number {
+    return this.maxSize > 0 ? this.maxSize : DEFAULT_FILE_MAX_SIZE
   }
 
   /**
@@ -92,10 +136,10 @@ export class FileField extends FieldBase implements Field {
     _ctx: FieldContext,
     record: FieldRecord,
   ): Promise<ValidationError | undefined> {
-    const names = toStringArray(record.get(this.name))
-    if (names.length === 0) return this.required ? required() : undefined
+    const files = toFileList(record.get(this.name))
+    if (files.length === 0) return this.required ? required() : undefined
     const existing = new Set(record.isNew ? [] : toStringArray(record.original(this.name)))
-    const invalid = names.filter((n) => !existing.has(n))
+    const invalid = files.filter((n): n is string => typeof n === 'string' && !existing.has(n))
     if (invalid.length > 0) {
       return validationError(
         'validation_invalid_file',
@@ -106,11 +150,50 @@ export class FileField extends FieldBase implements Field {
       )
     }
     const maxSelect = Math.max(this.maxSelect, 1)
-    if (names.length > maxSelect) {
+    if (files.length > maxSelect) {
       return validationError(
         'validation_too_many_files',
         `The maximum allowed files is ${maxSelect}.`,
         { maxSelect },
+      )
+    }
+    for (const f of files) {
+      if (typeof f === 'string') continue
+      const err = this.#validateUpload(f)
+      if (err !== undefined) return err
+    }
+    return undefined
+  }
+
+  /** PocketBase's upload checks: name shape, `maxSize`, `mimeTypes` (sniffed content type). */
+  #validateUpload(f: UploadedFile): ValidationError | undefined {
+    const length = [...f.name].length
+    if (length < 1 || length > 150) {
+      return length < 1
+        ? required()
+        : validationError(
+            'validation_length_out_of_range',
+            'The length must be between 1 and 150.',
+            {
+              max: 150,
+              min: 1,
+            },
+          )
+    }
+    if (!LOOSE_FILENAME.test(f.name))
+      return validationError('validation_match_invalid', 'Must be in a valid format.')
+    const maxSize = this.effectiveMaxSize
+    if (f.size > maxSize) {
+      return validationError(
+        'validation_file_size_limit',
+        `Failed to upload ${f.originalName} - the maximum allowed file size is ${maxSize} bytes.`,
+        { file: f.originalName, maxSize },
+      )
+    }
+    if (this.mimeTypes.length > 0 && !mimeMatches(f.detected.mime, this.mimeTypes)) {
+      return validationError(
+        'validation_invalid_mime_type',
+        `${JSON.stringify(f.name)} mime type must be one of: ${this.mimeTypes.join(', ')}.`,
       )
     }
     return undefined

@@ -4,6 +4,7 @@ import type { Collection } from './collection-model.ts'
 import { RecordErrorEvent, RecordEvent } from './events.ts'
 import { RelationField } from './field-relation.ts'
 import { toStringArray } from './field-values.ts'
+import { scheduleRecordFilesDelete } from './record-files.ts'
 import { Record } from './record-model.ts'
 import { saveRecord } from './record-save.ts'
 
@@ -80,6 +81,7 @@ async function deleteInTransaction(app: App, record: Record, cascade: Cascade): 
       }
     }
     await e.app.db.run(`DELETE FROM ${table} WHERE ${q('id')} = ?`, [e.record.id])
+    await scheduleRecordFilesDelete(e.app, e.record)
   })
 }
 

@@ -1,4 +1,4 @@
-import { FileField } from './field-file.ts'
+import { FileField, toFileList } from './field-file.ts'
 import { NumberField } from './field-number.ts'
 import { RelationField } from './field-relation.ts'
 import { SelectField } from './field-select.ts'
@@ -93,6 +93,15 @@ function applyModifier(
     const delta = toNumberValue(input)
     const current = toNumberValue(base)
     return op === 'remove' ? current - delta : current + delta
+  }
+  if (field instanceof FileField) {
+    // Uploads (kept as objects) may be appended/prepended; `field-` removes stored names.
+    const current = toFileList(base)
+    const items = toFileList(input)
+    if (op === 'append') return field.prepareValue([...current, ...items])
+    if (op === 'prepend') return field.prepareValue([...items, ...current])
+    const drop = new Set(items.filter((v) => typeof v === 'string'))
+    return field.prepareValue(current.filter((v) => typeof v !== 'string' || !drop.has(v)))
   }
   const existing = toStringArray(base)
   const given = toStringArray(input)

@@ -11,6 +11,8 @@ import { RecordErrorEvent, RecordEvent } from './events.ts'
 import { AutodateField } from './field-autodate.ts'
 import { hashPendingPassword, PasswordField } from './field-password.ts'
 import { TextField } from './field-text.ts'
+import { cleanupAuthRefsAfterUpdate } from './record-auth-cleanup.ts'
+import { storeRecordFiles } from './record-files.ts'
 import type { Record } from './record-model.ts'
 
 /** Options of `saveRecord`. */
@@ -41,7 +43,9 @@ export async function saveRecord(
       await hook.trigger(new RecordEvent(txApp, record), async (e) => {
         prepareDefaults(e.record)
         if (options.validate !== false) await validateRecord(e.app, e.record)
+        await storeRecordFiles(e.app, e.record)
         await writeRecord(e.app, e.record)
+        await cleanupAuthRefsAfterUpdate(e.app, e.record)
       })
     })
   } catch (err) {

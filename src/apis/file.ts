@@ -1,0 +1,273 @@
+import type { Context, Hono } from 'hono'
+import { stream } from 'hono/streaming'
+import type { App } from '../core/app.ts'
+import type { Collection } from '../core/collection-model.ts'
+import { FileField, fileNames } from '../core/field-file.ts'
+import { appFileSystem, recordFilesPath } from '../core/filesystem.ts'
+import { Record } from '../core/record-model.ts'
+import { findRecordById } from '../core/record-query.ts'
+import { canAccessRecord } from '../core/record-rules.ts'
+import { findAuthRecordByToken, newRecordToken } from '../core/record-tokens.ts'
+import {
+  type ByteRange,
+  type FileAttrs,
+  FileNotFoundError,
+} from '../tools/filesystem/filesystem.ts'
+import { createThumb, THUMB_SOURCE_TYPES } from '../tools/filesystem/thumb.ts'
+import { notFoundError } from '../tools/router/api-error.ts'
+import { type Env, requireAuth } from './middlewares.ts'
+import { buildRequestInfo } from './record-helpers.ts'
+
+/** Thumb sizes every file field allows (PocketBase `defaultThumbSizes`). */
+const DEFAULT_THUMB_SIZES = ['100x100']
+
+/** Content types served `inline` (unless `?download`); everything else is an attachment. */
+const INLINE_TYPES = new Set([
+  'image/png',
+  'image/jpg',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/x-icon',
+  'image/bmp',
+  'video/webm',
+  'video/mp4',
+  'video/3gpp',
+  'video/quicktime',
+  'video/x-ms-wmv',
+  'audio/basic',
+  'audio/aiff',
+  'audio/mpeg',
+  'audio/midi',
+  'audio/mp3',
+  'audio/wave',
+  'audio/wav',
+  'audio/x-wav',
+  'audio/x-mpeg',
+  'audio/x-m4a',
+  'audio/aac',
+  'application/pdf',
+  'application/x-pdf',
+])
+
+/** Content types forced by extension (browsers need them to load these files properly). */
+const EXTENSION_TYPES: { [ext: string]: string } = {
+  '.svg': 'image/svg+xml',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+}
+
+const CSP = "default-src 'none'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+const CACHE_CONTROL = 'max-age=2592000, stale-while-revalidate=86400'
+
+/**
+ * Binds the files API (PocketBase `apis/file.go`, §3.5/§11): `POST /api/files/token` (a file
+ * token for the authenticated record) and `GET /api/files/{collection}/{recordId}/{filename}`
+ * (thumbs, download, ranges, protected files).
+ */
+export function bindFileApi(api: Hono<Env>): void {
+  api.post('/files/token', fileToken)
+  api.get('/files/:collection/:recordId/:filename', download)
+}
+
+async function fileToken(c: Context<Env>): Promise<Response> {
+  const auth = requireAuth(c)
+  return c.json({ token: await newRecordToken(auth, 'fileToken') })
+}
+
+async function download(c: Context<Env>): Promise<Response> {
+  const app = c.get('app')
+  const collection = app.findCollection(c.req.param('collection') ?? '')
+  if (collection === undefined) throw notFoundError('Missing or invalid collection context.')
+  const recordId = c.req.param('recordId') ?? ''
+  const filename = c.req.param('filename') ?? ''
+  let record: Record
+  try {
+    record = await findRecordById(app, collection, recordId)
+  } catch (err) {
+    throw notFoundError('', undefined, { cause: err })
+  }
+  const field = collection.fields.find(
+    (f): f is FileField =>
+      f instanceof FileField && fileNames(record.get(f.name)).includes(filename),
+  )
+  if (field === undefined) throw notFoundError()
+
+  if (field.protected) {
+    const token = c.req.query('token') ?? ''
+    const found = token === '' ? undefined : await findAuthRecordByToken(app, token, ['fileToken'])
+    const info = { ...buildRequestInfo(c), context: 'protectedFile', auth: found?.record ?? null }
+    const ok = await canAccessRecord(app, record, info, collection.viewRule).catch(() => false)
+    if (!ok) throw notFoundError()
+  }
+
+  let base = recordFilesPath(collection.id, record.id)
+  if (collection.isView) {
+    const source = await findViewFileSource(app, filename)
+    if (source === undefined) throw notFoundError()
+    base = recordFilesPath(source.collection.id, source.id)
+  }
+
+  const fs = appFileSystem(app)
+  const originalKey = `${base}/${filename}`
+  let servedKey = originalKey
+  let servedName = filename
+  const thumb = c.req.query('thumb') ?? ''
+  if (thumb !== '' && (DEFAULT_THUMB_SIZES.includes(thumb) || field.thumbs.includes(thumb))) {
+    let attrs: FileAttrs
+    try {
+      attrs = await fs.attributes(originalKey)
+    } catch (err) {
+      throw notFoundError('', undefined, { cause: err })
+    }
+    if (THUMB_SOURCE_TYPES.includes(attrs.contentType)) {
+      servedName = `${thumb}_${filename}`
+      servedKey = `${base}/thumbs_${filename}/${servedName}`
+      if (!(await fs.exists(servedKey))) {
+        try {
+          await createThumb(fs, originalKey, servedKey, thumb)
+        } catch {
+          // NOTE: like PocketBase, a failed thumb falls back to the original file.
+          servedName = filename
+          servedKey = originalKey
+        }
+      }
+    }
+  }
+  return serveFile(c, app, servedKey, servedName)
+}
+
+/**
+ * Sends a stored file like PocketBase's `fsys.Serve` + Go's `http.ServeContent`: disposition,
+ * content type (from the stored attributes, forced for some extensions), CSP and cache headers,
+ * `Last-Modified` with `If-Modified-Since` → 304, a single `Range` → 206 (416 when outside).
+ */
+async function serveFile(c: Context<Env>, app: App, key: string, name: string): Promise<Response> {
+  const fs = appFileSystem(app)
+  let attrs: FileAttrs
+  try {
+    attrs = await fs.attributes(key)
+  } catch (err) {
+    if (err instanceof FileNotFoundError) throw notFoundError('', undefined, { cause: err })
+    throw err
+  }
+  const download = parseBool(c.req.query('download') ?? '')
+  const disposition = !download && INLINE_TYPES.has(attrs.contentType) ? 'inline' : 'attachment'
+  const dot = name.lastIndexOf('.')
+  const contentType = (dot >= 0 ? EXTENSION_TYPES[name.slice(dot)] : undefined) ?? attrs.contentType
+  c.header('X-Frame-Options', undefined)
+  c.header('Content-Disposition', `${disposition}; filename="${name.replaceAll('"', '\\"')}"`)
+  c.header('Content-Security-Policy', CSP)
+
+  const modTime = attrs.modTime.getTime() > 0 ? new Date(attrs.modTime.getTime()) : undefined
+  if (modTime !== undefined) modTime.setMilliseconds(0)
+  const since = Date.parse(c.req.header('if-modified-since') ?? '')
+  const method = c.req.method
+  if (
+    modTime !== undefined &&
+    !Number.isNaN(since) &&
+    (method === 'GET' || method === 'HEAD') &&
+    modTime.getTime() <= since
+  ) {
+    c.header('Cache-Control', CACHE_CONTROL)
+    c.header('Last-Modified', modTime.toUTCString())
+    return c.body(null, 304)
+  }
+
+  let range: ByteRange | undefined
+  const rangeHeader = c.req.header('range')
+  const ifRange = c.req.header('if-range')
+  const rangeApplies =
+    rangeHeader !== undefined &&
+    (ifRange === undefined || (modTime !== undefined && Date.parse(ifRange) === modTime.getTime()))
+  if (rangeApplies && attrs.size >= 0) {
+    const parsed = parseRange(rangeHeader!, attrs.size)
+    if (parsed === 'invalid') {
+      c.header('Content-Range', `bytes */${attrs.size}`)
+      c.header('Content-Type', 'text/plain; charset=utf-8')
+      return c.body('invalid range: failed to overlap\n', 416)
+    }
+    range = parsed
+  }
+
+  c.header('Accept-Ranges', 'bytes')
+  c.header('Cache-Control', CACHE_CONTROL)
+  if (contentType !== '') c.header('Content-Type', contentType)
+  if (modTime !== undefined) c.header('Last-Modified', modTime.toUTCString())
+  const status = range === undefined ? 200 : 206
+  const length = range === undefined ? attrs.size : range.end - range.start + 1
+  c.header('Content-Length', String(length))
+  if (range !== undefined)
+    c.header('Content-Range', `bytes ${range.start}-${range.end}/${attrs.size}`)
+  if (method === 'HEAD') return c.body(null, status)
+  const obj = await fs.get(key, range)
+  c.status(status)
+  return stream(
+    c,
+    async (s) => {
+      s.onAbort(() => {
+        obj.body.destroy()
+      })
+      for await (const chunk of obj.body) await s.write(chunk as Uint8Array)
+    },
+    async () => {
+      // NOTE: headers are sent already; a read failure just ends the response early.
+      obj.body.destroy()
+    },
+  )
+}
+
+/**
+ * Parses one `bytes=` range against `size` (suffix `-N` and open `N-` forms); undefined when the
+ * header should be ignored (malformed or several ranges), 'invalid' when nothing overlaps.
+ */
+function parseRange(header: string, size: number): ByteRange | undefined | 'invalid' {
+  const m = /^bytes=\s*(\d*)\s*-\s*(\d*)\s*$/.exec(header)
+  if (m === null) return undefined
+  const [, a, b] = m
+  if (a === '' && b === '') return undefined
+  if (a === '') {
+    const n = Number(b)
+    if (n === 0) return 'invalid'
+    return { start: Math.max(0, size - n), end: size - 1 }
+  }
+  const start = Number(a)
+  if (start >= size) return 'invalid'
+  const end = b === '' ? size - 1 : Math.min(Number(b), size - 1)
+  if (end < start) return undefined
+  return { start, end }
+}
+
+function parseBool(s: string): boolean {
+  return ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(s)
+}
+
+/**
+ * The record of a non-view collection whose file field holds `filename` (view collections
+ * expose their source's file names; stored names carry a random suffix, so they are unique).
+ */
+async function findViewFileSource(app: App, filename: string): Promise<Record | undefined> {
+  const d = app.db.dialect
+  const q = d.quoteIdent
+  for (const c of app.collections()) {
+    if (c.isView) continue
+    for (const f of c.fields) {
+      if (!(f instanceof FileField)) continue
+      const col = `${q(c.name)}.${q(f.name)}`
+      const where =
+        f.maxSelect > 1
+          ? `EXISTS (SELECT 1 FROM ${d.jsonEach(d.jsonArray(col, true))} __je__ WHERE __je__.value = ?)`
+          : `${col} = ?`
+      const row = await app.db.get<{ [key: string]: unknown }>(
+        `SELECT ${q(c.name)}.* FROM ${q(c.name)} WHERE ${where} LIMIT 1`,
+        [filename],
+      )
+      if (row !== undefined) return Record.fromRow(c as Collection, row)
+    }
+  }
+  return undefined
+}

@@ -1,0 +1,202 @@
+import type { App } from '../core/app.ts'
+import type { Collection } from '../core/collection-model.ts'
+import { PasswordField, toPasswordValue } from '../core/field-password.ts'
+import { type AccessCheck, checkRealtimeAccess } from '../core/realtime-access.ts'
+import { realtimeHub } from '../core/realtime-hub.ts'
+import { exportRecord } from '../core/record-export.ts'
+import { Record } from '../core/record-model.ts'
+import { isSuperuser, type RequestInfo } from '../core/request-info.ts'
+import { pickFields } from '../tools/picker/pick.ts'
+import type { BusPayload } from '../tools/subscriptions/bus.ts'
+import type { Client } from '../tools/subscriptions/client.ts'
+import type { SubscriptionOptions } from '../tools/subscriptions/options.ts'
+import { enrichRecords } from './record-helpers.ts'
+
+/** A record change as realtime sends it (`action` of the message). */
+export type RecordAction = 'create' | 'update' | 'delete'
+
+/** The key under which a client's auth record is stored (PocketBase `RealtimeClientAuthKey`). */
+export const CLIENT_AUTH_KEY = 'auth'
+
+const RECORD_OP = 'record'
+
+/** The stored column values of a record (what another process needs to rebuild it). */
+function recordRow(record: Record): { [key: string]: unknown } {
+  const row: { [key: string]: unknown } = {}
+  for (const f of record.collection.fields) {
+    row[f.name] =
+      f instanceof PasswordField
+        ? toPasswordValue(record.get(f.name)).hash
+        : f.driverValue(record.get(f.name))
+  }
+  return row
+}
+
+/**
+ * Publishes a committed record change (PocketBase `bindRealtimeEvents`): the clients of this
+ * process are served here, the other processes get the record's row over the bus and serve
+ * theirs. Deliveries run on one queue per process, so events keep their order and the write's
+ * HTTP response does not wait for the fan-out.
+ */
+export function publishRecordEvent(app: App, action: RecordAction, record: Record): Promise<void> {
+  const hub = realtimeHub(app)
+  hub.bus.publish({
+    op: RECORD_OP,
+    action,
+    collectionId: record.collection.id,
+    row: recordRow(record),
+  })
+  return enqueue(app, () => handleRecordEvent(app, action, record))
+}
+
+const queues = new WeakMap<object, Promise<void>>()
+
+function enqueue(app: App, fn: () => Promise<void>): Promise<void> {
+  const hub = realtimeHub(app)
+  const next = (queues.get(hub) ?? Promise.resolve()).then(fn).catch(() => {})
+  queues.set(hub, next)
+  return next
+}
+
+/** Registers the bus handler of record events published by other processes. */
+export function handleRemoteRecordEvents(app: App): void {
+  realtimeHub(app).handleMessage(RECORD_OP, (p: BusPayload) =>
+    enqueue(app, async () => {
+      if (app.config.sharedDataDir) await app.refreshCaches()
+      const collection = app.findCollection(String(p.collectionId))
+      if (collection === undefined) return
+      const record = Record.fromRow(collection, p.row as { [key: string]: unknown })
+      await handleRecordEvent(app, p.action as RecordAction, record)
+    }),
+  )
+}
+
+/** Auth sync then fan-out of one record event to the clients of this process. */
+async function handleRecordEvent(app: App, action: RecordAction, record: Record): Promise<void> {
+  if (record.collection.isAuth && action !== 'create') syncClientAuth(app, action, record)
+  await deliverRecordEvent(app, action, record)
+}
+
+/**
+ * Keeps the auth records stored on clients current (§10.2): replaced by the updated record, or
+ * dropped when the record was deleted or its tokenKey changed (its tokens are revoked).
+ */
+function syncClientAuth(app: App, action: RecordAction, record: Record): void {
+  for (const client of realtimeHub(app).broker.clients()) {
+    const auth = client.get(CLIENT_AUTH_KEY) as Record | null | undefined
+    if (!auth || auth.id !== record.id || auth.collection.id !== record.collection.id) continue
+    if (action === 'delete' || auth.getString('tokenKey') !== record.getString('tokenKey')) {
+      client.set(CLIENT_AUTH_KEY, undefined)
+    } else {
+      client.set(CLIENT_AUTH_KEY, record.clone())
+    }
+  }
+}
+
+/** One subscription that matched an event. */
+interface Delivery {
+  readonly client: Client
+  readonly subscription: string
+  readonly options: SubscriptionOptions
+  readonly info: RequestInfo
+}
+
+/**
+ * Sends a record event to every matching subscription of this process whose auth passes the
+ * rule (PocketBase `realtimeBroadcastRecord`, §10.3–10.4): `C/*`, `C` → listRule, `C/ID` →
+ * viewRule, by collection name or id, matched by prefix on `subscription + "?"`; the event name
+ * is the subscription string. Access is decided in bulk (`checkRealtimeAccess`), and each
+ * distinct projection (visibility class + expand + fields) is enriched and serialised once.
+ */
+export async function deliverRecordEvent(
+  app: App,
+  action: RecordAction,
+  record: Record,
+): Promise<void> {
+  const c = record.collection
+  const viewPrefixes = [`${c.name}/${record.id}?`, `${c.id}/${record.id}?`]
+  const listPrefixes = [`${c.name}/*?`, `${c.id}/*?`, `${c.name}?`, `${c.id}?`]
+  const all = [...viewPrefixes, ...listPrefixes]
+  const deliveries: Delivery[] = []
+  const checks: AccessCheck[] = []
+  for (const client of realtimeHub(app).broker.clients()) {
+    if (client.discarded) continue
+    const matches = client.matching(all)
+    if (matches.length === 0) continue
+    const auth = (client.get(CLIENT_AUTH_KEY) as Record | null | undefined) ?? null
+    for (const [subscription, options] of matches) {
+      const key = `${subscription}?`
+      const rule = viewPrefixes.some((p) => key.startsWith(p)) ? c.viewRule : c.listRule
+      const info: RequestInfo = {
+        context: 'realtime',
+        method: 'GET',
+        query: { ...options.query },
+        headers: { ...options.headers },
+        body: {},
+        auth,
+      }
+      deliveries.push({ client, subscription, options, info })
+      checks.push({ info, rule })
+    }
+  }
+  if (deliveries.length === 0) return
+  const allowed = await checkRealtimeAccess(app, record, checks, action === 'delete')
+  const projections = new Map<string, Delivery[]>()
+  deliveries.forEach((d, i) => {
+    if (!allowed[i]) return
+    const key = projectionKey(app, c, d)
+    const list = projections.get(key)
+    if (list === undefined) projections.set(key, [d])
+    else list.push(d)
+  })
+  for (const list of projections.values()) {
+    const first = list[0]!
+    const data = await serialise(app, action, record, first)
+    if (data === undefined) continue
+    for (const d of list) d.client.send({ name: d.subscription, data })
+  }
+}
+
+/**
+ * Which deliveries get byte-identical messages: superusers share one export (hidden fields, all
+ * emails); other subscribers share one unless the record is of an auth collection (own email,
+ * manageRule), or expand / enrich hooks make the output depend on the auth and options.
+ */
+function projectionKey(app: App, c: Collection, d: Delivery): string {
+  const q = d.options.query
+  const expand = q.expand ?? ''
+  const hooks = app.onRecordEnrich.length > 0
+  const su = isSuperuser(d.info)
+  const auth = d.info.auth
+  const authKey = auth === null ? '-' : `${auth.collection.id}/${auth.id}`
+  let key = su && !hooks ? 'su' : c.isAuth || expand !== '' || hooks ? `${su}:${authKey}` : 'any'
+  key += `\u0000${expand}\u0000${q.fields ?? ''}`
+  if (expand !== '' || hooks)
+    key += `\u0000${JSON.stringify(q)}\u0000${JSON.stringify(d.options.headers)}`
+  return key
+}
+
+/** The message data for one projection: `{"record":…,"action":…}` (PocketBase's key order). */
+async function serialise(
+  app: App,
+  action: RecordAction,
+  record: Record,
+  d: Delivery,
+): Promise<string | undefined> {
+  const copy = record.clone()
+  try {
+    await enrichRecords(app, [copy], d.info, d.options.query.expand ?? '')
+  } catch {
+    return undefined
+  }
+  let data: unknown = { record: exportRecord(copy), action }
+  const fields = d.options.query.fields ?? ''
+  if (fields !== '') {
+    try {
+      data = pickFields(data, fields)
+    } catch {
+      // NOTE: an invalid `fields` option sends the whole message, as PocketBase does.
+    }
+  }
+  return JSON.stringify(data)
+}

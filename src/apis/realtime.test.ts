@@ -1,0 +1,403 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { realtimeHub, sendClientMessage } from '../core/realtime-hub.ts'
+import { deleteRecord } from '../core/record-delete.ts'
+import { findRecordById } from '../core/record-query.ts'
+import { saveRecord } from '../core/record-save.ts'
+import { createTestCollection, createTestRecord } from '../tests/record-fixtures.ts'
+import { TestApp } from '../tests/test-app.ts'
+
+/** One parsed SSE frame. */
+interface Frame {
+  id: string
+  event: string
+  data: unknown
+  raw: string
+}
+
+/** An in-process SSE connection: collects frames from the response stream. */
+class Sse {
+  readonly frames: Frame[] = []
+  readonly clientId: string
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>
+  #buf = ''
+  #waiters: (() => void)[] = []
+
+  private constructor(reader: ReadableStreamDefaultReader<Uint8Array>, clientId: string) {
+    this.#reader = reader
+    this.clientId = clientId
+  }
+
+  static async open(app: TestApp): Promise<Sse> {
+    const res = await app.request('GET', '/api/realtime')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/event-stream')
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    expect(res.headers.get('x-accel-buffering')).toBe('no')
+    const reader = res.body!.getReader()
+    const first = new TextDecoder().decode((await reader.read()).value)
+    const m = /^id:([A-Za-z0-9]{40})\nevent:PB_CONNECT\ndata:(.*)\n\n$/.exec(first)
+    expect(m).not.toBeNull()
+    expect(JSON.parse(m![2]!)).toEqual({ clientId: m![1] })
+    const sse = new Sse(reader, m![1]!)
+    void sse.#pump()
+    return sse
+  }
+
+  async #pump(): Promise<void> {
+    const dec = new TextDecoder()
+    for (;;) {
+      const { value, done } = await this.#reader
+        .read()
+        .catch(() => ({ value: undefined, done: true }))
+      if (done) break
+      this.#buf += dec.decode(value)
+      let i = this.#buf.indexOf('\n\n')
+      while (i >= 0) {
+        const raw = this.#buf.slice(0, i + 2)
+        this.#buf = this.#buf.slice(i + 2)
+        const m = /^id:(.*)\nevent:(.*)\ndata:(.*)\n\n$/.exec(raw)
+        if (m) this.frames.push({ id: m[1]!, event: m[2]!, data: JSON.parse(m[3]!), raw })
+        i = this.#buf.indexOf('\n\n')
+      }
+      for (const w of this.#waiters.splice(0)) w()
+    }
+  }
+
+  /** Waits until `n` frames arrived (or fails after 2 s). */
+  async waitFor(n: number): Promise<Frame[]> {
+    const until = Date.now() + 2000
+    while (this.frames.length < n && Date.now() < until) {
+      await new Promise<void>((r) => {
+        this.#waiters.push(r)
+        setTimeout(r, 50)
+      })
+    }
+    return this.frames
+  }
+
+  /** Lets pending deliveries run, then returns the frames. */
+  async settle(): Promise<Frame[]> {
+    await new Promise((r) => setTimeout(r, 60))
+    return this.frames
+  }
+
+  close(): void {
+    void this.#reader.cancel()
+  }
+}
+
+let app: TestApp
+let sockets: Sse[] = []
+
+beforeEach(async () => {
+  app = await TestApp.create()
+  sockets = []
+  await createTestCollection(app, {
+    name: 'posts',
+    fields: [
+      { name: 'title', type: 'text' },
+      { name: 'secret', type: 'text', hidden: true },
+      { name: 'author', type: 'relation', collectionId: '_pb_users_auth_', maxSelect: 1 },
+    ],
+    listRule: 'title != "hidden"',
+    viewRule: '',
+  })
+})
+
+afterEach(async () => {
+  for (const s of sockets) s.close()
+  await app.cleanup()
+})
+
+async function open(): Promise<Sse> {
+  const s = await Sse.open(app)
+  sockets.push(s)
+  return s
+}
+
+async function subscribe(s: Sse, subscriptions: string[], token?: string): Promise<Response> {
+  return app.request('POST', '/api/realtime', {
+    headers: token ? { authorization: token } : {},
+    body: { clientId: s.clientId, subscriptions },
+  })
+}
+
+describe('POST /api/realtime validation', () => {
+  test('missing client id, unknown client, limits', async () => {
+    let res = await app.request('POST', '/api/realtime', { body: {} })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({
+      data: { clientId: { code: 'validation_required', message: 'Cannot be blank.' } },
+      message: 'Something went wrong while processing your request.',
+      status: 400,
+    })
+    res = await app.request('POST', '/api/realtime', { body: { clientId: 'nope' } })
+    expect(res.status).toBe(404)
+    expect(await res.json()).toEqual({
+      data: {},
+      message: 'Missing or invalid client id.',
+      status: 404,
+    })
+    const s = await open()
+    res = await subscribe(s, ['a'.repeat(2501)])
+    expect(((await res.json()) as { data: unknown }).data).toEqual({
+      subscriptions: {
+        '0': {
+          code: 'validation_length_too_long',
+          message: 'The length must be no more than 2500.',
+          params: { max: 2500, min: 0 },
+        },
+      },
+    })
+    res = await subscribe(
+      s,
+      Array.from({ length: 1001 }, (_, i) => `t${i}`),
+    )
+    expect(
+      ((await res.json()) as { data: { subscriptions: { code: string } } }).data.subscriptions.code,
+    ).toBe('validation_length_too_long')
+    res = await app.request('POST', '/api/realtime', { body: { clientId: 'a'.repeat(256) } })
+    expect(
+      ((await res.json()) as { data: { clientId: { code: string } } }).data.clientId.code,
+    ).toBe('validation_length_out_of_range')
+  })
+
+  test('auth mismatch is 403, guest → auth upgrade is allowed', async () => {
+    const s = await open()
+    const u1 = await app.createAuthRecord('users', { email: 'u1@x.co', password: '1234567890' })
+    const u2 = await app.createAuthRecord('users', { email: 'u2@x.co', password: '1234567890' })
+    expect((await subscribe(s, ['posts'])).status).toBe(204)
+    expect((await subscribe(s, ['posts'], u1.token)).status).toBe(204)
+    expect((await subscribe(s, ['posts'], u1.token)).status).toBe(204)
+    const res = await subscribe(s, ['posts'], u2.token)
+    expect(res.status).toBe(403)
+    expect(((await res.json()) as { message: string }).message).toBe(
+      "The current and the previous request authorization don't match.",
+    )
+    expect((await subscribe(s, ['posts'])).status).toBe(403)
+  })
+})
+
+describe('record events', () => {
+  test('topics, event names, rules and framing', async () => {
+    const s = await open()
+    const opts = encodeURIComponent(JSON.stringify({ query: { fields: 'record.title,action' } }))
+    expect(
+      (await subscribe(s, ['posts/*', 'posts', `posts?options=${opts}`, 'pbc_x/*', 'other']))
+        .status,
+    ).toBe(204)
+    const r = await createTestRecord(app, 'posts', { title: 'hello', secret: 's' })
+    await createTestRecord(app, 'posts', { title: 'hidden' })
+    const frames = await s.waitFor(3)
+    await s.settle()
+    expect(frames.map((f) => f.event).sort()).toEqual(
+      ['posts', 'posts/*', `posts?options=${opts}`].sort(),
+    )
+    for (const f of frames) expect(f.id).toBe(s.clientId)
+    const star = frames.find((f) => f.event === 'posts/*')!
+    expect(star.raw).toBe(
+      `id:${s.clientId}\nevent:posts/*\ndata:${JSON.stringify({
+        record: {
+          collectionId: r.collection.id,
+          collectionName: 'posts',
+          id: r.id,
+          title: 'hello',
+          author: '',
+        },
+        action: 'create',
+      })}\n\n`,
+    )
+    expect(frames.find((f) => f.event.includes('options'))!.data).toEqual({
+      record: { title: 'hello' },
+      action: 'create',
+    })
+  })
+
+  test('single record topic by name and id uses the viewRule; update and delete', async () => {
+    const r = await createTestRecord(app, 'posts', { title: 'hidden' })
+    const s = await open()
+    const c = app.findCollectionByNameOrId('posts')
+    await subscribe(s, [`posts/${r.id}`, `${c.id}/${r.id}`, 'posts/*', `posts/${r.id}x`])
+    r.set('title', 'hidden')
+    r.set('secret', 'x')
+    await saveRecord(app, r)
+    await deleteRecord(app, r)
+    const frames = await s.waitFor(4)
+    await s.settle()
+    // the list rule hides the record from `posts/*`; the view rule is public
+    expect(frames.map((f) => `${f.event} ${(f.data as { action: string }).action}`).sort()).toEqual(
+      [
+        `posts/${r.id} update`,
+        `${c.id}/${r.id} update`,
+        `posts/${r.id} delete`,
+        `${c.id}/${r.id} delete`,
+      ].sort(),
+    )
+  })
+
+  test('hidden fields for superusers only; auth-dependent rules; delete evaluated on the removed row', async () => {
+    await app.db.exec(
+      "UPDATE _collections SET listRule = 'author = @request.auth.id' WHERE name = 'posts'",
+    )
+    await app.reloadCollections()
+    const su = await app.createSuperuser()
+    const u1 = await app.createAuthRecord('users', { email: 'u1@x.co', password: '1234567890' })
+    const u2 = await app.createAuthRecord('users', { email: 'u2@x.co', password: '1234567890' })
+    const [sSu, s1, s2, sGuest] = [await open(), await open(), await open(), await open()]
+    await subscribe(sSu, ['posts/*'], su.token)
+    await subscribe(s1, ['posts/*'], u1.token)
+    await subscribe(s2, ['posts/*'], u2.token)
+    await subscribe(sGuest, ['posts/*'])
+    const r = await createTestRecord(app, 'posts', {
+      title: 't',
+      secret: 's',
+      author: u1.record.id,
+    })
+    await deleteRecord(app, await findRecordById(app, 'posts', r.id))
+    await sSu.waitFor(2)
+    await s1.waitFor(2)
+    await s2.settle()
+    expect(
+      sSu.frames.map((f) => (f.data as { record: { secret?: string } }).record.secret),
+    ).toEqual(['s', 's'])
+    expect(s1.frames.map((f) => (f.data as { action: string }).action)).toEqual([
+      'create',
+      'delete',
+    ])
+    expect((s1.frames[0]!.data as { record: object }).record).not.toHaveProperty('secret')
+    expect(s2.frames).toEqual([])
+    expect(sGuest.frames).toEqual([])
+  })
+
+  test('filter, expand and @request.query/@request.headers options', async () => {
+    await app.db.exec(
+      'UPDATE _collections SET listRule = \'@request.query.k = "v" && @request.headers.x_token = "t"\' WHERE name = \'posts\'',
+    )
+    await app.reloadCollections()
+    await app.db.exec("UPDATE _collections SET viewRule = '' WHERE name = 'users'")
+    await app.reloadCollections()
+    const u1 = await app.createAuthRecord('users', { email: 'u1@x.co', password: '1234567890' })
+    const s = await open()
+    const good = `posts/*?options=${encodeURIComponent(
+      JSON.stringify({
+        query: { k: 'v', filter: 'title ~ "yes"', expand: 'author' },
+        headers: { 'X-Token': 't' },
+      }),
+    )}`
+    const bad = `posts/*?options=${encodeURIComponent(JSON.stringify({ query: { k: 'v' } }))}`
+    const forbidden = `posts/*?options=${encodeURIComponent(
+      JSON.stringify({
+        query: { k: 'v', filter: '@request.auth.id = ""' },
+        headers: { x_token: 't' },
+      }),
+    )}`
+    await subscribe(s, [good, bad, forbidden])
+    await createTestRecord(app, 'posts', { title: 'no', author: u1.record.id })
+    await createTestRecord(app, 'posts', { title: 'yes', author: u1.record.id })
+    await s.waitFor(1)
+    await s.settle()
+    expect(s.frames.map((f) => f.event)).toEqual([good])
+    const rec = (
+      s.frames[0]!.data as { record: { expand: { author: { id: string; email?: string } } } }
+    ).record
+    expect(rec.expand.author.id).toBe(u1.record.id)
+    expect(rec.expand.author).not.toHaveProperty('email')
+  })
+
+  test('stored auth follows the record: refreshed on update, dropped on delete', async () => {
+    await app.db.exec(
+      "UPDATE _collections SET listRule = '@request.auth.name = \"vip\"' WHERE name = 'posts'",
+    )
+    await app.reloadCollections()
+    const u1 = await app.createAuthRecord('users', { email: 'u1@x.co', password: '1234567890' })
+    const s = await open()
+    await subscribe(s, ['posts/*'], u1.token)
+    await createTestRecord(app, 'posts', { title: 'a' })
+    const user = await findRecordById(app, 'users', u1.record.id)
+    user.set('name', 'vip')
+    await saveRecord(app, user)
+    await createTestRecord(app, 'posts', { title: 'b' })
+    await s.waitFor(1)
+    await s.settle()
+    expect(s.frames.map((f) => (f.data as { record: { title: string } }).record.title)).toEqual([
+      'b',
+    ])
+    await deleteRecord(app, user)
+    await createTestRecord(app, 'posts', { title: 'c' })
+    await s.settle()
+    expect(s.frames).toHaveLength(1)
+    // the dropped auth lets the client subscribe as a guest again
+    expect((await subscribe(s, ['posts/*'])).status).toBe(204)
+  })
+
+  test('query count per event does not grow with the number of subscribers', async () => {
+    await app.db.exec(
+      "UPDATE _collections SET listRule = 'author = @request.auth.id || title = \"pub\"' WHERE name = 'posts'",
+    )
+    await app.reloadCollections()
+    const u1 = await app.createAuthRecord('users', { email: 'u1@x.co', password: '1234567890' })
+    const countQueries = async (subscribers: number): Promise<number> => {
+      const list: Sse[] = []
+      for (let i = 0; i < subscribers; i++) {
+        const s = await open()
+        await subscribe(s, ['posts/*'], i % 2 === 0 ? u1.token : undefined)
+        list.push(s)
+      }
+      let n = 0
+      const db = app.db as unknown as { [k: string]: (...a: unknown[]) => unknown }
+      const orig = { all: db.all!, get: db.get! }
+      db.all = (...args: unknown[]) => {
+        n++
+        return orig.all.apply(app.db, args)
+      }
+      db.get = (...args: unknown[]) => {
+        n++
+        return orig.get.apply(app.db, args)
+      }
+      try {
+        const before = n
+        await createTestRecord(app, 'posts', { title: 'pub', author: u1.record.id })
+        for (const s of list) await s.waitFor(1)
+        const total = n - before
+        for (const s of list) s.close()
+        return total
+      } finally {
+        db.all = orig.all
+        db.get = orig.get
+      }
+    }
+    const few = await countQueries(2)
+    const many = await countQueries(60)
+    expect(many).toBe(few)
+  })
+})
+
+describe('custom messages and lifetime', () => {
+  test('sendClientMessage reaches a client subscribed to @oauth2 once', async () => {
+    const s = await open()
+    await subscribe(s, ['@oauth2'])
+    const msg = { name: '@oauth2', data: JSON.stringify({ state: s.clientId, code: 'c' }) }
+    expect(await sendClientMessage(app, { clientId: 'nope' }, msg)).toBe(false)
+    expect(
+      await sendClientMessage(
+        app,
+        { clientId: s.clientId, subscription: '@oauth2', unsubscribe: true },
+        msg,
+      ),
+    ).toBe(true)
+    expect(
+      await sendClientMessage(app, { clientId: s.clientId, subscription: '@oauth2' }, msg),
+    ).toBe(false)
+    const frames = await s.waitFor(1)
+    expect(frames[0]!.raw).toBe(`id:${s.clientId}\nevent:@oauth2\ndata:${msg.data}\n\n`)
+  })
+
+  test('idle clients are closed by the sweep', async () => {
+    const s = await open()
+    const broker = realtimeHub(app).broker
+    expect(broker.clientById(s.clientId)).toBeDefined()
+    broker.sweep(Date.now() + broker.idleTimeoutMs + 1)
+    expect(broker.clientById(s.clientId)).toBeUndefined()
+    expect((await subscribe(s, ['posts'])).status).toBe(404)
+  })
+})

@@ -1,0 +1,262 @@
+import type { ServerResponse } from 'node:http'
+import type { Context, Hono } from 'hono'
+import type { App } from '../core/app.ts'
+import { enableClientMessages, realtimeHub } from '../core/realtime-hub.ts'
+import type { Record } from '../core/record-model.ts'
+import { findRecordById } from '../core/record-query.ts'
+import {
+  type ApiError,
+  badRequestError,
+  forbiddenError,
+  notFoundError,
+} from '../tools/router/api-error.ts'
+import type { BrokerOptions } from '../tools/subscriptions/broker.ts'
+import type { BusPayload } from '../tools/subscriptions/bus.ts'
+import { Client, type ClientSink } from '../tools/subscriptions/client.ts'
+import {
+  required,
+  type ValidationErrorMap,
+  validationError,
+} from '../tools/validation/validation-errors.ts'
+import { realIP } from './health.ts'
+import type { Env } from './middlewares.ts'
+import {
+  CLIENT_AUTH_KEY,
+  handleRemoteRecordEvents,
+  publishRecordEvent,
+} from './realtime-broadcast.ts'
+import { readRequestBody } from './request-body.ts'
+
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-store',
+  'X-Accel-Buffering': 'no',
+}
+
+/** The header @hono/node-server reads as "the handler wrote the response itself". */
+const ALREADY_SENT = 'x-hono-already-sent'
+
+const SUBSCRIBE_OP = 'subscribe'
+
+/**
+ * Binds `GET /api/realtime` (SSE) and `POST /api/realtime` (set subscriptions) — PocketBase
+ * `apis/realtime.go`, §10 — and the record events that feed them (after-commit hooks of
+ * create/update/delete, cascades included, and record events published by other worker
+ * processes over the hub's bus).
+ */
+export function bindRealtimeApi(api: Hono<Env>, app: App, options?: BrokerOptions): void {
+  bindRealtimeEvents(app, options)
+  api.get('/realtime', realtimeConnect)
+  api.post('/realtime', realtimeSetSubscriptions)
+}
+
+const bound = new WeakSet<App>()
+
+/** Hooks and bus handlers of the realtime broker (once per app). */
+function bindRealtimeEvents(app: App, options?: BrokerOptions): void {
+  if (bound.has(app)) return
+  bound.add(app)
+  const hub = realtimeHub(app, options)
+  enableClientMessages(app)
+  handleRemoteRecordEvents(app)
+  hub.handleRequest(SUBSCRIBE_OP, (p) => subscribeRemote(app, p))
+  app.onRecordAfterCreateSuccess.bind(async (e) => {
+    await e.next()
+    void publishRecordEvent(e.app, 'create', e.record)
+  })
+  app.onRecordAfterUpdateSuccess.bind(async (e) => {
+    await e.next()
+    void publishRecordEvent(e.app, 'update', e.record)
+  })
+  app.onRecordAfterDeleteSuccess.bind(async (e) => {
+    await e.next()
+    void publishRecordEvent(e.app, 'delete', e.record)
+  })
+}
+
+/** Closes every realtime connection of this process (server shutdown). */
+export function closeRealtimeClients(app: App): void {
+  realtimeHub(app).broker.closeAll()
+}
+
+/**
+ * `GET /api/realtime`: opens the SSE stream, registers a client with a new 40-character id and
+ * sends `PB_CONNECT` `{"clientId":…}` first. No pings; the broker closes the connection after
+ * 5 minutes without messages or 30 minutes in total. Behind Node's HTTP server the frames are
+ * written straight to the socket's response (no web stream per client); in-process requests get
+ * a ReadableStream body.
+ */
+function realtimeConnect(c: Context<Env>): Response {
+  const app = c.get('app')
+  const broker = realtimeHub(app).broker
+  const ip = realIP(c)
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
+  const prepared = c.body(null, 200, SSE_HEADERS)
+  let client: Client
+  if (outgoing !== undefined) {
+    const headers: { [key: string]: string } = {}
+    prepared.headers.forEach((v, k) => {
+      headers[k] = v
+    })
+    outgoing.writeHead(200, headers)
+    const sink: ClientSink = {
+      write: (chunk) => void outgoing.write(chunk),
+      close: () => outgoing.end(),
+    }
+    client = new Client(sink, ip)
+    outgoing.on('close', () => broker.unregister(client.id))
+    connect(broker, client)
+    return new Response(null, { headers: { [ALREADY_SENT]: '1' } })
+  }
+  const encoder = new TextEncoder()
+  let controller!: ReadableStreamDefaultController<Uint8Array>
+  let closed = false
+  const stream = new ReadableStream<Uint8Array>({
+    start: (ctl) => {
+      controller = ctl
+    },
+    cancel: () => {
+      closed = true
+      broker.unregister(client.id)
+    },
+  })
+  client = new Client(
+    {
+      write: (chunk) => {
+        if (!closed) controller.enqueue(encoder.encode(chunk))
+      },
+      close: () => {
+        if (closed) return
+        closed = true
+        controller.close()
+      },
+    },
+    ip,
+  )
+  connect(broker, client)
+  return new Response(stream, { status: 200, headers: prepared.headers })
+}
+
+function connect(broker: ReturnType<typeof realtimeHub>['broker'], client: Client): void {
+  broker.register(client)
+  client.send({ name: 'PB_CONNECT', data: JSON.stringify({ clientId: client.id }) })
+}
+
+/** The validated `POST /api/realtime` body. */
+interface SubscribeForm {
+  clientId: string
+  subscriptions: string[]
+}
+
+/** Validates the form like PocketBase (clientId 1–255, ≤ 1000 subscriptions of ≤ 2500 chars). */
+function validateForm(data: { [key: string]: unknown }): SubscribeForm {
+  const errors: ValidationErrorMap = {}
+  const clientId = typeof data.clientId === 'string' ? data.clientId : ''
+  const raw = Array.isArray(data.subscriptions) ? data.subscriptions : []
+  const subscriptions = raw.map((s) => (typeof s === 'string' ? s : String(s)))
+  if (clientId === '') errors.clientId = required()
+  else if ([...clientId].length > 255)
+    errors.clientId = validationError(
+      'validation_length_out_of_range',
+      'The length must be between 1 and 255.',
+      { max: 255, min: 1 },
+    )
+  if (subscriptions.length > 1000) {
+    errors.subscriptions = tooLong(1000)
+  } else {
+    const each: ValidationErrorMap = {}
+    subscriptions.forEach((s, i) => {
+      if ([...s].length > 2500) each[String(i)] = tooLong(2500)
+    })
+    if (Object.keys(each).length > 0) errors.subscriptions = each
+  }
+  if (Object.keys(errors).length > 0) {
+    const map: { [key: string]: unknown } = JSON.parse(JSON.stringify(errors))
+    throw badRequestError('', map)
+  }
+  return { clientId, subscriptions }
+}
+
+function tooLong(max: number) {
+  return validationError('validation_length_too_long', `The length must be no more than ${max}.`, {
+    max,
+    min: 0,
+  })
+}
+
+/**
+ * `POST /api/realtime` (§10.2): replaces the client's subscriptions and stores the request's
+ * auth record on it → 204. 404 `Missing or invalid client id.` for an unknown client, 400
+ * `Invalid realtime client.` when the IP differs from the connection's, 403 when the client
+ * already has an auth record and this request is authenticated otherwise. A client held by
+ * another worker process is reached through the bus.
+ */
+async function realtimeSetSubscriptions(c: Context<Env>): Promise<Response> {
+  let data: { [key: string]: unknown }
+  try {
+    data = (await readRequestBody(c)).data
+  } catch (err) {
+    throw badRequestError('', undefined, { cause: err })
+  }
+  const form = validateForm(data)
+  const app = c.get('app')
+  const auth = c.get('auth')
+  const ip = realIP(c)
+  const client = realtimeHub(app).broker.clientById(form.clientId)
+  let status: number
+  if (client !== undefined) {
+    status = applySubscriptions(client, form.subscriptions, auth, ip)
+  } else {
+    const answer = await realtimeHub(app).bus.request({
+      op: SUBSCRIBE_OP,
+      clientId: form.clientId,
+      subscriptions: form.subscriptions,
+      auth: auth === null ? null : { collectionId: auth.collection.id, id: auth.id },
+      ip,
+    })
+    status = typeof answer === 'number' ? answer : 404
+  }
+  if (status !== 204) throw statusError(status)
+  return c.body(null, 204)
+}
+
+function statusError(status: number): ApiError {
+  if (status === 400) return badRequestError('Invalid realtime client.')
+  if (status === 403)
+    return forbiddenError("The current and the previous request authorization don't match.")
+  return notFoundError('Missing or invalid client id.')
+}
+
+/** Applies a subscribe request to a client of this process; returns the HTTP status. */
+function applySubscriptions(
+  client: Client,
+  subscriptions: readonly string[],
+  auth: Record | null,
+  ip: string,
+): number {
+  if (client.discarded) return 404
+  if (client.ip !== ip) return 400
+  const previous = client.get(CLIENT_AUTH_KEY) as Record | null | undefined
+  if (previous && previous.id !== auth?.id) return 403
+  client.set(CLIENT_AUTH_KEY, auth)
+  client.unsubscribe()
+  client.subscribe(...subscriptions)
+  return 204
+}
+
+/** The bus side of a subscribe request: answers only when the client is connected here. */
+async function subscribeRemote(app: App, p: BusPayload): Promise<number | undefined> {
+  const client = realtimeHub(app).broker.clientById(String(p.clientId))
+  if (client === undefined) return undefined
+  const ref = p.auth as { collectionId: string; id: string } | null
+  let auth: Record | null = null
+  if (ref !== null) {
+    if (app.config.sharedDataDir) await app.refreshCaches()
+    const collection = app.findCollection(ref.collectionId)
+    auth =
+      collection === undefined
+        ? null
+        : ((await findRecordById(app, collection, ref.id).catch(() => undefined)) ?? null)
+  }
+  return applySubscriptions(client, p.subscriptions as string[], auth, String(p.ip))
+}

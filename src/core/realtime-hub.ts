@@ -1,0 +1,133 @@
+import { Broker, type BrokerOptions } from '../tools/subscriptions/broker.ts'
+import { type Bus, type BusPayload, LocalBus } from '../tools/subscriptions/bus.ts'
+import type { Client } from '../tools/subscriptions/client.ts'
+import type { Message } from '../tools/subscriptions/message.ts'
+import type { App } from './app.ts'
+
+/** Handles one kind (`op`) of bus message or request. */
+export type HubHandler = (payload: BusPayload) => Promise<unknown> | unknown
+
+/**
+ * The realtime state of one app in this process (PocketBase `app.SubscriptionsBroker()`): the
+ * broker of the clients connected here and the bus to the other processes serving the same
+ * data dir. Bus messages are dispatched by their `op` key to registered handlers.
+ */
+export class RealtimeHub {
+  readonly broker: Broker
+  #bus: Bus = new LocalBus()
+  readonly #messageOps = new Map<string, HubHandler>()
+  readonly #requestOps = new Map<string, HubHandler>()
+
+  constructor(options: BrokerOptions = {}) {
+    this.broker = new Broker(options)
+    this.#listen()
+  }
+
+  /** The current bus (a LocalBus until `useBus`). */
+  get bus(): Bus {
+    return this.#bus
+  }
+
+  /** Replaces the bus (e.g. with the cluster IPC bus in a `serve --workers` process). */
+  useBus(bus: Bus): void {
+    this.#bus.close()
+    this.#bus = bus
+    this.#listen()
+  }
+
+  /** Registers the handler of published messages whose `op` is `op`. */
+  handleMessage(op: string, handler: HubHandler): void {
+    this.#messageOps.set(op, handler)
+  }
+
+  /** Registers the handler of requests whose `op` is `op` (undefined answer = "not here"). */
+  handleRequest(op: string, handler: HubHandler): void {
+    this.#requestOps.set(op, handler)
+  }
+
+  #listen(): void {
+    this.#bus.onMessage((payload) => {
+      const h = this.#messageOps.get(String(payload.op))
+      if (h !== undefined) void Promise.resolve(h(payload)).catch(() => {})
+    })
+    this.#bus.onRequest((payload) => this.#requestOps.get(String(payload.op))?.(payload))
+  }
+}
+
+const hubs = new WeakMap<object, RealtimeHub>()
+
+/**
+ * The realtime hub of an app, created on first use. Transaction-bound copies of an app share
+ * the hub of the app they were made from.
+ */
+export function realtimeHub(app: App, options?: BrokerOptions): RealtimeHub {
+  let owner: object | null = app
+  while (owner !== null && owner !== Object.prototype) {
+    const hub = hubs.get(owner)
+    if (hub !== undefined) return hub
+    owner = Object.getPrototypeOf(owner) as object | null
+  }
+  const hub = new RealtimeHub(options)
+  hubs.set(app, hub)
+  return hub
+}
+
+/** The data of a custom message sent with {@link sendClientMessage}. */
+export interface ClientMessageTarget {
+  /** The realtime client id (for OAuth2: the `state`). */
+  readonly clientId: string
+  /** Only a client subscribed to exactly this topic qualifies (e.g. `@oauth2`). */
+  readonly subscription?: string
+  /** Only a client connected from this IP qualifies. */
+  readonly ip?: string
+  /** Unsubscribe `subscription` after sending (the OAuth2 redirect does). */
+  readonly unsubscribe?: boolean
+}
+
+const SEND_OP = 'send'
+
+/**
+ * Sends a custom message to one realtime client by id, wherever it is connected (this process
+ * or, through the bus, another worker). This is the `@oauth2` seam (§6.8): the OAuth2 redirect
+ * handler calls it with `{clientId: state, subscription: '@oauth2', ip, unsubscribe: true}` and
+ * message `{name: '@oauth2', data: JSON.stringify({state, code[, error]})}`. Resolves true when a
+ * qualifying (existing, not discarded, matching) client got it.
+ */
+export async function sendClientMessage(
+  app: App,
+  target: ClientMessageTarget,
+  message: Message,
+): Promise<boolean> {
+  const hub = realtimeHub(app)
+  ensureSendHandler(hub)
+  if (sendLocal(hub, target, message)) return true
+  const answer = await hub.bus.request({ op: SEND_OP, target, message })
+  return answer === true
+}
+
+const sendHandlers = new WeakSet<RealtimeHub>()
+
+function ensureSendHandler(hub: RealtimeHub): void {
+  if (sendHandlers.has(hub)) return
+  sendHandlers.add(hub)
+  hub.handleRequest(SEND_OP, (p) =>
+    sendLocal(hub, p.target as ClientMessageTarget, p.message as Message) ? true : undefined,
+  )
+}
+
+/** Registers the cross-process `send` handler (call once when the hub's bus is set up). */
+export function enableClientMessages(app: App): void {
+  ensureSendHandler(realtimeHub(app))
+}
+
+function sendLocal(hub: RealtimeHub, target: ClientMessageTarget, message: Message): boolean {
+  const client: Client | undefined = hub.broker.clientById(target.clientId)
+  if (client === undefined || client.discarded) return false
+  if (target.ip !== undefined && client.ip !== target.ip) return false
+  if (target.subscription !== undefined && !client.hasSubscription(target.subscription))
+    return false
+  client.send(message)
+  if (target.unsubscribe && target.subscription !== undefined)
+    client.unsubscribe(target.subscription)
+  return true
+}
