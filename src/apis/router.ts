@@ -28,6 +28,7 @@ import { bindRecordAuthWithPasswordApi } from './record-auth-with-password.ts'
 import { bindRecordCrudApi, isRecordWriteRequest } from './record-crud.ts'
 import { cleanupUploads } from './request-body.ts'
 import { bindSettingsApi } from './settings.ts'
+import { bindSettingsTestS3Api } from './settings-test-s3.ts'
 
 /** Options of the HTTP surface. */
 export interface RouterOptions {
@@ -97,6 +98,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindRecordAuthWithOTPApi(api)
   bindBatchApi(api, router)
   bindFileApi(api)
+  bindSettingsTestS3Api(api)
   bindRecordAuthWithOAuth2Api(api, router)
   bindOAuth2RedirectApi(api)
   bindRealtimeApi(api, app)
