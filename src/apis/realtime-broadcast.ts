@@ -176,7 +176,10 @@ function projectionKey(app: App, c: Collection, d: Delivery): string {
   return key
 }
 
-/** The message data for one projection: `{"record":…,"action":…}` (PocketBase's key order). */
+/**
+ * The message data for one projection: `{"record":…,"action":…}` (PocketBase's key order); the
+ * `fields` option picks from the record.
+ */
 async function serialise(
   app: App,
   action: RecordAction,
@@ -189,14 +192,36 @@ async function serialise(
   } catch {
     return undefined
   }
-  let data: unknown = { record: exportRecord(copy), action }
+  let exported: unknown = sortRecordKeys(exportRecord(copy))
   const fields = d.options.query.fields ?? ''
   if (fields !== '') {
     try {
-      data = pickFields(data, fields)
+      exported = pickFields(exported, fields)
     } catch {
-      // NOTE: an invalid `fields` option sends the whole message, as PocketBase does.
+      // NOTE: an invalid `fields` option sends the whole record, as PocketBase does.
     }
   }
+  const data = { record: exported, action }
   return JSON.stringify(data)
+}
+
+/**
+ * Orders the keys of an exported record (and of its expanded records) alphabetically, as
+ * PocketBase's realtime messages do (the export is a Go map there); field values are untouched.
+ */
+function sortRecordKeys(record: { [key: string]: unknown }): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {}
+  for (const key of Object.keys(record).sort()) {
+    const value = record[key]
+    if (key === 'expand' && typeof value === 'object' && value !== null) {
+      const expand: { [key: string]: unknown } = {}
+      for (const [k, v] of Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        expand[k] = Array.isArray(v)
+          ? v.map((r) => sortRecordKeys(r as { [key: string]: unknown }))
+          : sortRecordKeys(v as { [key: string]: unknown })
+      }
+      out[key] = expand
+    } else out[key] = value
+  }
+  return out
 }

@@ -181,7 +181,7 @@ describe('POST /api/realtime validation', () => {
 describe('record events', () => {
   test('topics, event names, rules and framing', async () => {
     const s = await open()
-    const opts = encodeURIComponent(JSON.stringify({ query: { fields: 'record.title,action' } }))
+    const opts = encodeURIComponent(JSON.stringify({ query: { fields: 'title,record.id' } }))
     expect(
       (await subscribe(s, ['posts/*', 'posts', `posts?options=${opts}`, 'pbc_x/*', 'other']))
         .status,
@@ -198,11 +198,11 @@ describe('record events', () => {
     expect(star.raw).toBe(
       `id:${s.clientId}\nevent:posts/*\ndata:${JSON.stringify({
         record: {
+          author: '',
           collectionId: r.collection.id,
           collectionName: 'posts',
           id: r.id,
           title: 'hello',
-          author: '',
         },
         action: 'create',
       })}\n\n`,

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import { enableClientMessages, realtimeHub } from '../core/realtime-hub.ts'
@@ -32,9 +33,6 @@ const SSE_HEADERS = {
   'Cache-Control': 'no-store',
   'X-Accel-Buffering': 'no',
 }
-
-/** The header @hono/node-server reads as "the handler wrote the response itself". */
-const ALREADY_SENT = 'x-hono-already-sent'
 
 const SUBSCRIBE_OP = 'subscribe'
 
@@ -106,7 +104,9 @@ function realtimeConnect(c: Context<Env>): Response {
     client = new Client(sink, ip)
     outgoing.on('close', () => broker.unregister(client.id))
     connect(broker, client)
-    return new Response(null, { headers: { [ALREADY_SENT]: '1' } })
+    // NOTE: a native Response (made before the adapter replaces the global one) that tells
+    // @hono/node-server the handler wrote the response itself.
+    return RESPONSE_ALREADY_SENT
   }
   const encoder = new TextEncoder()
   let controller!: ReadableStreamDefaultController<Uint8Array>
