@@ -1,10 +1,12 @@
 import type { Command } from 'commander'
 import type { App } from '../core/app.ts'
+import { newAuthRef, saveAuthRef } from '../core/auth-system-records.ts'
 import { deleteRecord } from '../core/record-delete.ts'
 import { Record } from '../core/record-model.ts'
 import { findFirstRecordByData } from '../core/record-query.ts'
 import { saveRecord } from '../core/record-save.ts'
 import { type GlobalFlags, openApp } from '../pocketbase.ts'
+import { randomString } from '../tools/security/random.ts'
 import { ValidationErrors } from '../tools/validation/validation-errors.ts'
 
 type Action = 'upsert' | 'create' | 'update' | 'delete'
@@ -23,6 +25,20 @@ export function registerSuperuserCommand(program: Command): void {
         await run(sub, action, email, password)
       })
   }
+  cmd
+    .command('otp <email>')
+    .description('create a new OTP for a superuser (OTP auth must be enabled on _superusers)')
+    .action(async (email: string, _o: unknown, sub: Command) => {
+      const app = await openApp(sub.optsWithGlobals() as GlobalFlags)
+      try {
+        console.log(await superuserOTP(app, email))
+      } catch (err) {
+        console.error(describe(err))
+        process.exitCode = 1
+      } finally {
+        await app.close()
+      }
+    })
   cmd
     .command('delete <email>')
     .description('delete a superuser')
@@ -83,4 +99,26 @@ function describe(err: unknown): string {
       .join('; ')
   }
   return err instanceof Error ? err.message : String(err)
+}
+
+/**
+ * `superuser otp EMAIL` (PocketBase §15.1): creates an `_otps` row for the superuser (nothing is
+ * emailed) and returns the text to print with its id, code and validity. Throws when OTP auth is
+ * disabled on `_superusers` or the superuser does not exist.
+ */
+export async function superuserOTP(app: App, email: string): Promise<string> {
+  const collection = app.findCollectionByNameOrId('_superusers')
+  let record: Record
+  try {
+    record = await findFirstRecordByData(app, collection, 'email', email)
+  } catch {
+    throw new Error(`superuser with email "${email}" doesn't exist`)
+  }
+  const otp = collection.auth!.otp
+  if (!otp.enabled) throw new Error('OTP auth is not enabled for the _superusers collection')
+  const code = randomString(otp.length, '1234567890')
+  const row = newAuthRef(app, '_otps', record)
+  row.set('password', code)
+  await saveAuthRef(app, row)
+  return `Successfully created OTP for superuser "${email}":\n├─ Id:    ${row.id}\n├─ Pass:  ${code}\n└─ Valid: ${otp.duration}s\n`
 }

@@ -11,6 +11,7 @@ import { buildIndex, isValidIndex, parseIndex } from './collection-index.ts'
 import { COLLECTION_TYPES, hasUniqueIndex } from './collection-input.ts'
 import { type Collection, RULE_KEYS } from './collection-model.ts'
 import { checkRule } from './collection-rule-check.ts'
+import { checkAuthOptions } from './collection-validate-auth.ts'
 import type { Field } from './field.ts'
 import { RelationField } from './field-relation.ts'
 import { TextField } from './field-text.ts'
@@ -81,6 +82,7 @@ export async function validateCollection(
     set('manageRule', ruleError(app, c, c.auth.manageRule))
     if (c.auth.mfa.enabled) set('mfa', nested('rule', ruleError(app, c, c.auth.mfa.rule || null)))
     set('passwordAuth', nested('identityFields', checkIdentityFields(c)))
+    for (const [key, err] of Object.entries(checkAuthOptions(c))) set(key, err)
   }
   if (Object.keys(errors).length > 0) throw new ValidationErrors(errors)
 }
