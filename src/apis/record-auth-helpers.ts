@@ -17,6 +17,7 @@ import {
 import { type Env, requestContext } from './middlewares.ts'
 import { authAlert } from './record-auth-alert.ts'
 import { checkMFA } from './record-auth-mfa.ts'
+import { buildRequestInfo, enrichRecords } from './record-helpers.ts'
 import { readRequestBody } from './request-body.ts'
 
 /** 404 of a missing `{collection}` path param (PocketBase's collection-context middleware). */
@@ -170,12 +171,15 @@ export async function recordAuthResponse(
   }
   const token = options.token ?? (await newAuthToken(record))
   const requester = c.get('auth')
+  const expand = c.req.query('expand')
+  if (expand) {
+    // NOTE: like PocketBase, the expanded collections' view rules see the authenticated record.
+    await enrichRecords(app, [record], { ...buildRequestInfo(c), auth: record }, expand)
+  }
   const exported = exportRecord(record, {
     withHidden: isSuperuser({ auth: requester }) || record.collection.name === '_superusers',
     auth: record,
   })
-  // NOTE: `?expand=` on auth responses waits for the records engineer's expand; until then it
-  // is ignored.
   const result: { [key: string]: unknown } = {}
   if (options.meta !== undefined) result.meta = options.meta
   result.record = exported
