@@ -3,6 +3,7 @@
 // provider (`gitlab`) with its endpoints pointed at the mock; the authorization-code flow with
 // PKCE runs through the official SDK, the browser step is a `fetch` that does not follow the
 // provider's redirect. SATCHEL_E2E_TARGET=pocketbase runs the same assertions against PocketBase.
+import { EventSource } from 'eventsource'
 import { OAuth2Server } from 'oauth2-mock-server'
 import type PocketBase from 'pocketbase'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
@@ -15,6 +16,9 @@ import {
   targetKind,
   upsertSuperuser,
 } from '../src/tests/sdk.ts'
+
+// the SDK's one-call flow listens on realtime (SSE)
+;(globalThis as { EventSource?: unknown }).EventSource = EventSource
 
 const kind = targetKind()
 const SU_EMAIL = 'root@example.com'
@@ -178,6 +182,44 @@ describe(`OAuth2 through the SDK (${kind})`, () => {
     ])
   })
 
+  test('one-call popup flow: provider → /api/oauth2-redirect → @oauth2 realtime message', async () => {
+    const pb = client(server.url)
+    nextUser = { sub: 'dan-1', email: 'dan@example.com', email_verified: true, name: 'Dan' }
+    let redirectStatus = 0
+    const res = await pb.collection('users').authWithOAuth2({
+      provider: 'oidc',
+      // the fake browser: open the provider URL, then follow its redirect to Satchel by hand
+      urlCallback: async (url) => {
+        const atProvider = await fetch(url, { redirect: 'manual' })
+        const back = atProvider.headers.get('location')!
+        expect(back.startsWith(`${server.url}/api/oauth2-redirect?`)).toBe(true)
+        const atServer = await fetch(back, { redirect: 'manual' })
+        redirectStatus = atServer.status
+        expect(atServer.headers.get('location')).toBe('../_/#/auth/oauth2-redirect-success')
+      },
+    })
+    expect(redirectStatus).toBe(307)
+    expect(res.meta?.isNew).toBe(true)
+    expect(res.record).toMatchObject({ email: 'dan@example.com', name: 'Dan', verified: true })
+    pb.realtime.unsubscribe()
+  })
+
+  test('oauth2-redirect without a waiting realtime client ends on the failure page', async () => {
+    const get = await fetch(`${server.url}/api/oauth2-redirect?state=nobody&code=x`, {
+      redirect: 'manual',
+    })
+    expect(get.status).toBe(307)
+    expect(get.headers.get('location')).toBe('../_/#/auth/oauth2-redirect-failure')
+    const post = await fetch(`${server.url}/api/oauth2-redirect`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'state=nobody&code=x',
+    })
+    expect(post.status).toBe(303)
+    expect(post.headers.get('location')).toBe('../_/#/auth/oauth2-redirect-failure')
+  })
+
   test('errors: unknown provider, missing fields, bad code', async () => {
     const pb = client(server.url)
     const e1 = await expectFailure(
@@ -196,10 +238,7 @@ describe(`OAuth2 through the SDK (${kind})`, () => {
       400,
       'An error occurred while loading the submitted data.',
     )
-    expect(dataCodes(e2)).toEqual({
-      code: 'validation_required',
-      redirectURL: 'validation_required',
-    })
+    expect(dataCodes(e2)).toEqual({ code: 'validation_required' })
     await expectFailure(
       pb.collection('users').authWithOAuth2Code('oidc', 'not-a-code', 'v'.repeat(43), REDIRECT),
       400,

@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono'
-import type { App } from '../core/app.ts'
+import { sendClientMessage } from '../core/realtime-hub.ts'
 import { realIP } from './health.ts'
 import type { Env } from './middlewares.ts'
 import { readRequestBody } from './request-body.ts'
@@ -15,30 +15,6 @@ export interface OAuth2RedirectMessage {
   state: string
   code: string
   error?: string
-}
-
-/**
- * Delivers the `@oauth2` message to the realtime client whose id is `clientId` (PocketBase:
- * the client must exist, not be discarded, be subscribed to `@oauth2` and — 0.40 — connect from
- * `ip`; it is then unsubscribed from `@oauth2`). Resolves true when delivered. Across worker
- * processes the realtime layer relays it to the worker holding the connection.
- */
-export type OAuth2ClientNotifier = (
-  app: App,
-  clientId: string,
-  ip: string,
-  message: OAuth2RedirectMessage,
-) => Promise<boolean>
-
-let notifier: OAuth2ClientNotifier = async () => false
-
-/**
- * Plugs in the realtime delivery of {@link OAuth2ClientNotifier}. NOTE: the seam to the realtime
- * broker (src/tools/subscriptions, src/apis/realtime.ts); until it is wired every redirect
- * counts as "no such client" and ends on the failure page.
- */
-export function setOAuth2ClientNotifier(fn: OAuth2ClientNotifier): void {
-  notifier = fn
 }
 
 /**
@@ -71,9 +47,13 @@ async function oauth2Redirect(c: Context<Env>): Promise<Response> {
   if (error !== '') message.error = error
   if (message.state === '') return c.redirect(FAILURE_PATH, status)
 
-  const delivered = await notifier(c.get('app'), message.state, realIP(c), message).catch(
-    () => false,
-  )
+  // NOTE: the client must exist, not be discarded, be subscribed to `@oauth2` and connect from
+  // the same IP; it is unsubscribed after the send. The hub relays to the worker holding it.
+  const delivered = await sendClientMessage(
+    c.get('app'),
+    { clientId: message.state, subscription: OAUTH2_TOPIC, ip: realIP(c), unsubscribe: true },
+    { name: OAUTH2_TOPIC, data: JSON.stringify(message) },
+  ).catch(() => false)
   if (!delivered || error !== '' || message.code === '') return c.redirect(FAILURE_PATH, status)
   return c.redirect(SUCCESS_PATH, status)
 }

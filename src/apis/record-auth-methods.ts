@@ -50,7 +50,8 @@ export function authMethodsOf(
     oauth2: { providers: list, enabled: oauth2 },
     mfa: { enabled: options.mfa.enabled, duration: options.mfa.enabled ? options.mfa.duration : 0 },
     otp: { enabled: options.otp.enabled, duration: options.otp.enabled ? options.otp.duration : 0 },
-    authProviders: list.map(({ logo: _logo, ...rest }) => rest),
+    // NOTE: PocketBase 0.40 keeps an empty `logo` in the legacy copy.
+    authProviders: list.map((p) => ({ ...p, logo: '' })),
     usernamePassword: identityFields.includes('username'),
     emailPassword: identityFields.includes('email'),
   }

@@ -177,7 +177,7 @@ function validateForm(
     )
   }
   if (form.code === '') errors.code = required()
-  if (form.redirectURL === '') errors.redirectURL = required()
+  // NOTE: PocketBase 0.40 does not require `redirectURL` (providers may accept an empty one).
   if (Object.keys(errors).length > 0 || config === undefined) {
     throw badRequestError('An error occurred while loading the submitted data.', errors)
   }
