@@ -15,6 +15,7 @@ import {
   validationError,
 } from '../tools/validation/validation-errors.ts'
 import type { Env } from './middlewares.ts'
+import { collectionRateLimit } from './rate-limit.ts'
 import {
   findAuthRecordByEmail,
   lengthError,
@@ -25,7 +26,11 @@ import { authCollection } from './record-auth-helpers.ts'
 
 /** Binds `POST /api/collections/{collection}/confirm-email-change` (PocketBase §6.9). */
 export function bindRecordAuthEmailChangeConfirmApi(api: Hono<Env>): void {
-  api.post('/collections/:collection/confirm-email-change', confirmEmailChange)
+  api.post(
+    '/collections/:collection/confirm-email-change',
+    collectionRateLimit('confirmEmailChange'),
+    confirmEmailChange,
+  )
 }
 
 /**

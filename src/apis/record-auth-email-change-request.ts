@@ -4,6 +4,7 @@ import { sendRecordChangeEmail } from '../mails/record-mails.ts'
 import { badRequestError } from '../tools/router/api-error.ts'
 import { validationError } from '../tools/validation/validation-errors.ts'
 import type { Env } from './middlewares.ts'
+import { collectionRateLimit } from './rate-limit.ts'
 import {
   emailError,
   findAuthRecordByEmail,
@@ -15,7 +16,11 @@ import { authCollection } from './record-auth-helpers.ts'
 
 /** Binds `POST /api/collections/{collection}/request-email-change` (PocketBase §6.9). */
 export function bindRecordAuthEmailChangeRequestApi(api: Hono<Env>): void {
-  api.post('/collections/:collection/request-email-change', requestEmailChange)
+  api.post(
+    '/collections/:collection/request-email-change',
+    collectionRateLimit('requestEmailChange'),
+    requestEmailChange,
+  )
 }
 
 /**

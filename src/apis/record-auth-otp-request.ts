@@ -14,6 +14,7 @@ import { forbiddenError } from '../tools/router/api-error.ts'
 import { hashPassword } from '../tools/security/password.ts'
 import { randomString } from '../tools/security/random.ts'
 import type { Env } from './middlewares.ts'
+import { collectionRateLimit } from './rate-limit.ts'
 import {
   emailError,
   findAuthRecordByEmail,
@@ -30,7 +31,7 @@ const OTP_COST = 8
 
 /** Binds `POST /api/collections/{collection}/request-otp` (PocketBase §6.7). */
 export function bindRecordAuthOTPRequestApi(api: Hono<Env>): void {
-  api.post('/collections/:collection/request-otp', requestOTP)
+  api.post('/collections/:collection/request-otp', collectionRateLimit('requestOTP'), requestOTP)
 }
 
 /**

@@ -13,13 +13,18 @@ import {
   validationError,
 } from '../tools/validation/validation-errors.ts'
 import type { Env } from './middlewares.ts'
+import { collectionRateLimit } from './rate-limit.ts'
 import { lengthError, readStringForm, throwIfInvalid } from './record-auth-forms.ts'
 import { authCollection } from './record-auth-helpers.ts'
 import { passwordResetGuardKey } from './record-auth-password-reset-request.ts'
 
 /** Binds `POST /api/collections/{collection}/confirm-password-reset` (PocketBase §6.9). */
 export function bindRecordAuthPasswordResetConfirmApi(api: Hono<Env>): void {
-  api.post('/collections/:collection/confirm-password-reset', confirmPasswordReset)
+  api.post(
+    '/collections/:collection/confirm-password-reset',
+    collectionRateLimit('confirmPasswordReset'),
+    confirmPasswordReset,
+  )
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Record } from '../core/record-model.ts'
 import { sendRecordPasswordReset } from '../mails/record-mails.ts'
 import { badRequestError } from '../tools/router/api-error.ts'
 import type { Env } from './middlewares.ts'
+import { collectionRateLimit } from './rate-limit.ts'
 import {
   emailError,
   findAuthRecordByEmail,
@@ -21,7 +22,11 @@ export function passwordResetGuardKey(record: Record): string {
 
 /** Binds `POST /api/collections/{collection}/request-password-reset` (PocketBase §6.9). */
 export function bindRecordAuthPasswordResetRequestApi(api: Hono<Env>): void {
-  api.post('/collections/:collection/request-password-reset', requestPasswordReset)
+  api.post(
+    '/collections/:collection/request-password-reset',
+    collectionRateLimit('requestPasswordReset'),
+    requestPasswordReset,
+  )
 }
 
 /**

@@ -14,13 +14,18 @@ import {
   validationError,
 } from '../tools/validation/validation-errors.ts'
 import type { Env } from './middlewares.ts'
+import { collectionRateLimit } from './rate-limit.ts'
 import { readStringForm, throwIfInvalid } from './record-auth-forms.ts'
 import { authCollection } from './record-auth-helpers.ts'
 import { verificationGuardKey } from './record-auth-verification-request.ts'
 
 /** Binds `POST /api/collections/{collection}/confirm-verification` (PocketBase §6.9). */
 export function bindRecordAuthVerificationConfirmApi(api: Hono<Env>): void {
-  api.post('/collections/:collection/confirm-verification', confirmVerification)
+  api.post(
+    '/collections/:collection/confirm-verification',
+    collectionRateLimit('confirmVerification'),
+    confirmVerification,
+  )
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Record } from '../core/record-model.ts'
 import { sendRecordVerification } from '../mails/record-mails.ts'
 import { badRequestError } from '../tools/router/api-error.ts'
 import type { Env } from './middlewares.ts'
+import { collectionRateLimit } from './rate-limit.ts'
 import {
   emailError,
   findAuthRecordByEmail,
@@ -23,7 +24,11 @@ export function verificationGuardKey(record: Record): string {
 
 /** Binds `POST /api/collections/{collection}/request-verification` (PocketBase §6.9). */
 export function bindRecordAuthVerificationRequestApi(api: Hono<Env>): void {
-  api.post('/collections/:collection/request-verification', requestVerification)
+  api.post(
+    '/collections/:collection/request-verification',
+    collectionRateLimit('requestVerification'),
+    requestVerification,
+  )
 }
 
 /**

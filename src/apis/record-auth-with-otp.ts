@@ -10,6 +10,7 @@ import { comparePassword } from '../tools/security/password.ts'
 import { required } from '../tools/validation/validation-errors.ts'
 import { realIP } from './health.ts'
 import type { Env } from './middlewares.ts'
+import { collectionRateLimit } from './rate-limit.ts'
 import { lengthError, readStringForm, throwIfInvalid } from './record-auth-forms.ts'
 import { authCollection, recordAuthResponse } from './record-auth-helpers.ts'
 
@@ -20,7 +21,11 @@ export const OTP_ATTEMPT_WINDOW = 180
 
 /** Binds `POST /api/collections/{collection}/auth-with-otp` (PocketBase §6.7). */
 export function bindRecordAuthWithOTPApi(api: Hono<Env>): void {
-  api.post('/collections/:collection/auth-with-otp', authWithOTP)
+  api.post(
+    '/collections/:collection/auth-with-otp',
+    collectionRateLimit('authWithOTP', 'auth'),
+    authWithOTP,
+  )
 }
 
 /**
