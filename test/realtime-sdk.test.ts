@@ -89,12 +89,10 @@ async function scenario(url: string): Promise<string[]> {
   await guest.collection('notes').subscribe('*', (e) => norm('guest', '*', e))
   await alice.collection('notes').subscribe('*', (e) => norm('alice', '*', e), { expand: 'owner' })
   await bob.collection('notes').subscribe('*', (e) => norm('bob', '*', e))
-  await su
-    .collection('notes')
-    .subscribe('*', (e) => norm('su', '*?filter', e), {
-      filter: 'title != "pub"',
-      fields: 'id,title,secret',
-    })
+  await su.collection('notes').subscribe('*', (e) => norm('su', '*?filter', e), {
+    filter: 'title != "pub"',
+    fields: 'id,title,secret',
+  })
   const first = await su.collection('notes').create({ title: 'pub', secret: 's1' })
   const one = await su.collection('notes').subscribe(first.id, (e) => norm('su', 'one', e))
   await su.collection('notes').create({ title: 'mine', owner: aliceId, secret: 's2' })
