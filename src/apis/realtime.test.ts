@@ -401,3 +401,29 @@ describe('custom messages and lifetime', () => {
     expect((await subscribe(s, ['posts'])).status).toBe(404)
   })
 })
+
+describe('transactions', () => {
+  test('batch writes are published after the batch commits; a failed batch publishes nothing', async () => {
+    const settings = app.settings()
+    await app.saveSettings({ ...settings, batch: { ...settings.batch, enabled: true } })
+    await app.db.exec("UPDATE _collections SET createRule = '' WHERE name = 'posts'")
+    await app.reloadCollections()
+    const s = await open()
+    await subscribe(s, ['posts/*'])
+    const batch = (requests: object[]) => app.request('POST', '/api/batch', { body: { requests } })
+    const create = (title: string) => ({
+      method: 'POST',
+      url: '/api/collections/posts/records',
+      body: { title },
+    })
+    expect((await batch([create('b1'), create('b2')])).status).toBe(200)
+    const bad = { method: 'POST', url: '/api/collections/missing/records', body: {} }
+    expect((await batch([create('b3'), bad])).status).toBe(400)
+    await s.waitFor(2)
+    await s.settle()
+    expect(s.frames.map((f) => (f.data as { record: { title: string } }).record.title)).toEqual([
+      'b1',
+      'b2',
+    ])
+  })
+})

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
+import type { RecordEvent } from '../core/events.ts'
 import { enableClientMessages, realtimeHub } from '../core/realtime-hub.ts'
 import type { Record } from '../core/record-model.ts'
 import { findRecordById } from '../core/record-query.ts'
@@ -25,6 +26,7 @@ import {
   CLIENT_AUTH_KEY,
   handleRemoteRecordEvents,
   publishRecordEvent,
+  type RecordAction,
 } from './realtime-broadcast.ts'
 import { readRequestBody } from './request-body.ts'
 
@@ -38,9 +40,9 @@ const SUBSCRIBE_OP = 'subscribe'
 
 /**
  * Binds `GET /api/realtime` (SSE) and `POST /api/realtime` (set subscriptions) — PocketBase
- * `apis/realtime.go`, §10 — and the record events that feed them (after-commit hooks of
- * create/update/delete, cascades included, and record events published by other worker
- * processes over the hub's bus).
+ * `apis/realtime.go`, §10 — and the record events that feed them (record create/update/delete,
+ * published once the outermost transaction commits — batch items and delete cascades included —
+ * and record events published by other worker processes over the hub's bus).
  */
 export function bindRealtimeApi(api: Hono<Env>, app: App, options?: BrokerOptions): void {
   bindRealtimeEvents(app, options)
@@ -58,18 +60,18 @@ function bindRealtimeEvents(app: App, options?: BrokerOptions): void {
   enableClientMessages(app)
   handleRemoteRecordEvents(app)
   hub.handleRequest(SUBSCRIBE_OP, (p) => subscribeRemote(app, p))
-  app.onRecordAfterCreateSuccess.bind(async (e) => {
+  // NOTE: the model hooks run inside the write transaction; `afterCommit` defers the event until
+  // the outermost transaction commits (batch requests and delete cascades included) and drops
+  // it on rollback. A snapshot is taken so later changes to the object don't leak into it.
+  const publishAfterCommit = (action: RecordAction) => async (e: RecordEvent) => {
     await e.next()
-    void publishRecordEvent(e.app, 'create', e.record)
-  })
-  app.onRecordAfterUpdateSuccess.bind(async (e) => {
-    await e.next()
-    void publishRecordEvent(e.app, 'update', e.record)
-  })
-  app.onRecordAfterDeleteSuccess.bind(async (e) => {
-    await e.next()
-    void publishRecordEvent(e.app, 'delete', e.record)
-  })
+    const snapshot = e.record.clone()
+    // the transaction-bound e.app is finished by then: deliver with the app the hooks belong to
+    await e.app.afterCommit(async () => void publishRecordEvent(app, action, snapshot))
+  }
+  app.onRecordCreate.bind(publishAfterCommit('create'))
+  app.onRecordUpdate.bind(publishAfterCommit('update'))
+  app.onRecordDelete.bind(publishAfterCommit('delete'))
 }
 
 /** Closes every realtime connection of this process (server shutdown). */
