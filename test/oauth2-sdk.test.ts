@@ -201,7 +201,7 @@ describe(`OAuth2 through the SDK (${kind})`, () => {
     expect(redirectStatus).toBe(307)
     expect(res.meta?.isNew).toBe(true)
     expect(res.record).toMatchObject({ email: 'dan@example.com', name: 'Dan', verified: true })
-    pb.realtime.unsubscribe()
+    await pb.realtime.unsubscribe()
   })
 
   test('oauth2-redirect without a waiting realtime client ends on the failure page', async () => {

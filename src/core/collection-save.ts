@@ -1,4 +1,3 @@
-import { scheduleCollectionFilesDelete } from './record-files.ts'
 import { formatDate } from '../tools/types/datetime.ts'
 import {
   type ValidationErrorMap,
@@ -20,6 +19,7 @@ import { inferViewFields, saveView, ViewQueryError } from './collection-view.ts'
 import { CollectionEvent } from './events.ts'
 import { RelationField } from './field-relation.ts'
 import { deleteRecord } from './record-delete.ts'
+import { scheduleCollectionFilesDelete } from './record-files.ts'
 import { Record } from './record-model.ts'
 
 /** Options of {@link saveCollection}. */

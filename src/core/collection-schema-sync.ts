@@ -1,5 +1,3 @@
-import { FileField } from './field-file.ts'
-import { scheduleFieldFilesDelete } from './record-files.ts'
 import { ValidationErrors, validationError } from '../tools/validation/validation-errors.ts'
 import type { App } from './app.ts'
 import { indexForTable, parseIndex } from './collection-index.ts'
@@ -7,6 +5,8 @@ import type { Collection } from './collection-model.ts'
 import { saveView, sqliteErrorText } from './collection-view.ts'
 import { createTableSql } from './db-table.ts'
 import type { Field } from './field.ts'
+import { FileField } from './field-file.ts'
+import { scheduleFieldFilesDelete } from './record-files.ts'
 
 // NOTE: this file speaks SQLite (ALTER TABLE forms, sqlite_master, json_* functions). A
 // PostgreSQL backend will need its own schema sync behind the same three functions.
