@@ -37,7 +37,7 @@ export function registerServeCommand(program: Command): void {
       const workers = Math.max(1, Math.trunc(Number(opts.workers)) || 1)
       if (cluster.isWorker) return serveWorker(flags, opts)
       if (workers === 1) return serveSingle(flags, opts)
-      return servePrimary(flags, opts, workers)
+      return servePrimary(flags, workers)
     })
 }
 
@@ -77,7 +77,7 @@ async function serveSingle(flags: GlobalFlags, opts: ServeOptions): Promise<void
   })
 }
 
-async function servePrimary(flags: GlobalFlags, opts: ServeOptions, count: number): Promise<void> {
+async function servePrimary(flags: GlobalFlags, count: number): Promise<void> {
   // Migrations and first-run setup happen once, here, before any worker opens the data dir.
   const app = await openApp(flags)
   await app.close()
