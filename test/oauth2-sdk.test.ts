@@ -3,6 +3,8 @@
 // provider (`gitlab`) with its endpoints pointed at the mock; the authorization-code flow with
 // PKCE runs through the official SDK, the browser step is a `fetch` that does not follow the
 // provider's redirect. SATCHEL_E2E_TARGET=pocketbase runs the same assertions against PocketBase.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { EventSource } from 'eventsource'
 import { OAuth2Server } from 'oauth2-mock-server'
 import type PocketBase from 'pocketbase'
@@ -130,6 +132,45 @@ describe(`OAuth2 through the SDK (${kind})`, () => {
     expect(res2.meta?.isNew).toBe(false)
     expect(res2.record.id).toBe(res.record.id)
     expect(await again.collection('_externalAuths').getFullList()).toHaveLength(1)
+  })
+
+  test('an avatar on a loopback address is not downloaded (SSRF), the sign-up still succeeds', async () => {
+    const avatarServer = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/png' })
+      res.end(
+        Buffer.from(
+          '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea73581e40000000049454e44ae426082',
+          'hex',
+        ),
+      )
+    })
+    await new Promise<void>((r) => avatarServer.listen(0, '127.0.0.1', r))
+    try {
+      await su.collections.update('users', {
+        oauth2: { mappedFields: { name: 'name', avatarURL: 'avatar' } },
+      })
+      const port = (avatarServer.address() as AddressInfo).port
+      nextUser = {
+        sub: 'ava-1',
+        email: 'ava@example.com',
+        email_verified: true,
+        name: 'Ava',
+        picture: `http://127.0.0.1:${port}/me.png`,
+      }
+      const pb = client(server.url)
+      const { code, codeVerifier } = await authorize(pb, 'oidc')
+      const res = await pb
+        .collection('users')
+        .authWithOAuth2Code('oidc', code, codeVerifier, REDIRECT)
+      expect(res.meta?.isNew).toBe(true)
+      expect(res.meta?.avatarURL).toBe(`http://127.0.0.1:${port}/me.png`)
+      expect(res.record).toMatchObject({ email: 'ava@example.com', name: 'Ava', avatar: '' })
+    } finally {
+      await su.collections.update('users', {
+        oauth2: { mappedFields: { name: 'name', avatarURL: '' } },
+      })
+      avatarServer.close()
+    }
   })
 
   test('sign-in to an existing account by verified email, then unlink', async () => {

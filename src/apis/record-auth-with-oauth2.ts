@@ -1,7 +1,9 @@
 import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
+import { LOG_LEVEL, reportError } from '../core/app-report.ts'
 import type { OAuth2ProviderConfig } from '../core/collection-auth-options.ts'
 import type { Collection } from '../core/collection-model.ts'
+import { FileField } from '../core/field-file.ts'
 import { TextField } from '../core/field-text.ts'
 import { findSingleColumnUniqueIndex } from '../core/record-find-by-identity.ts'
 import { Record } from '../core/record-model.ts'
@@ -10,6 +12,7 @@ import { saveRecord } from '../core/record-save.ts'
 import { type AuthUser, authUserJSON } from '../tools/auth/provider.ts'
 import { newProvider } from '../tools/auth/providers.ts'
 import { NoRowsError } from '../tools/db/db.ts'
+import { downloadFile } from '../tools/filesystem/download.ts'
 import {
   ApiError,
   badRequestError,
@@ -228,21 +231,30 @@ async function createAccount(
   ) {
     payload[mapped.username] = user.username
   }
+  let avatar: File | undefined
   if (mapped.avatarURL !== '' && !(mapped.avatarURL in payload) && user.avatarURL !== '') {
     const field = collection.getField(mapped.avatarURL)
-    // NOTE: a file field would receive the downloaded avatar (PocketBase: 15 s timeout, SSRF
-    // protected). File storage (tools/filesystem) is not in Satchel yet, so a file field is left
-    // empty for now; any other field gets the URL string.
-    if (field !== undefined && field.type !== 'file') payload[mapped.avatarURL] = user.avatarURL
+    if (field instanceof FileField) {
+      avatar = await downloadAvatar(txApp, field, user.avatarURL)
+    } else if (field !== undefined) {
+      payload[mapped.avatarURL] = user.avatarURL
+    }
   }
 
+  let requestBody: string | FormData = JSON.stringify(payload)
+  const headers: { [key: string]: string } = {}
+  if (avatar === undefined) {
+    headers['content-type'] = 'application/json'
+  } else {
+    // The avatar goes through the normal upload path: multipart with the data as @jsonPayload.
+    const form = new FormData()
+    form.append('@jsonPayload', requestBody)
+    form.append(mapped.avatarURL, avatar)
+    requestBody = form
+  }
   const request = new Request(
     `${new URL(c.req.url).origin}/api/collections/${encodeURIComponent(collection.name)}/records`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
-    },
+    { method: 'POST', headers, body: requestBody },
   )
   registerSubRequest(request, { app: txApp, auth: c.get('auth'), context: 'oauth2' })
   const response = await dispatcher.fetch(request, c.env)
@@ -328,4 +340,23 @@ async function findAuthRecordByEmail(
     [email],
   )
   return row === undefined ? undefined : Record.fromRow(collection, row)
+}
+
+/**
+ * Downloads the provider's avatar for a file field (PocketBase: 15 s timeout, SSRF protected:
+ * only public addresses, except in `--dev`). A failure is logged and the account is created
+ * without an avatar, as PocketBase does.
+ */
+async function downloadAvatar(app: App, field: FileField, url: string): Promise<File | undefined> {
+  try {
+    const file = await downloadFile(url, {
+      maxSize: field.effectiveMaxSize,
+      timeoutMs: 15_000,
+      allowPrivate: app.config.dev,
+    })
+    return new File([file.data], file.name, { type: file.type })
+  } catch (err) {
+    await reportError(app, 'Failed to download the OAuth2 avatar', err, { url }, LOG_LEVEL.warn)
+    return undefined
+  }
 }
