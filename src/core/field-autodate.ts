@@ -14,8 +14,7 @@ import {
   registerField,
 } from './field.ts'
 import { toDateString } from './field-date.ts'
-import { TEXT_COLUMN } from './field-text.ts'
-import { FieldBase } from './field-values.ts'
+import { FieldBase, TEXT_COLUMN } from './field-values.ts'
 
 /**
  * AutodateField is PocketBase's `autodate` field (e.g. `created`, `updated`): a date set by the

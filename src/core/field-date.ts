@@ -14,8 +14,7 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { TEXT_COLUMN } from './field-text.ts'
-import { checkHelp, collectErrors, FieldBase, optHelp } from './field-values.ts'
+import { checkHelp, collectErrors, FieldBase, optHelp, TEXT_COLUMN } from './field-values.ts'
 
 const CANONICAL_DATE =
   /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/

@@ -1,4 +1,3 @@
-import type { SqlValue } from '../tools/db/db.ts'
 import {
   required,
   type ValidationError,
@@ -13,15 +12,14 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { TEXT_COLUMN } from './field-text.ts'
 import {
   byteLength,
   checkHelp,
   checkRange,
   collectErrors,
-  FieldBase,
   optHelp,
   optNumber,
+  StringFieldBase,
   toStringValue,
 } from './field-values.ts'
 
@@ -32,7 +30,7 @@ export const DEFAULT_EDITOR_MAX_SIZE = 5 << 20
  * EditorField is PocketBase's `editor` field: rich-text HTML stored as a string, limited to
  * `maxSize` bytes (0 → 5 MiB). `convertURLs` is a dashboard option only.
  */
-export class EditorField extends FieldBase implements Field {
+export class EditorField extends StringFieldBase implements Field {
   readonly type = 'editor'
   help: string
   required: boolean
@@ -45,27 +43,6 @@ export class EditorField extends FieldBase implements Field {
     this.required = json.required === true
     this.maxSize = optNumber(json.maxSize)
     this.convertURLs = json.convertURLs === true
-  }
-
-  columnType(): string {
-    return TEXT_COLUMN
-  }
-
-  /** Casts to a string like Go's `cast.ToString`. */
-  prepareValue(raw: unknown): string {
-    return toStringValue(raw)
-  }
-
-  driverValue(value: unknown): SqlValue {
-    return toStringValue(value)
-  }
-
-  jsonValue(value: unknown): unknown {
-    return toStringValue(value)
-  }
-
-  isEmpty(value: unknown): boolean {
-    return toStringValue(value) === ''
   }
 
   async validateValue(

@@ -1,4 +1,3 @@
-import type { SqlValue } from '../tools/db/db.ts'
 import {
   required,
   type ValidationError,
@@ -13,14 +12,13 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { TEXT_COLUMN } from './field-text.ts'
 import {
   checkDomainLists,
   checkHelp,
   collectErrors,
-  FieldBase,
   optHelp,
   optStringList,
+  StringFieldBase,
   toStringValue,
 } from './field-values.ts'
 
@@ -58,7 +56,7 @@ export function isEmailFormat(value: string): boolean {
  * EmailField is PocketBase's `email` field: a string that must be a valid address, optionally
  * restricted by `onlyDomains` or `exceptDomains` (mutually exclusive; compared to the part after `@`).
  */
-export class EmailField extends FieldBase implements Field {
+export class EmailField extends StringFieldBase implements Field {
   readonly type = 'email'
   help: string
   required: boolean
@@ -71,27 +69,6 @@ export class EmailField extends FieldBase implements Field {
     this.required = json.required === true
     this.exceptDomains = optStringList(json.exceptDomains)
     this.onlyDomains = optStringList(json.onlyDomains)
-  }
-
-  columnType(): string {
-    return TEXT_COLUMN
-  }
-
-  /** Casts to a string like Go's `cast.ToString`. */
-  prepareValue(raw: unknown): string {
-    return toStringValue(raw)
-  }
-
-  driverValue(value: unknown): SqlValue {
-    return toStringValue(value)
-  }
-
-  jsonValue(value: unknown): unknown {
-    return toStringValue(value)
-  }
-
-  isEmpty(value: unknown): boolean {
-    return toStringValue(value) === ''
   }
 
   async validateValue(

@@ -15,7 +15,6 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { TEXT_COLUMN } from './field-text.ts'
 import {
   checkHelp,
   checkRange,
@@ -28,6 +27,7 @@ import {
   optNumber,
   optStringList,
   prepareMultiValue,
+  TEXT_COLUMN,
   toStringArray,
 } from './field-values.ts'
 

@@ -14,7 +14,6 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { TEXT_COLUMN } from './field-text.ts'
 import {
   byteLength,
   checkHelp,
@@ -27,6 +26,7 @@ import {
   optNumber,
   optString,
   runeCount,
+  TEXT_COLUMN,
 } from './field-values.ts'
 
 /** The plain-text length limit applied when `max` is 0 (bcrypt's 72-byte input, minus one). */

@@ -13,7 +13,6 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { TEXT_COLUMN } from './field-text.ts'
 import {
   checkHelp,
   checkRange,
@@ -26,6 +25,7 @@ import {
   optNumber,
   optString,
   prepareMultiValue,
+  TEXT_COLUMN,
   tooManyValues,
   toStringArray,
 } from './field-values.ts'

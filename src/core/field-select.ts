@@ -13,7 +13,6 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { TEXT_COLUMN } from './field-text.ts'
 import {
   checkHelp,
   collectErrors,
@@ -27,6 +26,7 @@ import {
   optNumber,
   optStringList,
   prepareMultiValue,
+  TEXT_COLUMN,
   tooManyValues,
   toStringArray,
 } from './field-values.ts'

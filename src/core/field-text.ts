@@ -1,4 +1,3 @@
-import type { SqlValue } from '../tools/db/db.ts'
 import { randomStringByRegex } from '../tools/security/random.ts'
 import {
   required,
@@ -19,17 +18,17 @@ import {
   checkRange,
   checkRegex,
   collectErrors,
-  FieldBase,
   matchesPattern,
   optHelp,
   optNumber,
   optString,
   runeCount,
+  StringFieldBase,
+  TEXT_COLUMN,
   toStringValue,
 } from './field-values.ts'
 
 /** The column of a text field. */
-export const TEXT_COLUMN = "TEXT DEFAULT '' NOT NULL"
 /** The column of the primary-key text field (`id`), exactly as PocketBase creates it. */
 export const PK_COLUMN = "TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL"
 /** The `id` pattern PocketBase gives new collections; custom patterns get extra id checks. */
@@ -75,7 +74,7 @@ export const DEFAULT_TEXT_MAX = 5000
  * `primaryKey` is set) with rune-length limits (`max` 0 → 5000), an optional `pattern` and an
  * `autogeneratePattern` used to fill an empty value on create.
  */
-export class TextField extends FieldBase implements Field {
+export class TextField extends StringFieldBase implements Field {
   readonly type = 'text'
   help: string
   required: boolean
@@ -96,25 +95,8 @@ export class TextField extends FieldBase implements Field {
     this.autogeneratePattern = optString(json.autogeneratePattern)
   }
 
-  columnType(): string {
+  override columnType(): string {
     return this.primaryKey ? PK_COLUMN : TEXT_COLUMN
-  }
-
-  /** Casts to a string like Go's `cast.ToString` (null → "", arrays/objects → ""). */
-  prepareValue(raw: unknown): string {
-    return toStringValue(raw)
-  }
-
-  driverValue(value: unknown): SqlValue {
-    return toStringValue(value)
-  }
-
-  jsonValue(value: unknown): unknown {
-    return toStringValue(value)
-  }
-
-  isEmpty(value: unknown): boolean {
-    return toStringValue(value) === ''
   }
 
   /**

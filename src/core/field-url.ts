@@ -1,5 +1,4 @@
 import { isIP } from 'node:net'
-import type { SqlValue } from '../tools/db/db.ts'
 import {
   required,
   type ValidationError,
@@ -14,15 +13,14 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { TEXT_COLUMN } from './field-text.ts'
 import {
   checkDomainLists,
   checkHelp,
   collectErrors,
-  FieldBase,
   optHelp,
   optStringList,
   runeCount,
+  StringFieldBase,
   toStringValue,
 } from './field-values.ts'
 
@@ -104,7 +102,7 @@ export function urlHost(value: string): string {
  * URLField is PocketBase's `url` field: a string that must be a valid URL, optionally restricted
  * by `onlyDomains` or `exceptDomains` (mutually exclusive; compared to the URL's host).
  */
-export class URLField extends FieldBase implements Field {
+export class URLField extends StringFieldBase implements Field {
   readonly type = 'url'
   help: string
   required: boolean
@@ -117,27 +115,6 @@ export class URLField extends FieldBase implements Field {
     this.required = json.required === true
     this.exceptDomains = optStringList(json.exceptDomains)
     this.onlyDomains = optStringList(json.onlyDomains)
-  }
-
-  columnType(): string {
-    return TEXT_COLUMN
-  }
-
-  /** Casts to a string like Go's `cast.ToString`. */
-  prepareValue(raw: unknown): string {
-    return toStringValue(raw)
-  }
-
-  driverValue(value: unknown): SqlValue {
-    return toStringValue(value)
-  }
-
-  jsonValue(value: unknown): unknown {
-    return toStringValue(value)
-  }
-
-  isEmpty(value: unknown): boolean {
-    return toStringValue(value) === ''
   }
 
   async validateValue(

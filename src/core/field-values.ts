@@ -1,3 +1,4 @@
+import type { SqlValue } from '../tools/db/db.ts'
 import {
   type ValidationError,
   type ValidationErrorMap,
@@ -258,6 +259,36 @@ export abstract class FieldBase {
     this.presentable = b.presentable
   }
 }
+
+/**
+ * StringFieldBase is the base of the fields whose value is one string (text, editor, email,
+ * url): prepared, bound and sent as Go's `cast.ToString` of the input, empty when "".
+ */
+export abstract class StringFieldBase extends FieldBase {
+  columnType(): string {
+    return TEXT_COLUMN
+  }
+
+  /** Casts to a string like Go's `cast.ToString` (null → "", arrays/objects → ""). */
+  prepareValue(raw: unknown): string {
+    return toStringValue(raw)
+  }
+
+  driverValue(value: unknown): SqlValue {
+    return toStringValue(value)
+  }
+
+  jsonValue(value: unknown): unknown {
+    return toStringValue(value)
+  }
+
+  isEmpty(value: unknown): boolean {
+    return toStringValue(value) === ''
+  }
+}
+
+/** The column of a single-valued text-like field. */
+export const TEXT_COLUMN = "TEXT DEFAULT '' NOT NULL"
 
 /** The column of a multi-valued select/relation/file field. */
 export const MULTI_COLUMN = "JSON DEFAULT '[]' NOT NULL"

@@ -31,9 +31,10 @@ const CHECKS_PER_QUERY = 100
  * subscribers that share a group (e.g. all guests, or every subscriber of a rule that does not
  * mention `@request.auth`), and ⌈groups / 100⌉ queries at worst.
  *
- * With `deleted`, the record's row is gone: the checks run against a one-row CTE holding its
- * values (standing in for the table under a derived name), so that every process can decide
- * after the delete was committed. Rules that read the same collection through `@collection.*`
+ * With `deleted` (the broadcaster passes it for every action), the checks run against a one-row
+ * CTE holding the record's values as the event carries them (standing in for the table under a
+ * derived name), so every process decides the same way whatever committed since — the row may
+ * be gone, or changed again. Rules that read the same collection through `@collection.*`
  * or back-relations see the live table there.
  */
 export async function checkRealtimeAccess(
