@@ -76,6 +76,7 @@ async function persist(
     const base = c.id
     for (let i = 2; i < 1000 && app.state.collectionsById.has(c.id); i++) c.id = `${base}${i}`
   }
+  enforceSuperusersOptions(c)
   const extra: ValidationErrorMap = {}
   if (renamesSystemField(c, original)) {
     extra.fields = validationError(
@@ -260,4 +261,15 @@ function rawMessages(map: ValidationErrorMap): { [key: string]: unknown } {
     }
   }
   return out
+}
+
+/**
+ * `_superusers` always sign in with a password, never with OAuth2, and enabling OTP for them
+ * turns MFA on (PocketBase §6.12), whatever the submitted options say.
+ */
+function enforceSuperusersOptions(c: Collection): void {
+  if (c.name !== '_superusers' || c.auth === undefined) return
+  c.auth.passwordAuth.enabled = true
+  c.auth.oauth2.enabled = false
+  if (c.auth.otp.enabled) c.auth.mfa.enabled = true
 }
