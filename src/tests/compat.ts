@@ -1,6 +1,6 @@
 import type PocketBase from 'pocketbase'
 import { ClientResponseError } from 'pocketbase'
-import { cleanupAll, type ServerProcess } from './process.ts'
+import { cleanupAll, makeTempDir, type ServerProcess } from './process.ts'
 import { client, type ServerKind, startServer, targetKind, upsertSuperuser } from './sdk.ts'
 import {
   hideEmailTemplates,
@@ -46,8 +46,11 @@ export interface CompatPair {
  */
 export async function startCompatPair(): Promise<CompatPair> {
   const start = async (kind: ServerKind) => {
-    const proc = await startServer(kind)
-    upsertSuperuser(kind, proc.dir, SEED_SU.email, SEED_SU.password)
+    // NOTE: the superuser exists before `serve`: PocketBase adds a temporary installer superuser
+    // (`__pbinstaller@example.com`) when it starts without one, which would race with the seed.
+    const dir = makeTempDir()
+    upsertSuperuser(kind, dir, SEED_SU.email, SEED_SU.password)
+    const proc = await startServer(kind, dir)
     return { proc, seed: await seedThroughSdk(proc.url) }
   }
   // with SATCHEL_E2E_TARGET=pocketbase both sides are PocketBase (checks the table itself)
