@@ -3,6 +3,8 @@ import type { App } from '../core/app.ts'
 import type { Record } from '../core/record-model.ts'
 import { findAuthRecordByToken } from '../core/record-tokens.ts'
 import { forbiddenError, unauthorizedError } from '../tools/router/api-error.ts'
+import { matchesIPList } from '../tools/security/ip-list.ts'
+import { realIP } from './health.ts'
 
 /** The per-request values Satchel keeps on the Hono context. */
 export interface Env {
@@ -64,7 +66,10 @@ export function loadAuthToken(app: App): MiddlewareHandler<Env> {
     if (token.length > 7 && token.slice(0, 7).toLowerCase() === 'bearer ') token = token.slice(7)
     if (token !== '') {
       const found = await findAuthRecordByToken(app, token.trim())
-      if (found !== undefined) c.set('auth', found.record)
+      if (found !== undefined) {
+        c.set('auth', found.record)
+        if (isSuperuserRequest(c) && !superuserIPAllowed(c)) throw forbiddenError()
+      }
     }
     await next()
   }
@@ -89,4 +94,14 @@ export function requireAuth(c: Context<Env>, ...collections: string[]): Record {
 /** Throws 401 for guests and 403 for non-superusers (PocketBase `RequireSuperuserAuth`). */
 export function requireSuperuserAuth(c: Context<Env>): Record {
   return requireAuth(c, '_superusers')
+}
+
+/**
+ * True when superusers may act from the request's client IP: `settings.superuserIPs` is empty
+ * or lists the IP or a CIDR range holding it (PocketBase 0.38+; requests carrying a superuser
+ * token from elsewhere get 403, as does a superuser sign-in).
+ */
+export function superuserIPAllowed(c: Context<Env>): boolean {
+  const allowed = c.get('app').settings().superuserIPs
+  return allowed.length === 0 || matchesIPList(allowed, realIP(c))
 }

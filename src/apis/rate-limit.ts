@@ -1,4 +1,3 @@
-import { BlockList, isIP } from 'node:net'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { App } from '../core/app.ts'
 import type { RateLimitRule } from '../core/settings-model.ts'
@@ -8,6 +7,7 @@ import {
   SqliteRateLimitStore,
 } from '../tools/ratelimit/store.ts'
 import { tooManyRequestsError } from '../tools/router/api-error.ts'
+import { matchesIPList } from '../tools/security/ip-list.ts'
 import { realIP } from './health.ts'
 import { type Env, isSubRequest, isSuperuserRequest } from './middlewares.ts'
 
@@ -124,23 +124,7 @@ async function checkRateLimit(c: Context<Env>, labels: string[], idPrefix: strin
   if (!allowed) throw tooManyRequestsError()
 }
 
-const excludedLists = new WeakMap<readonly string[], BlockList>()
-
 /** True when `ip` is one of `excluded` (IPs or CIDR subnets). */
 export function isExcludedIP(excluded: readonly string[], ip: string): boolean {
-  if (excluded.length === 0) return false
-  let list = excludedLists.get(excluded)
-  if (list === undefined) {
-    list = new BlockList()
-    for (const entry of excluded) {
-      const [addr = '', bits] = entry.split('/')
-      const type = isIP(addr) === 6 ? 'ipv6' : 'ipv4'
-      if (isIP(addr) === 0) continue
-      if (bits === undefined) list.addAddress(addr, type)
-      else list.addSubnet(addr, Number(bits), type)
-    }
-    excludedLists.set(excluded, list)
-  }
-  const type = isIP(ip) === 6 ? 'ipv6' : 'ipv4'
-  return isIP(ip) !== 0 && list.check(ip, type)
+  return matchesIPList(excluded, ip)
 }

@@ -14,7 +14,7 @@ import {
   forbiddenError,
   notFoundError,
 } from '../tools/router/api-error.ts'
-import { type Env, requestContext } from './middlewares.ts'
+import { type Env, requestContext, superuserIPAllowed } from './middlewares.ts'
 import { authAlert } from './record-auth-alert.ts'
 import { checkMFA } from './record-auth-mfa.ts'
 import { buildRequestInfo, enrichRecords } from './record-helpers.ts'
@@ -146,6 +146,7 @@ export async function recordAuthResponse(
   options: AuthResponseOptions,
 ): Promise<Response> {
   const app = c.get('app')
+  if (record.collection.name === '_superusers' && !superuserIPAllowed(c)) throw forbiddenError()
   const info = await authRequestInfo(c, options.authMethod)
   if (!(await canAuthenticate(app, record, info))) {
     throw forbiddenError("The request doesn't satisfy the collection requirements to authenticate.")
