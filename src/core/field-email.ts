@@ -1,26 +1,10 @@
 import {
   required,
   type ValidationError,
-  type ValidationErrorMap,
   validationError,
 } from '../tools/validation/validation-errors.ts'
-import {
-  type Field,
-  type FieldCollection,
-  type FieldContext,
-  type FieldJSON,
-  type FieldRecord,
-  registerField,
-} from './field.ts'
-import {
-  checkDomainLists,
-  checkHelp,
-  collectErrors,
-  optHelp,
-  optStringList,
-  StringFieldBase,
-  toStringValue,
-} from './field-values.ts'
+import { type Field, type FieldContext, type FieldRecord, registerField } from './field.ts'
+import { DomainListFieldBase, toStringValue } from './field-values.ts'
 
 // Unicode letters accepted in addresses (the ranges used by PocketBase's email check).
 const U = '\\u00A0-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF'
@@ -56,20 +40,8 @@ export function isEmailFormat(value: string): boolean {
  * EmailField is PocketBase's `email` field: a string that must be a valid address, optionally
  * restricted by `onlyDomains` or `exceptDomains` (mutually exclusive; compared to the part after `@`).
  */
-export class EmailField extends StringFieldBase implements Field {
+export class EmailField extends DomainListFieldBase implements Field {
   readonly type = 'email'
-  help: string
-  required: boolean
-  exceptDomains: string[]
-  onlyDomains: string[]
-
-  constructor(json: Partial<FieldJSON> = {}) {
-    super(json)
-    this.help = optHelp(json.help)
-    this.required = json.required === true
-    this.exceptDomains = optStringList(json.exceptDomains)
-    this.onlyDomains = optStringList(json.onlyDomains)
-  }
 
   async validateValue(
     _ctx: FieldContext,
@@ -81,38 +53,10 @@ export class EmailField extends StringFieldBase implements Field {
       return validationError('validation_is_email', 'Must be a valid email address.')
     }
     const domain = value.slice(value.lastIndexOf('@') + 1)
-    if (
-      (this.exceptDomains.length > 0 && this.exceptDomains.includes(domain)) ||
-      (this.onlyDomains.length > 0 && !this.onlyDomains.includes(domain))
-    ) {
+    if (!this.domainAllowed(domain)) {
       return validationError('validation_email_domain_not_allowed', 'Email domain is not allowed.')
     }
     return undefined
-  }
-
-  validateSettings(
-    _ctx: FieldContext,
-    _collection: FieldCollection,
-  ): ValidationErrorMap | undefined {
-    return collectErrors([
-      ['help', checkHelp(this.help)],
-      ...checkDomainLists(this.onlyDomains, this.exceptDomains),
-    ])
-  }
-
-  toJSON(): FieldJSON {
-    return {
-      exceptDomains: this.exceptDomains,
-      help: this.help,
-      hidden: this.hidden,
-      id: this.id,
-      name: this.name,
-      onlyDomains: this.onlyDomains,
-      presentable: this.presentable,
-      required: this.required,
-      system: this.system,
-      type: this.type,
-    }
   }
 }
 

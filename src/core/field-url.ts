@@ -2,27 +2,10 @@ import { isIP } from 'node:net'
 import {
   required,
   type ValidationError,
-  type ValidationErrorMap,
   validationError,
 } from '../tools/validation/validation-errors.ts'
-import {
-  type Field,
-  type FieldCollection,
-  type FieldContext,
-  type FieldJSON,
-  type FieldRecord,
-  registerField,
-} from './field.ts'
-import {
-  checkDomainLists,
-  checkHelp,
-  collectErrors,
-  optHelp,
-  optStringList,
-  runeCount,
-  StringFieldBase,
-  toStringValue,
-} from './field-values.ts'
+import { type Field, type FieldContext, type FieldRecord, registerField } from './field.ts'
+import { DomainListFieldBase, runeCount, toStringValue } from './field-values.ts'
 
 const SCHEMES = new Set(['http', 'https', 'ftp', 'tcp', 'udp', 'ws', 'wss'])
 const HOST_LABEL =
@@ -102,20 +85,8 @@ export function urlHost(value: string): string {
  * URLField is PocketBase's `url` field: a string that must be a valid URL, optionally restricted
  * by `onlyDomains` or `exceptDomains` (mutually exclusive; compared to the URL's host).
  */
-export class URLField extends StringFieldBase implements Field {
+export class URLField extends DomainListFieldBase implements Field {
   readonly type = 'url'
-  help: string
-  required: boolean
-  exceptDomains: string[]
-  onlyDomains: string[]
-
-  constructor(json: Partial<FieldJSON> = {}) {
-    super(json)
-    this.help = optHelp(json.help)
-    this.required = json.required === true
-    this.exceptDomains = optStringList(json.exceptDomains)
-    this.onlyDomains = optStringList(json.onlyDomains)
-  }
 
   async validateValue(
     _ctx: FieldContext,
@@ -125,38 +96,10 @@ export class URLField extends StringFieldBase implements Field {
     if (value === '') return this.required ? required() : undefined
     if (!isURL(value)) return validationError('validation_invalid_url', 'Must be a valid url.')
     const host = urlHost(value)
-    if (
-      (this.exceptDomains.length > 0 && this.exceptDomains.includes(host)) ||
-      (this.onlyDomains.length > 0 && !this.onlyDomains.includes(host))
-    ) {
+    if (!this.domainAllowed(host)) {
       return validationError('validation_url_domain_not_allowed', 'Url domain is not allowed.')
     }
     return undefined
-  }
-
-  validateSettings(
-    _ctx: FieldContext,
-    _collection: FieldCollection,
-  ): ValidationErrorMap | undefined {
-    return collectErrors([
-      ['help', checkHelp(this.help)],
-      ...checkDomainLists(this.onlyDomains, this.exceptDomains),
-    ])
-  }
-
-  toJSON(): FieldJSON {
-    return {
-      exceptDomains: this.exceptDomains,
-      help: this.help,
-      hidden: this.hidden,
-      id: this.id,
-      name: this.name,
-      onlyDomains: this.onlyDomains,
-      presentable: this.presentable,
-      required: this.required,
-      system: this.system,
-      type: this.type,
-    }
   }
 }
 

@@ -287,6 +287,54 @@ export abstract class StringFieldBase extends FieldBase {
   }
 }
 
+/**
+ * DomainListFieldBase is the base of the `email` and `url` fields: a string with `help`,
+ * `required` and the mutually exclusive `onlyDomains` / `exceptDomains` restrictions.
+ */
+export abstract class DomainListFieldBase extends StringFieldBase {
+  abstract readonly type: string
+  help: string
+  required: boolean
+  exceptDomains: string[]
+  onlyDomains: string[]
+
+  constructor(json: Partial<FieldJSON>) {
+    super(json)
+    this.help = optHelp(json.help)
+    this.required = json.required === true
+    this.exceptDomains = optStringList(json.exceptDomains)
+    this.onlyDomains = optStringList(json.onlyDomains)
+  }
+
+  /** False when `domain` is in `exceptDomains`, or `onlyDomains` is set and lacks it. */
+  protected domainAllowed(domain: string): boolean {
+    if (this.exceptDomains.length > 0 && this.exceptDomains.includes(domain)) return false
+    return this.onlyDomains.length === 0 || this.onlyDomains.includes(domain)
+  }
+
+  validateSettings(): ValidationErrorMap | undefined {
+    return collectErrors([
+      ['help', checkHelp(this.help)],
+      ...checkDomainLists(this.onlyDomains, this.exceptDomains),
+    ])
+  }
+
+  toJSON(): FieldJSON {
+    return {
+      exceptDomains: this.exceptDomains,
+      help: this.help,
+      hidden: this.hidden,
+      id: this.id,
+      name: this.name,
+      onlyDomains: this.onlyDomains,
+      presentable: this.presentable,
+      required: this.required,
+      system: this.system,
+      type: this.type,
+    }
+  }
+}
+
 /** The column of a single-valued text-like field. */
 export const TEXT_COLUMN = "TEXT DEFAULT '' NOT NULL"
 
