@@ -1,4 +1,3 @@
-import type { SqlValue } from '../tools/db/db.ts'
 import {
   required,
   type ValidationError,
@@ -17,15 +16,10 @@ import {
   checkHelp,
   checkRange,
   collectErrors,
-  FieldBase,
-  isMultiple,
-  MULTI_COLUMN,
-  multiDriverValue,
+  MultiValueFieldBase,
   optHelp,
   optNumber,
   optString,
-  prepareMultiValue,
-  TEXT_COLUMN,
   tooManyValues,
   toStringArray,
 } from './field-values.ts'
@@ -35,7 +29,7 @@ import {
  * `collectionId`, one (`maxSelect` ≤ 1, a string) or several (`maxSelect` > 1, a unique string
  * list in a JSON column), with `minSelect` and `cascadeDelete`.
  */
-export class RelationField extends FieldBase implements Field {
+export class RelationField extends MultiValueFieldBase implements Field {
   readonly type = 'relation'
   help: string
   required: boolean
@@ -52,30 +46,6 @@ export class RelationField extends FieldBase implements Field {
     this.cascadeDelete = json.cascadeDelete === true
     this.minSelect = optNumber(json.minSelect)
     this.maxSelect = optNumber(json.maxSelect)
-  }
-
-  columnType(): string {
-    return isMultiple(this) ? MULTI_COLUMN : TEXT_COLUMN
-  }
-
-  /**
-   * Normalises to unique non-empty ids (a JSON-array string is decoded; a bare string from a
-   * legacy column becomes one element); single-valued fields keep the last one ("" if none).
-   */
-  prepareValue(raw: unknown): string | string[] {
-    return prepareMultiValue(this, raw)
-  }
-
-  driverValue(value: unknown): SqlValue {
-    return multiDriverValue(this, value)
-  }
-
-  jsonValue(value: unknown): unknown {
-    return prepareMultiValue(this, value)
-  }
-
-  isEmpty(value: unknown): boolean {
-    return toStringArray(value).length === 0
   }
 
   async validateValue(

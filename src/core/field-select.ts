@@ -1,4 +1,3 @@
-import type { SqlValue } from '../tools/db/db.ts'
 import {
   required,
   type ValidationError,
@@ -16,17 +15,12 @@ import {
 import {
   checkHelp,
   collectErrors,
-  FieldBase,
-  isMultiple,
-  MULTI_COLUMN,
+  MultiValueFieldBase,
   maxError,
   minError,
-  multiDriverValue,
   optHelp,
   optNumber,
   optStringList,
-  prepareMultiValue,
-  TEXT_COLUMN,
   tooManyValues,
   toStringArray,
 } from './field-values.ts'
@@ -35,7 +29,7 @@ import {
  * SelectField is PocketBase's `select` field: one (`maxSelect` ≤ 1, a string) or several
  * (`maxSelect` > 1, a unique string list in a JSON column) of the allowed `values`.
  */
-export class SelectField extends FieldBase implements Field {
+export class SelectField extends MultiValueFieldBase implements Field {
   readonly type = 'select'
   help: string
   required: boolean
@@ -48,30 +42,6 @@ export class SelectField extends FieldBase implements Field {
     this.required = json.required === true
     this.values = optStringList(json.values)
     this.maxSelect = optNumber(json.maxSelect)
-  }
-
-  columnType(): string {
-    return isMultiple(this) ? MULTI_COLUMN : TEXT_COLUMN
-  }
-
-  /**
-   * Normalises to unique non-empty strings (a JSON-array string is decoded; a bare string from a
-   * legacy column becomes one element); single-valued fields keep the last one ("" if none).
-   */
-  prepareValue(raw: unknown): string | string[] {
-    return prepareMultiValue(this, raw)
-  }
-
-  driverValue(value: unknown): SqlValue {
-    return multiDriverValue(this, value)
-  }
-
-  jsonValue(value: unknown): unknown {
-    return prepareMultiValue(this, value)
-  }
-
-  isEmpty(value: unknown): boolean {
-    return toStringArray(value).length === 0
   }
 
   async validateValue(

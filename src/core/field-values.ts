@@ -288,6 +288,36 @@ export abstract class StringFieldBase extends FieldBase {
 }
 
 /**
+ * MultiValueFieldBase is the base of the `select` and `relation` fields: unique non-empty strings
+ * (a JSON-array string is decoded; a bare string from a legacy column becomes one element),
+ * single-valued (`maxSelect` ≤ 1) fields keep the last one ("" if none), stored as text or as a
+ * JSON array.
+ */
+export abstract class MultiValueFieldBase extends FieldBase {
+  abstract maxSelect: number
+
+  columnType(): string {
+    return isMultiple(this) ? MULTI_COLUMN : TEXT_COLUMN
+  }
+
+  prepareValue(raw: unknown): string | string[] {
+    return prepareMultiValue(this, raw)
+  }
+
+  driverValue(value: unknown): SqlValue {
+    return multiDriverValue(this, value)
+  }
+
+  jsonValue(value: unknown): unknown {
+    return prepareMultiValue(this, value)
+  }
+
+  isEmpty(value: unknown): boolean {
+    return toStringArray(value).length === 0
+  }
+}
+
+/**
  * DomainListFieldBase is the base of the `email` and `url` fields: a string with `help`,
  * `required` and the mutually exclusive `onlyDomains` / `exceptDomains` restrictions.
  */
