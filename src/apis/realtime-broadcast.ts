@@ -140,9 +140,9 @@ export async function deliverRecordEvent(
     }
   }
   if (deliveries.length === 0) return
-  // NOTE: every action is decided from the values the event carries, not the live row: a
-  // worker may check an update after a later delete (or update) of the same record committed.
-  const allowed = await checkRealtimeAccess(app, record, checks, true)
+  // NOTE: decided from the values the event carries, not the live row: a worker may check an
+  // update after a later delete (or update) of the same record committed.
+  const allowed = await checkRealtimeAccess(app, record, checks)
   const projections = new Map<string, Delivery[]>()
   deliveries.forEach((d, i) => {
     if (!allowed[i]) return

@@ -31,17 +31,15 @@ const CHECKS_PER_QUERY = 100
  * subscribers that share a group (e.g. all guests, or every subscriber of a rule that does not
  * mention `@request.auth`), and ⌈groups / 100⌉ queries at worst.
  *
- * With `deleted` (the broadcaster passes it for every action), the checks run against a one-row
- * CTE holding the record's values as the event carries them (standing in for the table under a
- * derived name), so every process decides the same way whatever committed since — the row may
- * be gone, or changed again. Rules that read the same collection through `@collection.*`
+ * The checks run against a one-row CTE holding the record's values as the event carries them
+ * (standing in for the table under a derived name), so every process decides the same way
+ * whatever committed since — the row may be gone (delete) or changed again. Rules that read the same collection through `@collection.*`
  * or back-relations see the live table there.
  */
 export async function checkRealtimeAccess(
   app: App,
   record: Record,
   checks: readonly AccessCheck[],
-  deleted = false,
 ): Promise<boolean[]> {
   const out: boolean[] = new Array(checks.length).fill(false)
   const groups = new Map<
@@ -69,7 +67,7 @@ export async function checkRealtimeAccess(
   const list = [...groups.values()]
   for (let start = 0; start < list.length; start += CHECKS_PER_QUERY) {
     const chunk = list.slice(start, start + CHECKS_PER_QUERY)
-    const passed = await runChunk(app, record, chunk, deleted)
+    const passed = await runChunk(app, record, chunk)
     chunk.forEach((g, j) => {
       if (passed.has(j)) for (const i of g.at) out[i] = true
     })
@@ -93,10 +91,9 @@ async function runChunk(
   app: App,
   record: Record,
   groups: readonly { rule: string; filter: string; info: RequestInfo }[],
-  deleted: boolean,
 ): Promise<Set<number>> {
   const q = app.db.dialect.quoteIdent
-  const target = deleted ? ghostCollection(record.collection) : record.collection
+  const target = snapshotCollection(record.collection)
   const params: { [name: string]: SqlValue } = {}
   const terms: string[] = []
   groups.forEach((g, j) => {
@@ -119,8 +116,7 @@ async function runChunk(
     for (const [k, v] of Object.entries(s.params)) params[k + suffix] = v
   })
   if (terms.length === 0) return new Set()
-  let text = terms.join(' UNION ALL ')
-  if (deleted) text = `WITH ${q(target.name)} AS (SELECT ${ghostRow(record, params, q)}) ${text}`
+  const text = `WITH ${q(target.name)} AS (SELECT ${ghostRow(record, params, q)}) ${terms.join(' UNION ALL ')}`
   try {
     const rows = await app.db.all<{ k: number }>(text, params)
     return new Set(rows.map((r) => r.k))
@@ -179,8 +175,8 @@ function closingQuote(text: string, start: number, quote: string): number {
 
 const ghosts = new WeakMap<Collection, Collection>()
 
-/** A copy of the collection named after the one-row CTE of a deleted record (cached). */
-function ghostCollection(c: Collection): Collection {
+/** A copy of the collection named after the one-row CTE of the event's record (cached). */
+function snapshotCollection(c: Collection): Collection {
   let ghost = ghosts.get(c)
   if (ghost === undefined) {
     ghost = c.clone()
