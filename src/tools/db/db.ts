@@ -18,21 +18,182 @@ export interface RunResult {
   lastInsertRowid: number | bigint
 }
 
-/** SQL that differs between database engines. Implemented in `dialect-*.ts`. */
+/**
+ * The storage kinds of collection columns (PocketBase §7.2). A field names its kind and the
+ * dialect spells the column definition, default and NOT NULL included:
+ * - `text`: text, default `''`, not null (text, email, url, editor, date, autodate, password,
+ *   single select/relation/file);
+ * - `primaryKey`: the text `id` primary key, defaulting to `'r'` + 14 random lowercase hex chars;
+ * - `bool`: boolean, default false, not null;
+ * - `number`: a number (integer or float), default 0, not null;
+ * - `json`: JSON text, default NULL;
+ * - `jsonArray`: JSON text of an array, default `'[]'`, not null (multiple select/relation/file);
+ * - `geoPoint`: JSON text, default `'{"lon":0,"lat":0}'`, not null.
+ */
+export type ColumnKind =
+  | 'text'
+  | 'primaryKey'
+  | 'bool'
+  | 'number'
+  | 'json'
+  | 'jsonArray'
+  | 'geoPoint'
+
+/** A view as stored: its name and the statement that re-creates it as it is now. */
+export interface ViewDefinition {
+  readonly name: string
+  /** A complete `CREATE VIEW name AS …` statement. */
+  readonly sql: string
+}
+
+/** One column (or expression) of a CREATE INDEX statement. */
+export interface IndexColumn {
+  name: string
+  collate: string
+  /** "ASC", "DESC" or "". */
+  sort: string
+}
+
+/**
+ * A parsed `CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (cols) [WHERE expr]`, the form in
+ * which PocketBase stores a collection's indexes (SQLite syntax on the wire and in `_collections`).
+ */
+export interface IndexDef {
+  unique: boolean
+  optional: boolean
+  schemaName: string
+  indexName: string
+  tableName: string
+  columns: IndexColumn[]
+  where: string
+}
+
+/**
+ * SQL that differs between database engines. Implemented in `dialect-*.ts`; nothing above
+ * `tools/db` writes engine-specific SQL itself (the linter rejects SQLite-only tokens elsewhere).
+ *
+ * Conventions for every implementation: arguments named `expr`, `a`, `b`… are SQL expressions
+ * that are already safe (quoted identifiers, literals the caller wrote, or `:name`/`?`
+ * placeholders); arguments named `name`, `table`, `column` are raw identifiers the member quotes
+ * itself. No member ever receives a raw user value. Members never use `this`, so they may be
+ * called detached (`const q = db.dialect.quoteIdent`).
+ */
 export interface Dialect {
   readonly name: 'sqlite' | 'postgres'
-  /** Quotes an identifier (table or column name), e.g. `posts` → `` `posts` ``. */
+
+  // ---- identifiers ---------------------------------------------------------------------------
+
+  /**
+   * Quotes an identifier (table, column, index or alias name), doubling the quote character inside
+   * it: SQLite `` `posts` `` like PocketBase's generated SQL; PostgreSQL `"posts"`.
+   */
   quoteIdent(name: string): string
 
-  // The members below are the filter compiler's hooks (tools/search). Arguments are SQL
-  // expressions that are already safe (quoted identifiers or `:name` placeholders); none of them
-  // receives a raw user value. They never use `this`, so they may be called detached.
+  // ---- schema: column types, table options, indexes ------------------------------------------
+
+  /** The column definition (type, default, NOT NULL) of a column of `kind`; see {@link ColumnKind}. */
+  columnType(kind: ColumnKind): string
+  /**
+   * A `CREATE TABLE` statement for `table` (raw name) with `columns` (complete column
+   * definitions with quoted names, e.g. `` `title` TEXT DEFAULT '' NOT NULL ``), in order.
+   * `ifNotExists` adds `IF NOT EXISTS`. `keyed` marks a table only ever read and written by its
+   * primary key and never ordered by row id (a key/value store): SQLite appends `WITHOUT ROWID`
+   * (the key becomes the storage order). PostgreSQL has no implicit row id: for tables that are
+   * not `keyed` it must add a hidden `_rowid_` identity column so {@link rowid} works.
+   */
+  createTable(
+    table: string,
+    columns: readonly string[],
+    options?: { readonly ifNotExists?: boolean; readonly keyed?: boolean },
+  ): string
+  /**
+   * The executable CREATE INDEX statement of an index definition as PocketBase stores it (parsed
+   * by `parseIndex` in core). SQLite: PocketBase's normalised text (backtick-quoted names, one
+   * column per line when there are several, expressions and WHERE kept as written) — this is
+   * also the text stored in `_collections.indexes`. PostgreSQL must translate what differs
+   * (quoting; `COLLATE NOCASE` → an index on `lower(col)`) and may refuse what it cannot map.
+   */
+  createIndex(idx: IndexDef): string
+
+  // ---- schema inspection (these run queries on `db`) -----------------------------------------
+
+  /**
+   * True when a table or view whose name equals `name` ignoring ASCII case exists (SQLite's
+   * internal `sqlite_*` tables included, so a collection cannot shadow them). SQLite:
+   * `sqlite_master`; PostgreSQL: `information_schema.tables` of the current schema.
+   */
+  hasTable(db: Db, name: string): Promise<boolean>
+  /**
+   * The column names of the table or view `table`, in declaration order; `[]` when it does not
+   * exist. SQLite: `PRAGMA table_info`; PostgreSQL: `information_schema.columns` by ordinal.
+   */
+  tableColumns(db: Db, table: string): Promise<string[]>
+  /**
+   * The table owning the index named `index` (compared ignoring ASCII case), or undefined when
+   * no such index exists. Index names are unique per database in SQLite and per schema in
+   * PostgreSQL, so there is at most one.
+   */
+  indexTable(db: Db, index: string): Promise<string | undefined>
+  /**
+   * Every view of the database in creation order (SQLite: `sqlite_master` by rowid; PostgreSQL:
+   * by dependency order so re-running the statements in order works), each with the statement
+   * that re-creates it as it is now (renames applied).
+   */
+  views(db: Db): Promise<ViewDefinition[]>
+  /**
+   * The `CREATE VIEW` statement of the view named exactly `name` as the database keeps it now
+   * (after column/table renames it applied), or undefined when there is no such view.
+   * PostgreSQL: `CREATE VIEW name AS ` + `pg_get_viewdef`.
+   */
+  viewSql(db: Db, name: string): Promise<string | undefined>
+
+  // ---- writes --------------------------------------------------------------------------------
+
+  /**
+   * The upsert clause appended to `INSERT INTO t (…) VALUES (…)`: on a conflict on the unique
+   * columns `keys` (raw names), applies `set` (`col = expr, …` with quoted columns; a bare column
+   * reads the stored row, {@link excluded} the proposed one) or, when `set` is undefined, skips
+   * the row (`changes` 0). SQLite and PostgreSQL: `ON CONFLICT (keys) DO UPDATE SET …` /
+   * `DO NOTHING`; a `RETURNING` clause may follow in both.
+   */
+  onConflict(keys: readonly string[], set?: string): string
+  /** Inside {@link onConflict}'s `set`: the proposed value of `column` (`excluded.col`). */
+  excluded(column: string): string
+
+  // ---- values and comparisons ----------------------------------------------------------------
+
+  /**
+   * The current time as PocketBase's date text `YYYY-MM-DD HH:MM:SS.SSSZ` (UTC, milliseconds),
+   * evaluated by the database: SQLite `strftime('%Y-%m-%d %H:%M:%fZ')`; PostgreSQL
+   * `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS"Z"')`.
+   */
+  now(): string
+  /**
+   * Equality of two text expressions ignoring ASCII case (like SQLite's NOCASE collation, which
+   * folds only A-Z): SQLite `a = b COLLATE NOCASE`; PostgreSQL `lower(a) = lower(b)`.
+   */
+  equalsNoCase(a: string, b: string): string
+
+  // The members below are the filter compiler's hooks (tools/search) and the JSON helpers of
+  // schema changes.
 
   /** Null-safe equality of two expressions (SQLite `a IS b`; `negate` → `a IS NOT b`). */
   isSame(a: string, b: string, negate: boolean): string
   /**
+   * `expr` with NULL replaced by the empty text, for comparisons where NULL equals `''`. SQLite
+   * `COALESCE(expr, '')` (SQLite compares values of any type, and a number never equals a text);
+   * PostgreSQL must make both branches text (`COALESCE(expr::text, '')`).
+   */
+  orEmpty(expr: string): string
+  /**
+   * True when `expr` is NULL or the empty text (`negate`: neither). SQLite
+   * `(expr = '' OR expr IS NULL)` / `(expr IS NOT '' AND expr IS NOT NULL)`; PostgreSQL compares
+   * `expr::text` so numbers and booleans are never empty.
+   */
+  isEmpty(expr: string, negate: boolean): string
+  /**
    * Pattern match with `\` as the escape character, ASCII case-insensitive like SQLite's LIKE
-   * (`a LIKE b ESCAPE '\'`; `negate` → `NOT LIKE`).
+   * (`a LIKE b ESCAPE '\'`; `negate` → `NOT LIKE`; PostgreSQL `ILIKE`).
    */
   like(a: string, pattern: string, negate: boolean): string
   /**
@@ -47,15 +208,28 @@ export interface Dialect {
    * value wrapped in a one-item array; with `emptyAsNone`, `''` and NULL become `[]`.
    */
   jsonArray(expr: string, emptyAsNone: boolean): string
+  /**
+   * The last item of `expr` when it is a JSON array (NULL when the array is empty), otherwise
+   * `expr` itself (how a multiple select/relation/file column becomes a single one).
+   */
+  jsonArrayLast(expr: string): string
   /** A table-valued expression with one row per item of the JSON array `arrayExpr` (column `value`). */
   jsonEach(arrayExpr: string): string
   /** The number of items of the JSON array `arrayExpr`. */
   jsonArrayLength(arrayExpr: string): string
   /** A random value for `ORDER BY` (`RANDOM()`). */
   random(): string
-  /** The implicit row id of the (unquoted) table alias (SQLite `` `alias`.`_rowid_` ``). */
+  /**
+   * The implicit row id (insertion order) of the table alias `tableAlias` (raw name): SQLite
+   * `` `alias`.`_rowid_` ``; PostgreSQL `"alias"."_rowid_"`, the hidden identity column that
+   * {@link createTable} adds.
+   */
   rowid(tableAlias: string): string
-  /** SQLite-style `strftime(format, time, ...modifiers)`; all arguments are SQL expressions. */
+  /**
+   * SQLite-style `strftime(format, time, ...modifiers)` (the filter function and time buckets
+   * such as `'%Y-%m-%d %H:00:00'`); all arguments are SQL expressions. PostgreSQL must translate
+   * the `%` format and modifiers to `to_char` and interval arithmetic.
+   */
   strftime(format: string, time: string, modifiers: readonly string[]): string
   /** Great-circle distance in kilometres between two lon/lat points (Earth radius 6371 km). */
   geoDistance(lonA: string, latA: string, lonB: string, latB: string): string

@@ -1,4 +1,4 @@
-import type { Dialect } from './db.ts'
+import type { ColumnKind, Db, Dialect, IndexDef, ViewDefinition } from './db.ts'
 
 function quoteIdent(name: string): string {
   return `\`${name.replaceAll('`', '``')}\``
@@ -23,12 +23,115 @@ function isJsonArray(expr: string): string {
   return `iif(json_valid(${expr}), json_type(${expr})='array', FALSE)`
 }
 
+/** The current time in PocketBase's date format (`2024-01-02 03:04:05.678Z`). */
+const NOW = "strftime('%Y-%m-%d %H:%M:%fZ')"
+
+/** PocketBase's column definitions (§7.2), byte for byte: `sqlite_master` must match its own. */
+const COLUMN_TYPES: Readonly<Record<ColumnKind, string>> = {
+  text: "TEXT DEFAULT '' NOT NULL",
+  primaryKey: "TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL",
+  bool: 'BOOLEAN DEFAULT FALSE NOT NULL',
+  number: 'NUMERIC DEFAULT 0 NOT NULL',
+  json: 'JSON DEFAULT NULL',
+  jsonArray: "JSON DEFAULT '[]' NOT NULL",
+  geoPoint: `JSON DEFAULT '{"lon":0,"lat":0}' NOT NULL`,
+}
+
+/** PocketBase's `Index.Build` layout; see `Dialect.createIndex`. */
+function createIndex(idx: IndexDef): string {
+  let s = `CREATE ${idx.unique ? 'UNIQUE ' : ''}INDEX ${idx.optional ? 'IF NOT EXISTS ' : ''}`
+  // NOTE: PocketBase wraps names in backticks as given (no quote doubling).
+  if (idx.schemaName !== '') s += `\`${idx.schemaName}\`.`
+  s += `\`${idx.indexName}\` ON \`${idx.tableName}\` (`
+  const multi = idx.columns.length > 1
+  if (multi) s += '\n  '
+  s += idx.columns
+    .map((c) => {
+      const name = c.name.trim()
+      // Expressions (a call, or anything with a space) are kept as written.
+      let col = name.includes('(') || name.includes(' ') ? name : `\`${name}\``
+      if (c.collate !== '') col += ` COLLATE ${c.collate}`
+      if (c.sort !== '') col += ` ${c.sort}`
+      return col
+    })
+    .join(',\n  ')
+  if (multi) s += '\n'
+  s += ')'
+  if (idx.where !== '') s += ` WHERE ${idx.where}`
+  return s
+}
+
 /** SQLite's SQL flavour: backtick-quoted identifiers like PocketBase's generated SQL. */
 export const sqliteDialect: Dialect = Object.freeze({
   name: 'sqlite' as const,
   quoteIdent,
+  columnType(kind: ColumnKind): string {
+    return COLUMN_TYPES[kind]
+  },
+  createTable(
+    table: string,
+    columns: readonly string[],
+    options: { readonly ifNotExists?: boolean; readonly keyed?: boolean } = {},
+  ): string {
+    return (
+      `CREATE TABLE ${options.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(table)} ` +
+      `(${columns.join(', ')})${options.keyed ? ' WITHOUT ROWID' : ''}`
+    )
+  },
+  createIndex,
+  async hasTable(db: Db, name: string): Promise<boolean> {
+    const row = await db.get(
+      "SELECT 1 AS x FROM sqlite_master WHERE type IN ('table', 'view') AND LOWER(name) = LOWER(?) LIMIT 1",
+      [name],
+    )
+    return row !== undefined
+  },
+  async tableColumns(db: Db, table: string): Promise<string[]> {
+    const rows = await db.all<{ name: string }>(`PRAGMA table_info(${quoteIdent(table)})`)
+    return rows.map((r) => r.name)
+  },
+  async indexTable(db: Db, index: string): Promise<string | undefined> {
+    const row = await db.get<{ tbl_name: string }>(
+      "SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND LOWER(name) = LOWER(?) LIMIT 1",
+      [index],
+    )
+    return row?.tbl_name
+  },
+  views(db: Db): Promise<ViewDefinition[]> {
+    return db.all<ViewDefinition>(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'view' AND sql IS NOT NULL ORDER BY rowid",
+    )
+  },
+  async viewSql(db: Db, name: string): Promise<string | undefined> {
+    const row = await db.get<{ sql: string }>(
+      "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?",
+      [name],
+    )
+    return row?.sql
+  },
+  onConflict(keys: readonly string[], set?: string): string {
+    const target = `ON CONFLICT(${keys.map(quoteIdent).join(', ')})`
+    return set === undefined ? `${target} DO NOTHING` : `${target} DO UPDATE SET ${set}`
+  },
+  excluded(column: string): string {
+    return `excluded.${quoteIdent(column)}`
+  },
+  now(): string {
+    return NOW
+  },
+  equalsNoCase(a: string, b: string): string {
+    return `${a} = ${b} COLLATE NOCASE`
+  },
   isSame(a: string, b: string, negate: boolean): string {
     return `${a} ${negate ? 'IS NOT' : 'IS'} ${b}`
+  },
+  orEmpty(expr: string): string {
+    return `COALESCE(${expr}, '')`
+  },
+  isEmpty(expr: string, negate: boolean): string {
+    return negate
+      ? `(${expr} IS NOT '' AND ${expr} IS NOT NULL)`
+      : `(${expr} = '' OR ${expr} IS NULL)`
   },
   like(a: string, pattern: string, negate: boolean): string {
     return `${a} ${negate ? 'NOT LIKE' : 'LIKE'} ${pattern} ESCAPE '\\'`
@@ -44,6 +147,9 @@ export const sqliteDialect: Dialect = Object.freeze({
       ? `(CASE WHEN ${expr} = '' OR ${expr} IS NULL THEN json_array() ELSE json_array(${expr}) END)`
       : `json_array(${expr})`
     return `CASE WHEN ${isJsonArray(expr)} THEN ${expr} ELSE ${wrapped} END`
+  },
+  jsonArrayLast(expr: string): string {
+    return `CASE WHEN ${isJsonArray(expr)} THEN json_extract(${expr}, '$[#-1]') ELSE ${expr} END`
   },
   jsonEach(arrayExpr: string): string {
     return `json_each(${arrayExpr})`
