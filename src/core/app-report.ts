@@ -32,7 +32,7 @@ export async function reportError(
     if (logs.maxDays <= 0 || level < logs.minLevel) return
     const now = formatDate(new Date())
     await app.auxDb.run(
-      'INSERT INTO `_logs` (id, level, message, data, created) VALUES (?, ?, ?, ?, ?)',
+      `INSERT INTO ${app.auxDb.dialect.quoteIdent('_logs')} (id, level, message, data, created) VALUES (?, ?, ?, ?, ?)`,
       [randomString(15), level, message, JSON.stringify(data), now],
     )
   } catch {

@@ -213,7 +213,10 @@ export class App implements FieldContext {
 
   /** Re-reads every collection from `_collections` into the cache. */
   async reloadCollections(): Promise<void> {
-    const rows = await this.db.all<CollectionRow>('SELECT * FROM `_collections` ORDER BY rowid')
+    const d = this.db.dialect
+    const rows = await this.db.all<CollectionRow>(
+      `SELECT * FROM ${d.quoteIdent('_collections')} ORDER BY ${d.rowid('_collections')}`,
+    )
     const byId = new Map<string, Collection>()
     const byName = new Map<string, Collection>()
     for (const row of rows) {
@@ -271,7 +274,7 @@ export class App implements FieldContext {
    */
   async reloadSettings(): Promise<void> {
     const row = await this.db.get<{ value: unknown }>(
-      "SELECT value FROM `_params` WHERE id = 'settings'",
+      `SELECT value FROM ${this.db.dialect.quoteIdent('_params')} WHERE id = 'settings'`,
     )
     if (row === undefined || row.value === null) {
       await this.saveSettings(defaultSettings())
@@ -294,9 +297,10 @@ export class App implements FieldContext {
   async saveSettings(settings: Settings): Promise<void> {
     const json = JSON.stringify(settings)
     const value = this.config.encryptionKey ? encrypt(json, this.config.encryptionKey) : json
+    const d = this.db.dialect
     await this.db.run(
-      "INSERT INTO `_params` (id, value, created, updated) VALUES ('settings', ?, strftime('%Y-%m-%d %H:%M:%fZ'), strftime('%Y-%m-%d %H:%M:%fZ')) " +
-        'ON CONFLICT(id) DO UPDATE SET value = excluded.value, updated = excluded.updated',
+      `INSERT INTO ${d.quoteIdent('_params')} (id, value, created, updated) VALUES ('settings', ?, ${d.now()}, ${d.now()}) ` +
+        d.onConflict(['id'], `value = ${d.excluded('value')}, updated = ${d.excluded('updated')}`),
       [value],
     )
     this.state.settings = settings
@@ -306,8 +310,9 @@ export class App implements FieldContext {
 
 /** A fingerprint of the cached tables: `_collections` count and latest update, settings update. */
 async function cacheStamp(db: Db): Promise<string> {
+  const q = db.dialect.quoteIdent
   const row = await db.get<{ n: number; u: string | null; s: string | null }>(
-    "SELECT (SELECT COUNT(*) FROM `_collections`) AS n, (SELECT MAX(updated) FROM `_collections`) AS u, (SELECT updated FROM `_params` WHERE id = 'settings') AS s",
+    `SELECT (SELECT COUNT(*) FROM ${q('_collections')}) AS n, (SELECT MAX(updated) FROM ${q('_collections')}) AS u, (SELECT updated FROM ${q('_params')} WHERE id = 'settings') AS s`,
   )
   return `${row?.n}|${row?.u}|${row?.s}`
 }

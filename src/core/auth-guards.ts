@@ -13,8 +13,17 @@ const ready = new WeakSet<Db>()
 
 async function ensureTable(db: Db): Promise<void> {
   if (ready.has(db)) return
+  const q = db.dialect.quoteIdent
   await db.exec(
-    `CREATE TABLE IF NOT EXISTS \`${TABLE}\` (\`key\` TEXT PRIMARY KEY NOT NULL, \`until\` INTEGER NOT NULL, \`remaining\` INTEGER NOT NULL DEFAULT 0)`,
+    db.dialect.createTable(
+      TABLE,
+      [
+        `${q('key')} TEXT PRIMARY KEY NOT NULL`,
+        `${q('until')} INTEGER NOT NULL`,
+        `${q('remaining')} INTEGER NOT NULL DEFAULT 0`,
+      ],
+      { ifNotExists: true },
+    ),
   )
   ready.add(db)
 }
@@ -27,10 +36,11 @@ export async function acquireGuard(app: App, key: string, seconds: number): Prom
   const db = app.auxDb
   await ensureTable(db)
   const now = Date.now()
+  const q = db.dialect.quoteIdent
   return db.transaction(async (tx) => {
-    await tx.run(`DELETE FROM \`${TABLE}\` WHERE \`until\` <= ?`, [now])
+    await tx.run(`DELETE FROM ${q(TABLE)} WHERE ${q('until')} <= ?`, [now])
     const res = await tx.run(
-      `INSERT INTO \`${TABLE}\` (\`key\`, \`until\`, \`remaining\`) VALUES (?, ?, 0) ON CONFLICT(\`key\`) DO NOTHING`,
+      `INSERT INTO ${q(TABLE)} (${q('key')}, ${q('until')}, ${q('remaining')}) VALUES (?, ?, 0) ${db.dialect.onConflict(['key'])}`,
       [key, now + seconds * 1000],
     )
     return res.changes > 0
@@ -40,8 +50,9 @@ export async function acquireGuard(app: App, key: string, seconds: number): Prom
 /** Reports whether the guard `key` is held (not expired). */
 export async function hasGuard(app: App, key: string): Promise<boolean> {
   await ensureTable(app.auxDb)
+  const q = app.auxDb.dialect.quoteIdent
   const row = await app.auxDb.get(
-    `SELECT 1 AS x FROM \`${TABLE}\` WHERE \`key\` = ? AND \`until\` > ?`,
+    `SELECT 1 AS x FROM ${q(TABLE)} WHERE ${q('key')} = ? AND ${q('until')} > ?`,
     [key, Date.now()],
   )
   return row !== undefined
@@ -50,7 +61,8 @@ export async function hasGuard(app: App, key: string): Promise<boolean> {
 /** Releases the guard `key` (no-op when free). */
 export async function releaseGuard(app: App, key: string): Promise<void> {
   await ensureTable(app.auxDb)
-  await app.auxDb.run(`DELETE FROM \`${TABLE}\` WHERE \`key\` = ?`, [key])
+  const q = app.auxDb.dialect.quoteIdent
+  await app.auxDb.run(`DELETE FROM ${q(TABLE)} WHERE ${q('key')} = ?`, [key])
 }
 
 /**
@@ -68,13 +80,18 @@ export async function consumeAttempt(
   await ensureTable(db)
   const now = Date.now()
   const until = now + windowSeconds * 1000
+  const d = db.dialect
+  const q = d.quoteIdent
+  const [k, u, r] = [q('key'), q('until'), q('remaining')]
   return db.transaction(async (tx) => {
     const row = await tx.get<{ remaining: number }>(
-      `INSERT INTO \`${TABLE}\` (\`key\`, \`until\`, \`remaining\`) VALUES (:key, :until, :first)
-       ON CONFLICT(\`key\`) DO UPDATE SET
-         \`remaining\` = CASE WHEN \`until\` <= :now THEN :first ELSE \`remaining\` - 1 END,
-         \`until\` = CASE WHEN \`until\` <= :now THEN :until ELSE \`until\` END
-       RETURNING \`remaining\``,
+      `INSERT INTO ${q(TABLE)} (${k}, ${u}, ${r}) VALUES (:key, :until, :first) ` +
+        d.onConflict(
+          ['key'],
+          `${r} = CASE WHEN ${u} <= :now THEN :first ELSE ${r} - 1 END, ` +
+            `${u} = CASE WHEN ${u} <= :now THEN :until ELSE ${u} END`,
+        ) +
+        ` RETURNING ${r}`,
       { key, until, first: max - 1, now },
     )
     return (row?.remaining ?? -1) >= 0

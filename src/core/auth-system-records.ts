@@ -32,7 +32,8 @@ export async function findAuthRefById(
 ): Promise<Record | undefined> {
   if (id === '') return undefined
   const c = app.findCollectionByNameOrId(name)
-  const row = await app.db.get(`SELECT * FROM \`${name}\` WHERE \`id\` = ? LIMIT 1`, [id])
+  const q = app.db.dialect.quoteIdent
+  const row = await app.db.get(`SELECT * FROM ${q(name)} WHERE ${q('id')} = ? LIMIT 1`, [id])
   return row === undefined ? undefined : Record.fromRow(c, row)
 }
 
@@ -43,8 +44,10 @@ export async function findAuthRefsByRecord(
   owner: Record,
 ): Promise<Record[]> {
   const c = app.findCollectionByNameOrId(name)
+  const d = app.db.dialect
+  const q = d.quoteIdent
   const rows = await app.db.all(
-    `SELECT * FROM \`${name}\` WHERE \`collectionRef\` = ? AND \`recordRef\` = ? ORDER BY \`created\` DESC, \`rowid\` DESC`,
+    `SELECT * FROM ${q(name)} WHERE ${q('collectionRef')} = ? AND ${q('recordRef')} = ? ORDER BY ${q('created')} DESC, ${d.rowid(name)} DESC`,
     [owner.collection.id, owner.id],
   )
   return rows.map((row) => Record.fromRow(c, row))
@@ -83,8 +86,9 @@ export async function purgeExpiredAuthRefs(
   seconds: number,
 ): Promise<void> {
   const cutoff = formatDate(new Date(Date.now() - seconds * 1000))
-  await app.db.run(`DELETE FROM \`${name}\` WHERE \`collectionRef\` = ? AND \`created\` < ?`, [
-    collectionId,
-    cutoff,
-  ])
+  const q = app.db.dialect.quoteIdent
+  await app.db.run(
+    `DELETE FROM ${q(name)} WHERE ${q('collectionRef')} = ? AND ${q('created')} < ?`,
+    [collectionId, cutoff],
+  )
 }

@@ -25,11 +25,16 @@ export async function runSystemMigrations(app: App): Promise<void> {
   if (systemMigrations.length === 0) {
     throw new Error('No system migrations registered: import src/migrations/index.ts first.')
   }
+  const table = app.db.dialect.quoteIdent('_migrations')
   await app.db.exec(
-    'CREATE TABLE IF NOT EXISTS `_migrations` (file VARCHAR(255) PRIMARY KEY NOT NULL, applied INTEGER NOT NULL)',
+    app.db.dialect.createTable(
+      '_migrations',
+      ['file VARCHAR(255) PRIMARY KEY NOT NULL', 'applied INTEGER NOT NULL'],
+      { ifNotExists: true },
+    ),
   )
   const applied = new Set(
-    (await app.db.all<{ file: string }>('SELECT file FROM `_migrations`')).map((r) => r.file),
+    (await app.db.all<{ file: string }>(`SELECT file FROM ${table}`)).map((r) => r.file),
   )
   const pending = [...systemMigrations]
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
@@ -38,10 +43,7 @@ export async function runSystemMigrations(app: App): Promise<void> {
     await app.runInTransaction(async (txApp) => {
       await m.up(txApp)
       const micros = BigInt(Date.now()) * 1000n
-      await txApp.db.run('INSERT INTO `_migrations` (file, applied) VALUES (?, ?)', [
-        m.file,
-        micros,
-      ])
+      await txApp.db.run(`INSERT INTO ${table} (file, applied) VALUES (?, ?)`, [m.file, micros])
     })
   }
 }

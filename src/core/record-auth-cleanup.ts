@@ -19,9 +19,10 @@ export async function cleanupAuthRefsAfterUpdate(app: App, record: Record): Prom
   if (record.original('tokenKey') !== record.get('tokenKey')) tables.push('_otps')
   for (const t of tables) {
     if (app.findCollection(t) === undefined) continue
-    await app.db.run(`DELETE FROM \`${t}\` WHERE \`collectionRef\` = ? AND \`recordRef\` = ?`, [
-      c.id,
-      record.id,
-    ])
+    const q = app.db.dialect.quoteIdent
+    await app.db.run(
+      `DELETE FROM ${q(t)} WHERE ${q('collectionRef')} = ? AND ${q('recordRef')} = ?`,
+      [c.id, record.id],
+    )
   }
 }
