@@ -1,4 +1,4 @@
-import { resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { Command, Option } from 'commander'
 import { registerServeCommand } from './cmd/serve.ts'
 import { registerSuperuserCommand } from './cmd/superuser.ts'
@@ -14,6 +14,15 @@ export interface GlobalFlags {
   dev?: boolean
   encryptionEnv?: string
   queryTimeout?: number
+  /** `--publicDir`: the folder served at `/` (default `pb_public` beside the data dir). */
+  publicDir?: string
+  /** `--indexFallback`: SPA fallback to `index.html` (default true). */
+  indexFallback?: boolean
+}
+
+/** The folder served at `/`: `--publicDir`, else `pb_public` beside the data dir. */
+export function publicDirFromFlags(flags: GlobalFlags): string {
+  return resolve(flags.publicDir ?? join(dirname(resolve(flags.dir ?? 'pb_data')), 'pb_public'))
 }
 
 /**
@@ -64,6 +73,20 @@ export function createCli(): Command {
       new Option('--queryTimeout <seconds>', 'the default SELECT queries timeout in seconds')
         .default(30)
         .argParser(Number),
+    )
+    .addOption(
+      new Option(
+        '--publicDir <dir>',
+        'the directory to serve static files (default pb_public beside --dir)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--indexFallback [bool]',
+        'fallback the request to index.html on missing static path (SPA pretty urls)',
+      )
+        .default(true)
+        .argParser((v) => v !== 'false'),
     )
     .enablePositionalOptions(false)
     .showHelpAfterError()

@@ -15,6 +15,7 @@ import {
 } from '../tools/filesystem/filesystem.ts'
 import { createThumb, THUMB_SOURCE_TYPES } from '../tools/filesystem/thumb.ts'
 import { notFoundError } from '../tools/router/api-error.ts'
+import { parseRange } from '../tools/router/byte-range.ts'
 import { type Env, requireAuth } from './middlewares.ts'
 import { buildRequestInfo } from './record-helpers.ts'
 
@@ -219,27 +220,6 @@ async function serveFile(c: Context<Env>, app: App, key: string, name: string): 
       obj.body.destroy()
     },
   )
-}
-
-/**
- * Parses one `bytes=` range against `size` (suffix `-N` and open `N-` forms); undefined when the
- * header should be ignored (malformed or several ranges), 'invalid' when nothing overlaps.
- */
-function parseRange(header: string, size: number): ByteRange | undefined | 'invalid' {
-  const m = /^bytes=\s*(\d*)\s*-\s*(\d*)\s*$/.exec(header)
-  if (m === null) return undefined
-  const [, a, b] = m
-  if (a === '' && b === '') return undefined
-  if (a === '') {
-    const n = Number(b)
-    if (n === 0) return 'invalid'
-    return { start: Math.max(0, size - n), end: size - 1 }
-  }
-  const start = Number(a)
-  if (start >= size) return 'invalid'
-  const end = b === '' ? size - 1 : Math.min(Number(b), size - 1)
-  if (end < start) return undefined
-  return { start, end }
 }
 
 function parseBool(s: string): boolean {

@@ -29,11 +29,16 @@ import { bindRecordCrudApi, isRecordWriteRequest } from './record-crud.ts'
 import { cleanupUploads } from './request-body.ts'
 import { bindSettingsApi } from './settings.ts'
 import { bindSettingsTestS3Api } from './settings-test-s3.ts'
+import { serveStatic } from './static.ts'
 
 /** Options of the HTTP surface. */
 export interface RouterOptions {
   /** Allowed CORS origins (`--origins`); default `*`. */
   readonly origins?: readonly string[]
+  /** The folder served at `/` (`--publicDir`, PocketBase's `pb_public`); nothing when undefined. */
+  readonly publicDir?: string
+  /** SPA fallback to `publicDir/index.html` for missing paths (`--indexFallback`); default true. */
+  readonly indexFallback?: boolean
 }
 
 /** The default body limit of every route: 32 MiB (PocketBase §2.1). */
@@ -103,6 +108,17 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindOAuth2RedirectApi(api)
   bindRealtimeApi(api, app)
   router.route('/api', api)
+  // PocketBase answers 307 here (its router's redirect to the dashboard's canonical URL).
+  router.get('/_', (c) => c.redirect('/_/', 307))
+  // NOTE: the catch-all goes last: Hono runs matching routes in registration order, so the
+  // API above (and the dashboard at /_/*) win; unknown GET paths, /api/… included, land here
+  // and get index.html with indexFallback, like PocketBase's `GET /{path...}`.
+  if (options.publicDir !== undefined) {
+    router.get(
+      '/*',
+      serveStatic(options.publicDir, { indexFallback: options.indexFallback ?? true }),
+    )
+  }
   return router
 }
 

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
 import { type RunningServer, startServer } from '../apis/serve.ts'
 import { realtimeHub } from '../core/realtime-hub.ts'
-import { type GlobalFlags, openApp } from '../pocketbase.ts'
+import { type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
 import { ClusterBus, relayClusterBus } from '../tools/subscriptions/cluster-bus.ts'
 
 interface ServeOptions {
@@ -41,9 +41,11 @@ export function registerServeCommand(program: Command): void {
     })
 }
 
-function routerOptions(opts: ServeOptions) {
+function routerOptions(flags: GlobalFlags, opts: ServeOptions) {
   return {
     http: opts.http,
+    publicDir: publicDirFromFlags(flags),
+    indexFallback: flags.indexFallback ?? true,
     origins: opts.origins
       .split(',')
       .map((o) => o.trim())
@@ -62,7 +64,7 @@ async function serveSingle(flags: GlobalFlags, opts: ServeOptions): Promise<void
   const app = await openApp(flags)
   let server: RunningServer
   try {
-    server = await startServer(app, routerOptions(opts))
+    server = await startServer(app, routerOptions(flags, opts))
   } catch (err) {
     await app.close()
     console.error(`Error: ${(err as Error).message}`)
@@ -124,7 +126,7 @@ async function serveWorker(flags: GlobalFlags, opts: ServeOptions): Promise<void
   realtimeHub(app).useBus(new ClusterBus())
   let server: RunningServer
   try {
-    server = await startServer(app, routerOptions(opts))
+    server = await startServer(app, routerOptions(flags, opts))
   } catch (err) {
     await app.close()
     send({ type: 'error', message: (err as Error).message })
