@@ -56,6 +56,7 @@ export async function updateCollectionSchema(
     await app.db.exec(`ALTER TABLE ${q(old.name)} RENAME TO ${q(c.name)}`)
   }
   const table = q(c.name)
+  const column = (f: Field) => app.db.dialect.columnType(f.columnKind())
 
   // Files of dropped file fields are deleted once the change commits.
   await scheduleFieldFilesDelete(
@@ -95,7 +96,7 @@ export async function updateCollectionSchema(
   // Column type changes (single ↔ multiple): add, copy with conversion, drop, rename.
   const converted = c.fields.filter((f) => {
     const of = old.getFieldById(f.id)
-    return of !== undefined && of.columnType() !== f.columnType()
+    return of !== undefined && of.columnKind() !== f.columnKind()
   })
   if (converted.length > 0) {
     const views = await app.db.all<{ name: string; sql: string }>(
@@ -106,7 +107,7 @@ export async function updateCollectionSchema(
       const of = old.getFieldById(f.id) as Field
       const tmp = q(`_conv_${f.id}`)
       const col = q(f.name)
-      await app.db.exec(`ALTER TABLE ${table} ADD COLUMN ${tmp} ${f.columnType()}`)
+      await app.db.exec(`ALTER TABLE ${table} ADD COLUMN ${tmp} ${column(f)}`)
       await app.db.exec(`UPDATE ${table} SET ${tmp} = ${convertExpr(col, of, f)}`)
       await app.db.exec(`ALTER TABLE ${table} DROP COLUMN ${col}`)
       await app.db.exec(`ALTER TABLE ${table} RENAME COLUMN ${tmp} TO ${col}`)
@@ -116,12 +117,12 @@ export async function updateCollectionSchema(
 
   for (const f of c.fields) {
     if (old.getFieldById(f.id) !== undefined) continue
-    await app.db.exec(`ALTER TABLE ${table} ADD COLUMN ${q(f.name)} ${f.columnType()}`)
+    await app.db.exec(`ALTER TABLE ${table} ADD COLUMN ${q(f.name)} ${column(f)}`)
   }
   await createIndexes(app, c)
 }
 
-const isMultiColumn = (f: Field) => f.columnType().startsWith('JSON')
+const isMultiColumn = (f: Field) => f.columnKind() === 'jsonArray'
 
 /** SQL converting a column value from the old field's storage to the new one's. */
 function convertExpr(col: string, from: Field, to: Field): string {

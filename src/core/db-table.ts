@@ -6,11 +6,11 @@ import type { Collection } from './collection-model.ts'
  * column type, columns in name order as PocketBase writes them (§7.6).
  */
 export function createTableSql(db: Db, collection: Collection): string {
-  const q = db.dialect.quoteIdent
+  const d = db.dialect
   const columns = [...collection.fields]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((f) => `${q(f.name)} ${f.columnType()}`)
-  return `CREATE TABLE ${q(collection.name)} (${columns.join(', ')})`
+    .map((f) => `${d.quoteIdent(f.name)} ${d.columnType(f.columnKind())}`)
+  return d.createTable(collection.name, columns)
 }
 
 /** Creates the table of a new base/auth collection and its indexes. */

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../tools/db/db.ts'
+import type { ColumnKind, SqlValue } from '../tools/db/db.ts'
 import { nowString } from '../tools/types/datetime.ts'
 import {
   type ValidationError,
@@ -14,7 +14,7 @@ import {
   registerField,
 } from './field.ts'
 import { toDateString } from './field-date.ts'
-import { FieldBase, TEXT_COLUMN } from './field-values.ts'
+import { FieldBase } from './field-values.ts'
 
 /**
  * AutodateField is PocketBase's `autodate` field (e.g. `created`, `updated`): a date set by the
@@ -32,8 +32,8 @@ export class AutodateField extends FieldBase implements Field {
     this.onUpdate = json.onUpdate === true
   }
 
-  columnType(): string {
-    return TEXT_COLUMN
+  columnKind(): ColumnKind {
+    return 'text'
   }
 
   /** Parses the input like a date field; invalid or empty → "". */

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../tools/db/db.ts'
+import type { ColumnKind, SqlValue } from '../tools/db/db.ts'
 import {
   required,
   type ValidationError,
@@ -29,8 +29,8 @@ export class BoolField extends FieldBase implements Field {
     this.required = json.required === true
   }
 
-  columnType(): string {
-    return 'BOOLEAN DEFAULT FALSE NOT NULL'
+  columnKind(): ColumnKind {
+    return 'bool'
   }
 
   /** Casts like Go's `cast.ToBool`: "1"/"t"/"true"/"TRUE"/"True", non-zero numbers → true. */

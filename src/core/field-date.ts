@@ -1,4 +1,4 @@
-import type { SqlValue } from '../tools/db/db.ts'
+import type { ColumnKind, SqlValue } from '../tools/db/db.ts'
 import { formatDate, parseDate } from '../tools/types/datetime.ts'
 import {
   required,
@@ -14,7 +14,7 @@ import {
   type FieldRecord,
   registerField,
 } from './field.ts'
-import { checkHelp, collectErrors, FieldBase, optHelp, TEXT_COLUMN } from './field-values.ts'
+import { checkHelp, collectErrors, FieldBase, optHelp } from './field-values.ts'
 
 const CANONICAL_DATE =
   /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/
@@ -71,8 +71,8 @@ export class DateField extends FieldBase implements Field {
     this.max = optDate(json.max)
   }
 
-  columnType(): string {
-    return TEXT_COLUMN
+  columnKind(): ColumnKind {
+    return 'text'
   }
 
   /** Parses the input (see `parseDate`) and formats it; invalid or empty → "". */

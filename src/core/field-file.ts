@@ -1,4 +1,4 @@
-import type { SqlValue } from '../tools/db/db.ts'
+import type { ColumnKind, SqlValue } from '../tools/db/db.ts'
 import { mimeMatches } from '../tools/filesystem/mime.ts'
 import { UploadedFile } from '../tools/filesystem/uploaded-file.ts'
 import {
@@ -21,13 +21,11 @@ import {
   collectErrors,
   FieldBase,
   isMultiple,
-  MULTI_COLUMN,
   multiDriverValue,
   optHelp,
   optNumber,
   optStringList,
   prepareMultiValue,
-  TEXT_COLUMN,
   toStringArray,
 } from './field-values.ts'
 
@@ -96,8 +94,8 @@ export class FileField extends FieldBase implements Field {
     this.protected = json.protected === true
   }
 
-  columnType(): string {
-    return isMultiple(this) ? MULTI_COLUMN : TEXT_COLUMN
+  columnKind(): ColumnKind {
+    return isMultiple(this) ? 'jsonArray' : 'text'
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../tools/db/db.ts'
+import type { ColumnKind, SqlValue } from '../tools/db/db.ts'
 import {
   required,
   type ValidationError,
@@ -61,8 +61,8 @@ export class GeoPointField extends FieldBase implements Field {
     this.required = json.required === true
   }
 
-  columnType(): string {
-    return `JSON DEFAULT '{"lon":0,"lat":0}' NOT NULL`
+  columnKind(): ColumnKind {
+    return 'geoPoint'
   }
 
   /** See `toGeoPoint`. */

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../tools/db/db.ts'
+import type { ColumnKind, SqlValue } from '../tools/db/db.ts'
 import {
   required,
   type ValidationError,
@@ -90,8 +90,8 @@ export class JSONField extends FieldBase implements Field {
     this.maxSize = optNumber(json.maxSize)
   }
 
-  columnType(): string {
-    return 'JSON DEFAULT NULL'
+  columnKind(): ColumnKind {
+    return 'json'
   }
 
   /** See `toJSONValue`. */

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../tools/db/db.ts'
+import type { ColumnKind, SqlValue } from '../tools/db/db.ts'
 import {
   required,
   type ValidationError,
@@ -53,8 +53,8 @@ export class NumberField extends FieldBase implements Field {
     this.onlyInt = json.onlyInt === true
   }
 
-  columnType(): string {
-    return 'NUMERIC DEFAULT 0 NOT NULL'
+  columnKind(): ColumnKind {
+    return 'number'
   }
 
   /**

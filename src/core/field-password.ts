@@ -1,4 +1,4 @@
-import type { SqlValue } from '../tools/db/db.ts'
+import type { ColumnKind, SqlValue } from '../tools/db/db.ts'
 import { DEFAULT_BCRYPT_COST, hashPassword } from '../tools/security/password.ts'
 import {
   required,
@@ -26,7 +26,6 @@ import {
   optNumber,
   optString,
   runeCount,
-  TEXT_COLUMN,
 } from './field-values.ts'
 
 /** The plain-text length limit applied when `max` is 0 (bcrypt's 72-byte input, minus one). */
@@ -110,8 +109,8 @@ export class PasswordField extends FieldBase implements Field {
     this.cost = optNumber(json.cost)
   }
 
-  columnType(): string {
-    return TEXT_COLUMN
+  columnKind(): ColumnKind {
+    return 'text'
   }
 
   /** See `toPasswordValue`. */

@@ -1,3 +1,4 @@
+import type { ColumnKind } from '../tools/db/db.ts'
 import { randomStringByRegex } from '../tools/security/random.ts'
 import {
   required,
@@ -24,13 +25,9 @@ import {
   optString,
   runeCount,
   StringFieldBase,
-  TEXT_COLUMN,
   toStringValue,
 } from './field-values.ts'
 
-/** The column of a text field. */
-/** The column of the primary-key text field (`id`), exactly as PocketBase creates it. */
-export const PK_COLUMN = "TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL"
 /** The `id` pattern PocketBase gives new collections; custom patterns get extra id checks. */
 export const DEFAULT_ID_PATTERN = '^[a-z0-9]+$'
 
@@ -95,8 +92,8 @@ export class TextField extends StringFieldBase implements Field {
     this.autogeneratePattern = optString(json.autogeneratePattern)
   }
 
-  override columnType(): string {
-    return this.primaryKey ? PK_COLUMN : TEXT_COLUMN
+  override columnKind(): ColumnKind {
+    return this.primaryKey ? 'primaryKey' : 'text'
   }
 
   /**

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { sqliteDialect } from '../tools/db/dialect-sqlite.ts'
 import { type FieldJSON, fieldFromJSON, fieldTypes } from './field.ts'
 import './fields.ts'
 import { AutodateField } from './field-autodate.ts'
@@ -54,7 +55,7 @@ describe('columnType (as PocketBase 0.40.4 writes CREATE TABLE)', () => {
     [{ type: 'password' }, "TEXT DEFAULT '' NOT NULL"],
     [{ type: 'geoPoint' }, `JSON DEFAULT '{"lon":0,"lat":0}' NOT NULL`],
   ])('%o', (json, column) => {
-    expect(f(json).columnType()).toBe(column)
+    expect(sqliteDialect.columnType(f(json).columnKind())).toBe(column)
   })
 })
 

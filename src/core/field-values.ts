@@ -1,4 +1,4 @@
-import type { SqlValue } from '../tools/db/db.ts'
+import type { ColumnKind, SqlValue } from '../tools/db/db.ts'
 import {
   type ValidationError,
   type ValidationErrorMap,
@@ -265,8 +265,8 @@ export abstract class FieldBase {
  * url): prepared, bound and sent as Go's `cast.ToString` of the input, empty when "".
  */
 export abstract class StringFieldBase extends FieldBase {
-  columnType(): string {
-    return TEXT_COLUMN
+  columnKind(): ColumnKind {
+    return 'text'
   }
 
   /** Casts to a string like Go's `cast.ToString` (null → "", arrays/objects → ""). */
@@ -296,8 +296,8 @@ export abstract class StringFieldBase extends FieldBase {
 export abstract class MultiValueFieldBase extends FieldBase {
   abstract maxSelect: number
 
-  columnType(): string {
-    return isMultiple(this) ? MULTI_COLUMN : TEXT_COLUMN
+  columnKind(): ColumnKind {
+    return isMultiple(this) ? 'jsonArray' : 'text'
   }
 
   prepareValue(raw: unknown): string | string[] {
@@ -364,12 +364,6 @@ export abstract class DomainListFieldBase extends StringFieldBase {
     }
   }
 }
-
-/** The column of a single-valued text-like field. */
-export const TEXT_COLUMN = "TEXT DEFAULT '' NOT NULL"
-
-/** The column of a multi-valued select/relation/file field. */
-export const MULTI_COLUMN = "JSON DEFAULT '[]' NOT NULL"
 
 /** JavaScript's (and PocketBase's JSON) largest safe integer, the upper bound of size options. */
 export const MAX_SAFE_JSON_INT = Number.MAX_SAFE_INTEGER

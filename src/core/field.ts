@@ -1,4 +1,4 @@
-import type { Db, SqlValue } from '../tools/db/db.ts'
+import type { ColumnKind, Db, SqlValue } from '../tools/db/db.ts'
 import type { ValidationError, ValidationErrorMap } from '../tools/validation/validation-errors.ts'
 
 /**
@@ -58,8 +58,11 @@ export interface Field {
   hidden: boolean
   presentable: boolean
 
-  /** The column definition used by CREATE TABLE / ALTER TABLE ADD COLUMN (PocketBase §7.2). */
-  columnType(): string
+  /**
+   * The storage kind of the field's column (PocketBase §7.2); `db.dialect.columnType(kind)`
+   * spells the definition used by CREATE TABLE / ALTER TABLE ADD COLUMN.
+   */
+  columnKind(): ColumnKind
 
   /**
    * Normalises any input to the prepared value (PocketBase `PrepareValue`, §4.2 step 5, and the
