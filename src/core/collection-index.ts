@@ -1,21 +1,7 @@
-/** One column (or expression) of a CREATE INDEX statement. */
-export interface IndexColumn {
-  name: string
-  collate: string
-  /** "ASC", "DESC" or "". */
-  sort: string
-}
+import type { Dialect, IndexDef } from '../tools/db/db.ts'
+import { sqliteDialect } from '../tools/db/dialect-sqlite.ts'
 
-/** A parsed `CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (cols) [WHERE expr]`. */
-export interface IndexDef {
-  unique: boolean
-  optional: boolean
-  schemaName: string
-  indexName: string
-  tableName: string
-  columns: IndexColumn[]
-  where: string
-}
+export type { IndexColumn, IndexDef } from '../tools/db/db.ts'
 
 const INDEX_RE =
   /^\s*create\s+(unique\s+)?\s*index\s*(if\s+not\s+exists\s+)?(\S*)\s+on\s+(\S*)\s*\(([\s\S]*)\)(?:\s*where\s+([\s\S]*?))?\s*$/i
@@ -99,36 +85,35 @@ export function isValidIndex(idx: IndexDef): boolean {
 }
 
 /**
- * Builds the normalised statement (PocketBase's `Index.Build` layout): backtick-quoted names,
- * one column per line when there are several, expressions kept as written. "" when invalid.
+ * Quotes a name inside a stored index definition (its WHERE part, say): stored definitions are
+ * PocketBase's SQLite syntax whatever database runs them.
+ */
+export const quoteStoredIdent: (name: string) => string = sqliteDialect.quoteIdent
+
+/**
+ * The normalised statement as PocketBase stores it in `_collections.indexes` and sends it on the
+ * wire (`Index.Build`: backtick-quoted names, one column per line when there are several,
+ * expressions kept as written); "" when invalid. This text is SQLite SQL whatever database
+ * Satchel runs on, so it is built by the SQLite dialect; what runs is {@link indexForTable}.
  */
 export function buildIndex(idx: IndexDef): string {
-  if (!isValidIndex(idx)) return ''
-  let s = `CREATE ${idx.unique ? 'UNIQUE ' : ''}INDEX ${idx.optional ? 'IF NOT EXISTS ' : ''}`
-  if (idx.schemaName !== '') s += `\`${idx.schemaName}\`.`
-  s += `\`${idx.indexName}\` ON \`${idx.tableName}\` (`
-  const multi = idx.columns.length > 1
-  if (multi) s += '\n  '
-  s += idx.columns
-    .map((c) => {
-      const name = c.name.trim()
-      let col = name.includes('(') || name.includes(' ') ? name : `\`${name}\``
-      if (c.collate !== '') col += ` COLLATE ${c.collate}`
-      if (c.sort !== '') col += ` ${c.sort}`
-      return col
-    })
-    .join(',\n  ')
-  if (multi) s += '\n'
-  s += ')'
-  if (idx.where !== '') s += ` WHERE ${idx.where}`
-  return s
+  return isValidIndex(idx) ? storedIndexText(idx) : ''
 }
 
-/** The statement of an index re-targeted at `table` (normalised; "" when invalid). */
-export function indexForTable(sql: string, table: string): string {
+/** {@link buildIndex} without the validity check (scaffolds have an empty table name). */
+export function storedIndexText(idx: IndexDef): string {
+  return sqliteDialect.createIndex(idx)
+}
+
+/**
+ * The executable statement of a stored index re-targeted at `table`, in `dialect`'s SQL ("" when
+ * invalid). On SQLite it equals the normalised stored text, as PocketBase executes it.
+ */
+export function indexForTable(sql: string, table: string, dialect: Dialect): string {
   const idx = parseIndex(sql)
+  if (!isValidIndex(idx)) return ''
   idx.tableName = table
-  return buildIndex(idx)
+  return dialect.createIndex(idx)
 }
 
 /**

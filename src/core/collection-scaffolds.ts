@@ -1,5 +1,6 @@
 import { randomString } from '../tools/security/random.ts'
 import { defaultAuthOptions } from './collection-auth-options.ts'
+import { quoteStoredIdent, storedIndexText } from './collection-index.ts'
 import {
   Collection,
   type CollectionType,
@@ -48,10 +49,17 @@ export function authSystemFields(): FieldJSON[] {
 
 /** The default unique indexes of an auth collection on `tokenKey` and `email`. */
 export function authIndexes(id: string, name: string): string[] {
-  return [
-    `CREATE UNIQUE INDEX \`idx_tokenKey_${id}\` ON \`${name}\` (\`tokenKey\`)`,
-    `CREATE UNIQUE INDEX \`idx_email_${id}\` ON \`${name}\` (\`email\`) WHERE \`email\` != ''`,
-  ]
+  const unique = (column: string, where = '') =>
+    storedIndexText({
+      unique: true,
+      optional: false,
+      schemaName: '',
+      indexName: `idx_${column}_${id}`,
+      tableName: name,
+      columns: [{ name: column, collate: '', sort: '' }],
+      where,
+    })
+  return [unique('tokenKey'), unique('email', `${quoteStoredIdent('email')} != ''`)]
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Dialect } from '../tools/db/db.ts'
 import { ValidationErrors, validationError } from '../tools/validation/validation-errors.ts'
 import type { App } from './app.ts'
 import { indexForTable, parseIndex } from './collection-index.ts'
@@ -8,8 +9,8 @@ import type { Field } from './field.ts'
 import { FileField } from './field-file.ts'
 import { scheduleFieldFilesDelete } from './record-files.ts'
 
-// NOTE: this file speaks SQLite (ALTER TABLE forms, sqlite_master, json_* functions). A
-// PostgreSQL backend will need its own schema sync behind the same three functions.
+// NOTE: the ALTER TABLE forms used here (RENAME TO, RENAME/ADD/DROP COLUMN) are common to
+// SQLite and PostgreSQL; catalog reads, column types and JSON conversions go through the dialect.
 
 /** Creates the table (or SQL view) of a new collection and its indexes. */
 export async function createCollectionSchema(app: App, c: Collection): Promise<void> {
@@ -99,16 +100,14 @@ export async function updateCollectionSchema(
     return of !== undefined && of.columnKind() !== f.columnKind()
   })
   if (converted.length > 0) {
-    const views = await app.db.all<{ name: string; sql: string }>(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'view' AND sql IS NOT NULL ORDER BY rowid",
-    )
+    const views = await app.db.dialect.views(app.db)
     for (const v of views) await app.db.exec(`DROP VIEW IF EXISTS ${q(v.name)}`)
     for (const f of converted) {
       const of = old.getFieldById(f.id) as Field
       const tmp = q(`_conv_${f.id}`)
       const col = q(f.name)
       await app.db.exec(`ALTER TABLE ${table} ADD COLUMN ${tmp} ${column(f)}`)
-      await app.db.exec(`UPDATE ${table} SET ${tmp} = ${convertExpr(col, of, f)}`)
+      await app.db.exec(`UPDATE ${table} SET ${tmp} = ${convertExpr(app.db.dialect, col, of, f)}`)
       await app.db.exec(`ALTER TABLE ${table} DROP COLUMN ${col}`)
       await app.db.exec(`ALTER TABLE ${table} RENAME COLUMN ${tmp} TO ${col}`)
     }
@@ -125,21 +124,18 @@ export async function updateCollectionSchema(
 const isMultiColumn = (f: Field) => f.columnKind() === 'jsonArray'
 
 /** SQL converting a column value from the old field's storage to the new one's. */
-function convertExpr(col: string, from: Field, to: Field): string {
-  const isArray = `(json_valid(${col}) AND json_type(${col}) = 'array')`
-  if (!isMultiColumn(from) && isMultiColumn(to)) {
-    return `CASE WHEN ${col} IS NULL OR ${col} = '' THEN '[]' WHEN ${isArray} THEN ${col} ELSE json_array(${col}) END`
-  }
-  if (isMultiColumn(from) && !isMultiColumn(to)) {
-    return `CASE WHEN ${isArray} THEN COALESCE(json_extract(${col}, '$[#-1]'), '') ELSE COALESCE(${col}, '') END`
-  }
+function convertExpr(d: Dialect, col: string, from: Field, to: Field): string {
+  // single → multiple: `[]` for empty, a JSON array as is, anything else wrapped.
+  if (!isMultiColumn(from) && isMultiColumn(to)) return d.jsonArray(col, true)
+  // multiple → single: the last item ("" when none), a non-array value as is.
+  if (isMultiColumn(from) && !isMultiColumn(to)) return d.orEmpty(d.jsonArrayLast(col))
   return col
 }
 
 /** Executes every index of `c` re-targeted at its table; failures → `indexes.<i>` errors. */
 async function createIndexes(app: App, c: Collection): Promise<void> {
   for (const [i, raw] of c.indexes.entries()) {
-    const sql = indexForTable(raw, c.name)
+    const sql = indexForTable(raw, c.name, app.db.dialect)
     try {
       await app.db.exec(sql)
     } catch (err) {
@@ -162,11 +158,8 @@ async function createIndexes(app: App, c: Collection): Promise<void> {
  * created by Satchel/PocketBase.
  */
 export async function currentViewQuery(app: App, name: string): Promise<string | undefined> {
-  const row = await app.db.get<{ sql: string }>(
-    "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?",
-    [name],
-  )
-  if (row === undefined) return undefined
-  const m = /^CREATE VIEW\s+\S+\s+AS\s+SELECT \* FROM \(([\s\S]*)\)$/i.exec(row.sql.trim())
+  const sql = await app.db.dialect.viewSql(app.db, name)
+  if (sql === undefined) return undefined
+  const m = /^CREATE VIEW\s+\S+\s+AS\s+SELECT \* FROM \(([\s\S]*)\)$/i.exec(sql.trim())
   return m?.[1]
 }

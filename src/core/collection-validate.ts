@@ -161,11 +161,7 @@ async function checkName(
     }
   }
   if (old === undefined || old.name.toLowerCase() !== lower) {
-    const table = await app.db.get(
-      "SELECT 1 AS x FROM sqlite_master WHERE type IN ('table', 'view') AND LOWER(name) = ? LIMIT 1",
-      [lower],
-    )
-    if (table !== undefined) {
+    if (await app.db.dialect.hasTable(app.db, lower)) {
       return validationError(
         'validation_collection_name_invalid',
         "The name shouldn't match with an existing internal table.",
@@ -382,16 +378,14 @@ async function checkIndexes(
       }
     }
     names.add(lower)
-    const used = await app.db.get<{ tbl_name: string }>(
-      "SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND LOWER(tbl_name) != LOWER(?) AND LOWER(tbl_name) != LOWER(?) AND LOWER(name) = LOWER(?) LIMIT 1",
-      [old?.name ?? c.name, c.name, idx.indexName],
-    )
-    if (used !== undefined) {
+    const owner = await app.db.dialect.indexTable(app.db, idx.indexName)
+    const mine = [old?.name ?? c.name, c.name].map((n) => n.toLowerCase())
+    if (owner !== undefined && !mine.includes(owner.toLowerCase())) {
       return {
         [String(i)]: validationError(
           'validation_existing_index_name',
-          `The index name is already used in ${used.tbl_name} collection.`,
-          { usedTableName: used.tbl_name },
+          `The index name is already used in ${owner} collection.`,
+          { usedTableName: owner },
         ),
       }
     }

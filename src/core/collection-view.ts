@@ -281,8 +281,8 @@ export async function inferViewFields(
       'wildcard columns (*) are not supported - manually type the collection field names you want the view query to have',
     )
   }
-  const columns = await withTempView(app, sql, (tx, name) =>
-    tx.db.all<{ name: string }>(`PRAGMA table_info(${tx.db.dialect.quoteIdent(name)})`),
+  const columns = await withTempView(app, sql, async (tx, name) =>
+    (await tx.db.dialect.tableColumns(tx.db, name)).map((column) => ({ name: column })),
   )
   if (!columns.some((c) => c.name === 'id')) {
     throw new ViewQueryError(

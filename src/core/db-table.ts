@@ -1,4 +1,5 @@
 import type { Db } from '../tools/db/db.ts'
+import { indexForTable } from './collection-index.ts'
 import type { Collection } from './collection-model.ts'
 
 /**
@@ -16,5 +17,8 @@ export function createTableSql(db: Db, collection: Collection): string {
 /** Creates the table of a new base/auth collection and its indexes. */
 export async function createCollectionTable(db: Db, collection: Collection): Promise<void> {
   await db.exec(createTableSql(db, collection))
-  for (const index of collection.indexes) await db.exec(index)
+  // Executed in the normalised form, as PocketBase does (its `sqlite_master` shows that text).
+  for (const index of collection.indexes) {
+    await db.exec(indexForTable(index, collection.name, db.dialect) || index)
+  }
 }
