@@ -1,13 +1,16 @@
 import { Hono } from 'hono'
 import type { App } from '../core/app.ts'
+import type { InstallerToken } from '../core/installer.ts'
 import { notFoundError } from '../tools/router/api-error.ts'
 import { errorResponse } from './api-error.ts'
 import { bindBatchApi } from './batch.ts'
 import { limitBody } from './body-limit.ts'
 import { bindCollectionApi } from './collection.ts'
 import { cors } from './cors.ts'
+import { bindDashboard } from './dashboard.ts'
 import { bindFileApi } from './file.ts'
 import { bindHealthApi } from './health.ts'
+import { bindInstallerApi } from './installer.ts'
 import { type Env, loadAuthToken } from './middlewares.ts'
 import { bindOAuth2RedirectApi } from './oauth2-redirect.ts'
 import { rateLimit } from './rate-limit.ts'
@@ -39,6 +42,8 @@ export interface RouterOptions {
   readonly publicDir?: string
   /** SPA fallback to `publicDir/index.html` for missing paths (`--indexFallback`); default true. */
   readonly indexFallback?: boolean
+  /** The first-run installer token (`serve` makes one while no superuser exists). */
+  readonly installer?: InstallerToken
 }
 
 /** The default body limit of every route: 32 MiB (PocketBase §2.1). */
@@ -107,9 +112,11 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindRecordAuthWithOAuth2Api(api, router)
   bindOAuth2RedirectApi(api)
   bindRealtimeApi(api, app)
+  bindInstallerApi(api, options.installer)
   router.route('/api', api)
   // PocketBase answers 307 here (its router's redirect to the dashboard's canonical URL).
   router.get('/_', (c) => c.redirect('/_/', 307))
+  bindDashboard(router)
   // NOTE: the catch-all goes last: Hono runs matching routes in registration order, so the
   // API above (and the dashboard at /_/*) win; unknown GET paths, /api/… included, land here
   // and get index.html with indexFallback, like PocketBase's `GET /{path...}`.

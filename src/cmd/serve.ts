@@ -2,6 +2,13 @@ import cluster, { type Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
 import { type RunningServer, startServer } from '../apis/serve.ts'
+import type { App } from '../core/app.ts'
+import {
+  hasSuperusers,
+  INSTALLER_TTL_MS,
+  type InstallerToken,
+  newInstallerToken,
+} from '../core/installer.ts'
 import { realtimeHub } from '../core/realtime-hub.ts'
 import { type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
 import { ClusterBus, relayClusterBus } from '../tools/subscriptions/cluster-bus.ts'
@@ -53,25 +60,41 @@ function routerOptions(flags: GlobalFlags, opts: ServeOptions) {
   }
 }
 
-function printStarted(address: string): void {
+function printStarted(address: string, installer?: InstallerToken): void {
   const base = `http://${address}`
   console.log(`Server started at ${base}`)
   console.log(`├─ REST API:  ${base}/api/`)
   console.log(`└─ Dashboard: ${base}/_/`)
+  if (installer === undefined) return
+  const minutes = INSTALLER_TTL_MS / 60_000
+  console.log(
+    `\n(!) No superuser yet. Open this link to create the first one (works once, for ${minutes} minutes):`,
+  )
+  console.log(`${base}/_/install#${installer.token}`)
+  console.log(`(or run: satchel superuser upsert EMAIL PASS)\n`)
 }
+
+/** A first-run installer token when `_superusers` is empty (see `core/installer.ts`). */
+async function installerFor(app: App): Promise<InstallerToken | undefined> {
+  return (await hasSuperusers(app)) ? undefined : newInstallerToken()
+}
+
+/** Environment variable carrying the installer token from the primary to its workers. */
+const INSTALLER_ENV = 'SATCHEL_INSTALLER_TOKEN'
 
 async function serveSingle(flags: GlobalFlags, opts: ServeOptions): Promise<void> {
   const app = await openApp(flags)
+  const installer = await installerFor(app)
   let server: RunningServer
   try {
-    server = await startServer(app, routerOptions(flags, opts))
+    server = await startServer(app, { ...routerOptions(flags, opts), installer })
   } catch (err) {
     await app.close()
     console.error(`Error: ${(err as Error).message}`)
     process.exitCode = 1
     return
   }
-  printStarted(server.address)
+  printStarted(server.address, installer)
   onStopSignal(async () => {
     await server.close()
     await app.close()
@@ -82,6 +105,7 @@ async function serveSingle(flags: GlobalFlags, opts: ServeOptions): Promise<void
 async function servePrimary(flags: GlobalFlags, count: number): Promise<void> {
   // Migrations and first-run setup happen once, here, before any worker opens the data dir.
   const app = await openApp(flags)
+  const installer = await installerFor(app)
   await app.close()
   const workers: Worker[] = []
   let stopping = false
@@ -93,11 +117,13 @@ async function servePrimary(flags: GlobalFlags, count: number): Promise<void> {
     for (const w of workers) if (w.isConnected()) w.send('shutdown')
   }
   const fork = (): Worker => {
-    const w = cluster.fork()
+    const w = cluster.fork(
+      installer ? { [INSTALLER_ENV]: `${installer.token}.${installer.expiresAt}` } : {},
+    )
     // Realtime: record events and client requests travel between workers through here.
     relayClusterBus(w, () => workers)
     w.on('message', (msg: WorkerMessage) => {
-      if (msg.type === 'listening' && ++listening === count) printStarted(msg.address)
+      if (msg.type === 'listening' && ++listening === count) printStarted(msg.address, installer)
       if (msg.type === 'error') {
         if (!stopping) console.error(`Error: ${msg.message}`)
         stopAll(1)
@@ -126,7 +152,10 @@ async function serveWorker(flags: GlobalFlags, opts: ServeOptions): Promise<void
   realtimeHub(app).useBus(new ClusterBus())
   let server: RunningServer
   try {
-    server = await startServer(app, routerOptions(flags, opts))
+    server = await startServer(app, {
+      ...routerOptions(flags, opts),
+      installer: workerInstaller(),
+    })
   } catch (err) {
     await app.close()
     send({ type: 'error', message: (err as Error).message })
@@ -144,6 +173,12 @@ async function serveWorker(flags: GlobalFlags, opts: ServeOptions): Promise<void
   // The primary relays signals as 'shutdown'; a worker ignores the terminal's SIGINT itself.
   process.on('SIGINT', () => {})
   process.on('SIGTERM', () => void stop())
+}
+
+/** The installer token handed down by the primary (`token.expiresAt`), if any. */
+function workerInstaller(): InstallerToken | undefined {
+  const m = /^([\w-]+)\.(\d+)$/.exec(process.env[INSTALLER_ENV] ?? '')
+  return m === null ? undefined : { token: m[1]!, expiresAt: Number(m[2]) }
 }
 
 function onStopSignal(fn: () => Promise<void>): void {

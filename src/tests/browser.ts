@@ -1,0 +1,112 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { REPO_ROOT } from './process.ts'
+
+/** Debian's Chromium (`apt-get install -y chromium`; `.ci/run` installs it when missing). */
+export const CHROMIUM = '/usr/bin/chromium'
+
+/** Where dashboard tests save their screenshots (git-ignored). */
+export const ARTIFACTS_DIR = join(REPO_ROOT, '.artifacts', 'ui')
+
+/** The viewports every main page is checked at. */
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const
+
+/** A headless Chromium with a fresh profile, and the problems its pages reported. */
+export interface TestBrowser {
+  readonly browser: Browser
+  /** Opens a page in a fresh context at the desktop viewport (light scheme). */
+  newPage(): Promise<Page>
+  /**
+   * Console errors, uncaught exceptions and 5xx responses seen so far. A 4xx the server sends
+   * on purpose (wrong password…) is the page's business: Chromium's "Failed to load resource"
+   * line for it is not counted, the tests assert what the user is shown instead.
+   */
+  problems(): string[]
+  close(): Promise<void>
+}
+
+/**
+ * Launches Chromium headless (no sandbox: tests run as root in CI) with a temporary profile
+ * and no background traffic. Throws when the dashboard has not been built.
+ */
+export async function launchBrowser(): Promise<TestBrowser> {
+  if (!existsSync(join(REPO_ROOT, 'ui', 'dist', 'index.html'))) {
+    throw new Error('ui/dist is missing: run `npm run build:ui` (the root `prepare` script does).')
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'satchel-chromium-'))
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+    // NOTE: playwright's launch() already gives Chromium a fresh temporary profile (it refuses
+    // --user-data-dir); its own temp files go to a folder we remove.
+    env: { ...process.env, TMPDIR: profile },
+  })
+  const problems: string[] = []
+  const contexts: BrowserContext[] = []
+  return {
+    browser,
+    async newPage() {
+      const context = await browser.newContext({ viewport: VIEWPORTS.desktop, colorScheme: 'light' })
+      contexts.push(context)
+      const page = await context.newPage()
+      page.on('console', (msg) => {
+        if (msg.type() !== 'error') return
+        if (/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()))
+          return
+        problems.push(`console: ${msg.text()}`)
+      })
+      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`))
+      page.on('response', (res) => {
+        if (res.status() >= 500) problems.push(`${res.status()} ${res.request().method()} ${res.url()}`)
+      })
+      return page
+    },
+    problems: () => [...problems],
+    async close() {
+      for (const c of contexts) await c.close().catch(() => {})
+      await browser.close()
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5 })
+    },
+  }
+}
+
+/** Options of `screenshot`. */
+export interface ShotOptions {
+  /** Also take the dark scheme (default true). */
+  readonly dark?: boolean
+  /** Also take the phone viewport (default true). */
+  readonly phone?: boolean
+}
+
+/**
+ * Saves `.artifacts/ui/NAME-{light,dark}-{desktop,phone}.png` of the page's current state,
+ * switching the emulated colour scheme and viewport, then restores light + desktop.
+ */
+export async function screenshot(page: Page, name: string, opts: ShotOptions = {}): Promise<void> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true })
+  const schemes = opts.dark === false ? (['light'] as const) : (['light', 'dark'] as const)
+  const sizes = opts.phone === false ? (['desktop'] as const) : (['desktop', 'phone'] as const)
+  for (const size of sizes) {
+    await page.setViewportSize(VIEWPORTS[size])
+    for (const scheme of schemes) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}-${scheme}-${size}.png`) })
+    }
+  }
+  await page.setViewportSize(VIEWPORTS.desktop)
+  await page.emulateMedia({ colorScheme: 'light' })
+}
