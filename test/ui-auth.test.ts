@@ -60,7 +60,8 @@ describe('dashboard sign-in', () => {
       await page.getByLabel('Confirm password').fill(PASSWORD)
       await page.getByRole('button', { name: 'Create superuser and sign in' }).click()
       await page.getByRole('button', { name: 'Sign out' }).waitFor()
-      await page.getByRole('navigation', { name: 'Collections' })
+      await page
+        .getByRole('navigation', { name: 'Collections' })
         .getByRole('link', { name: /^users\b/ })
         .waitFor()
       expect(new URL(page.url()).hash).toBe('')
@@ -78,7 +79,10 @@ describe('dashboard sign-in', () => {
       await again.getByLabel('Password', { exact: true }).fill(PASSWORD)
       await again.getByLabel('Confirm password').fill(PASSWORD)
       await again.getByRole('button', { name: 'Create superuser and sign in' }).click()
-      await again.getByRole('alert').getByText(/invalid, expired or already used/).waitFor()
+      await again
+        .getByRole('alert')
+        .getByText(/invalid, expired or already used/)
+        .waitFor()
       expect((await pb.collection('_superusers').getFullList()).length).toBe(1)
       const forged = await fetch(`${server.url}/api/installer`, {
         method: 'POST',
@@ -131,7 +135,10 @@ describe('dashboard sign-in', () => {
         await page.getByRole('alert').evaluate((el) => el.remove())
       }
       await signIn(page, EMAIL, PASSWORD)
-      await page.getByRole('alert').getByText(/Too many attempts/).waitFor()
+      await page
+        .getByRole('alert')
+        .getByText(/Too many attempts/)
+        .waitFor()
       expect(browser.problems()).toEqual([])
     } finally {
       await server.stop()

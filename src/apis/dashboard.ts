@@ -33,7 +33,7 @@ export function bindDashboard(router: Hono<Env>, dir: string = DASHBOARD_DIR): v
     cacheControl: 'no-cache',
     headers: { 'Content-Security-Policy': DASHBOARD_CSP },
   })
-  router.get('/_/*', (c) => {
+  router.get('/_/*', async (c): Promise<Response> => {
     if (!existsSync(join(dir, 'index.html'))) {
       return c.text('The dashboard is not built: run `npm run build:ui`.', 503, {
         'Cache-Control': 'no-store',

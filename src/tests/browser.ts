@@ -60,7 +60,10 @@ export async function launchBrowser(): Promise<TestBrowser> {
   return {
     browser,
     async newPage() {
-      const context = await browser.newContext({ viewport: VIEWPORTS.desktop, colorScheme: 'light' })
+      const context = await browser.newContext({
+        viewport: VIEWPORTS.desktop,
+        colorScheme: 'light',
+      })
       contexts.push(context)
       const page = await context.newPage()
       page.on('console', (msg) => {
@@ -71,7 +74,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
       })
       page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`))
       page.on('response', (res) => {
-        if (res.status() >= 500) problems.push(`${res.status()} ${res.request().method()} ${res.url()}`)
+        if (res.status() >= 500)
+          problems.push(`${res.status()} ${res.request().method()} ${res.url()}`)
       })
       return page
     },
