@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,12 +33,10 @@ export interface TestBrowser {
 
 /**
  * Launches Chromium headless (no sandbox: tests run as root in CI) with a temporary profile
- * and no background traffic. Throws when the dashboard has not been built.
+ * and no background traffic, building the dashboard first when needed.
  */
 export async function launchBrowser(): Promise<TestBrowser> {
-  if (!existsSync(join(REPO_ROOT, 'ui', 'dist', 'index.html'))) {
-    throw new Error('ui/dist is missing: run `npm run build:ui` (the root `prepare` script does).')
-  }
+  ensureDashboardBuilt()
   const profile = mkdtempSync(join(tmpdir(), 'satchel-chromium-'))
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -86,6 +85,16 @@ export async function launchBrowser(): Promise<TestBrowser> {
       rmSync(profile, { recursive: true, force: true, maxRetries: 5 })
     },
   }
+}
+
+/**
+ * Builds `ui/dist` when it is missing (a worktree that never ran the root `prepare` script):
+ * `npm run build:ui`, bounded to 3 minutes. A stale build is not detected: rebuild after
+ * changing `ui/src`.
+ */
+export function ensureDashboardBuilt(): void {
+  if (existsSync(join(REPO_ROOT, 'ui', 'dist', 'index.html'))) return
+  execFileSync('npm', ['run', 'build:ui'], { cwd: REPO_ROOT, stdio: 'ignore', timeout: 180_000 })
 }
 
 /** Options of `screenshot`. */
