@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { importCollections } from '../core/collection-import.ts'
-import { badRequestError } from '../tools/router/api-error.ts'
+import { ApiError, badRequestError } from '../tools/router/api-error.ts'
 import { required, ValidationErrors } from '../tools/validation/validation-errors.ts'
 import type { Env } from './middlewares.ts'
 import { readRequestBody } from './request-body.ts'
@@ -8,18 +8,34 @@ import { readRequestBody } from './request-body.ts'
 /**
  * `PUT /api/collections/import` (PocketBase `apis/collection_import.go`; the caller checks the
  * superuser): `{collections, deleteMissing}` imported in one transaction; 204, or 400
- * `Failed to import collections.` with `data.collections` = `validation_collections_import_failure`.
+ * `Failed to import collections.` with `data.collections` = `validation_collections_import_failure`
+ * (or the field map of a table sync error). A body that does not fit the form (not JSON, a
+ * `collections` that is not a list of objects, a non-boolean `deleteMissing`) is 400
+ * `An error occurred while loading the submitted data.`; an empty list is `validation_required`.
  */
 export async function importHandler(c: Context<Env>): Promise<Response> {
-  const body = (await readRequestBody(c)).data
+  const body = await readImportBody(c)
   const list = body.collections
-  if (!Array.isArray(list) || list.length === 0) {
+  if (list === undefined || list === null || (Array.isArray(list) && list.length === 0)) {
     throw badRequestError('An error occurred while validating the submitted data.', {
       collections: required(),
     })
   }
+  const deleteMissing = body.deleteMissing ?? false
+  if (
+    !Array.isArray(list) ||
+    list.some((item) => item !== null && (typeof item !== 'object' || Array.isArray(item))) ||
+    typeof deleteMissing !== 'boolean'
+  ) {
+    throw loadingError()
+  }
   try {
-    await importCollections(c.get('app'), list, body.deleteMissing === true)
+    // NOTE: a `null` entry is an empty definition in Go's unmarshal (it then fails validation).
+    await importCollections(
+      c.get('app'),
+      list.map((item) => item ?? {}),
+      deleteMissing,
+    )
   } catch (err) {
     if (err instanceof ValidationErrors) {
       throw badRequestError('Failed to import collections.', err.toJSON(), { cause: err })
@@ -27,4 +43,21 @@ export async function importHandler(c: Context<Env>): Promise<Response> {
     throw err
   }
   return c.body(null, 204)
+}
+
+async function readImportBody(c: Context<Env>): Promise<{ [key: string]: unknown }> {
+  try {
+    return (await readRequestBody(c)).data
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 400) throw loadingError(err)
+    throw err
+  }
+}
+
+function loadingError(cause?: unknown): ApiError {
+  return badRequestError(
+    'An error occurred while loading the submitted data.',
+    undefined,
+    cause === undefined ? undefined : { cause },
+  )
 }

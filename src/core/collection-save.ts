@@ -29,6 +29,12 @@ export interface SaveCollectionOptions {
    * suffixes 2..999 are appended like PocketBase.
    */
   readonly generatedId?: boolean
+  /**
+   * False skips the validation (PocketBase `SaveNoValidate`, used by the import, which validates
+   * every collection after saving them all); a view whose query fails then throws the
+   * ViewQueryError. Defaults to true.
+   */
+  readonly validate?: boolean
 }
 
 /** Thrown when a collection cannot be deleted because relation fields of others point to it. */
@@ -77,20 +83,15 @@ async function persist(
     for (let i = 2; i < 1000 && app.state.collectionsById.has(c.id); i++) c.id = `${base}${i}`
   }
   enforceSuperusersOptions(c)
-  const extra: ValidationErrorMap = {}
-  if (renamesSystemField(c, original)) {
-    extra.fields = validationError(
-      'validation_system_field_change',
-      'System fields cannot be deleted or renamed.',
-    )
-  }
+  const validate = options.validate ?? true
+  const extra = systemFieldErrors(c, original)
   initDefaultFields(c)
   if (c.type === 'view') {
     if (c.viewQuery.trim() !== '') {
       try {
         c.setFields(await inferViewFields(app, c.viewQuery, original?.fields ?? c.fields))
       } catch (err) {
-        if (!(err instanceof ViewQueryError)) throw err
+        if (!(err instanceof ViewQueryError) || !validate) throw err
         c.setFields([])
         extra.viewQuery = validationError(
           'validation_invalid_view_query',
@@ -103,7 +104,7 @@ async function persist(
   } else {
     c.indexes = c.indexes.map((i) => normalizeStoredIndex(i, c.name))
   }
-  await validateCollection(app, c, { original, extra })
+  if (validate) await validateCollection(app, c, { original, extra })
 
   const now = formatDate(new Date())
   const row = c.toRow()
@@ -129,6 +130,28 @@ async function persist(
   app.cacheCollection(c, original?.name)
   if (c.type !== 'view') {
     await resyncDependentViews(app, [c.name, original?.name ?? c.name], c.id)
+  }
+}
+
+/**
+ * Validates a collection that was saved without validation (the import's last step) against
+ * `original`, its state before (itself when it is new). Throws ValidationErrors.
+ */
+export async function validateSavedCollection(
+  app: App,
+  c: Collection,
+  original: Collection,
+): Promise<void> {
+  await validateCollection(app, c, { original, extra: systemFieldErrors(c, original) })
+}
+
+function systemFieldErrors(c: Collection, original: Collection | undefined): ValidationErrorMap {
+  if (!renamesSystemField(c, original)) return {}
+  return {
+    fields: validationError(
+      'validation_system_field_change',
+      'System fields cannot be deleted or renamed.',
+    ),
   }
 }
 
@@ -175,15 +198,30 @@ async function resyncDependentViews(app: App, tableNames: string[], skipId: stri
   }
 }
 
+/** Options of {@link deleteCollection}. */
+export interface DeleteCollectionOptions {
+  /**
+   * False skips the check for relation fields of other collections pointing here (PocketBase
+   * `IntegrityChecks(false)`; the import deletes before it saves the new relation fields).
+   * Defaults to true.
+   */
+  readonly integrityChecks?: boolean
+}
+
 /**
  * Deletes a collection and its table/view in one transaction (PocketBase `app.Delete`), firing
  * `onCollectionDelete` around it. System collections cannot be deleted (throws Error);
  * collections referenced by another collection's relation field throw
- * CollectionReferencedError; a view that reads the collection makes the delete fail.
+ * CollectionReferencedError (unless `integrityChecks` is false); a view that reads the
+ * collection makes the delete fail.
  */
-export async function deleteCollection(app: App, collection: Collection): Promise<void> {
+export async function deleteCollection(
+  app: App,
+  collection: Collection,
+  options: DeleteCollectionOptions = {},
+): Promise<void> {
   if (collection.system) throw new Error('System collections cannot be deleted.')
-  const refs = referencingCollections(app, collection)
+  const refs = options.integrityChecks === false ? [] : referencingCollections(app, collection)
   if (refs.length > 0) throw new CollectionReferencedError(refs.map((c) => c.name))
   await app.runInTransaction(async (tx) => {
     await tx.onCollectionDelete.trigger(new CollectionEvent(tx, collection), async (e) => {
@@ -236,26 +274,71 @@ export async function truncateCollection(app: App, collection: Collection): Prom
   })
 }
 
-/** Wraps a failure of `saveCollection` for one imported collection (import endpoint message). */
-export function importFailure(c: Collection, err: unknown): ValidationErrors {
+/**
+ * Wraps a failure of one imported collection into the import endpoint's error: its validation
+ * errors as Go prints them (`Data validations failed for collection "name" (id): {…}`), or any
+ * other error as `Failed to import the collections configuration. Raw error: …`.
+ */
+export function importFailure(c: Collection | undefined, err: unknown): ValidationErrors {
+  if (err instanceof ValidationErrors && 'collections' in err.errors) return err
   let message: string
-  if (err instanceof ValidationErrors) {
+  if (err instanceof ValidationErrors && c !== undefined) {
     message = `Data validations failed for collection "${c.name}" (${c.id}):\n${JSON.stringify(rawMessages(err.errors), null, 2)}`
   } else {
-    message = `Failed to import the collections configuration. Raw error:\n${(err as Error)?.message ?? String(err)}`
+    const raw = (err as Error)?.message ?? String(err)
+    // NOTE: PocketBase's API turns the message into a sentence (ending with a dot).
+    message = `Failed to import the collections configuration. Raw error:\n${raw}${/[.!?]$/.test(raw) ? '' : '.'}`
   }
   return new ValidationErrors({
     collections: validationError('validation_collections_import_failure', message),
   })
 }
 
-/** Go-style `validation.Errors` text: messages lower-cased at the start, without the dot. */
+/**
+ * The codes of go-ozzo's built-in rules, whose raw Go messages are lower-case and without a dot
+ * ("cannot be blank"); PocketBase's own errors keep their sentences as they are.
+ */
+const OZZO_CODES = new Set([
+  'validation_required',
+  'validation_nil_or_not_empty_required',
+  'validation_nil',
+  'validation_empty',
+  'validation_in_invalid',
+  'validation_not_in_invalid',
+  'validation_length_too_long',
+  'validation_length_too_short',
+  'validation_length_out_of_range',
+  'validation_length_empty_required',
+  'validation_length_invalid',
+  'validation_match_invalid',
+  'validation_min_greater_equal_than_required',
+  'validation_min_greater_than_required',
+  'validation_max_less_equal_than_required',
+  'validation_max_less_than_required',
+  'validation_multiple_of_invalid',
+  'validation_date_invalid',
+  'validation_date_out_of_range',
+])
+
+/** PocketBase's own errors whose raw Go message has no final dot (the API adds it). */
+const NO_DOT_CODES = new Set([
+  'validation_missing_field',
+  'validation_duplicated_field_id',
+  'validation_duplicated_field_name',
+  'validation_invalid_rule',
+  'validation_invalid_view_query',
+])
+
+/** Go's `json.Marshal(validation.Errors)`: raw messages, keys sorted. */
 function rawMessages(map: ValidationErrorMap): { [key: string]: unknown } {
   const out: { [key: string]: unknown } = {}
-  for (const [k, v] of Object.entries(map)) {
+  for (const k of Object.keys(map).sort()) {
+    const v = map[k]
     if (typeof (v as { code?: unknown }).code === 'string') {
-      const m = (v as { message: string }).message
-      out[k] = (m.charAt(0).toLowerCase() + m.slice(1)).replace(/\.$/, '')
+      const { code, message } = v as { code: string; message: string }
+      const ozzo = OZZO_CODES.has(code) || code.startsWith('validation_is_')
+      const raw = ozzo ? message.charAt(0).toLowerCase() + message.slice(1) : message
+      out[k] = ozzo || NO_DOT_CODES.has(code) ? raw.replace(/\.$/, '') : raw
     } else {
       out[k] = rawMessages(v as ValidationErrorMap)
     }

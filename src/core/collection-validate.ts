@@ -288,11 +288,10 @@ function checkField(
   put('name', checkFieldName(c, f))
   if (f instanceof RelationField && f.collectionId !== '') {
     const target = app.findCollection(f.collectionId)
-    if (
-      before instanceof RelationField &&
-      before.collectionId !== '' &&
-      target?.id !== before.collectionId
-    ) {
+    // NOTE: like PocketBase, the change check reads the cached (last saved) collection, which is
+    // the stored state before a normal save and the just-saved one during an import.
+    const cached = app.state.collectionsById.get(c.id)?.getFieldById(f.id)
+    if (cached instanceof RelationField && cached.collectionId !== f.collectionId) {
       put(
         'collectionId',
         validationError(
@@ -419,8 +418,12 @@ async function checkIndexes(
 function checkIdentityFields(c: Collection): ValidationError | undefined {
   if (c.auth === undefined) return undefined
   for (const name of c.auth.passwordAuth.identityFields) {
-    const f = c.getField(name)
-    if (f === undefined || !hasUniqueIndex(c.indexes, name)) {
+    if (c.getField(name) === undefined) {
+      return validationError('validation_missing_field', `Invalid or missing field ${name}.`, {
+        fieldName: name,
+      })
+    }
+    if (!hasUniqueIndex(c.indexes, name)) {
       return validationError(
         'validation_missing_unique_constraint',
         `The field ${name} doesn't have a UNIQUE constraint.`,
