@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -163,10 +163,11 @@ export function spawnProcess(
   command: string,
   args: readonly string[],
   env: { readonly [name: string]: string } = {},
+  cwd: string = REPO_ROOT,
 ): SpawnedProcess {
   hookExit()
   const child = spawn(command, [...args], {
-    cwd: REPO_ROOT,
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1', ...env },
     // its own process group, so a server's worker processes can be killed with it
@@ -228,6 +229,8 @@ export interface SpawnServerOptions {
   readonly readyTimeoutMs?: number
   /** Extra environment variables for the process. */
   readonly env?: { readonly [name: string]: string }
+  /** Working directory (default: the repo root). */
+  readonly cwd?: string
 }
 
 /**
@@ -236,7 +239,7 @@ export interface SpawnServerOptions {
  * error message includes the process output.
  */
 export async function spawnServer(opts: SpawnServerOptions): Promise<ServerProcess> {
-  const proc = spawnProcess(opts.command, opts.args, opts.env)
+  const proc = spawnProcess(opts.command, opts.args, opts.env, opts.cwd)
   const server: ServerProcess = {
     ...proc,
     url: `http://127.0.0.1:${opts.port}`,
@@ -279,19 +282,71 @@ export async function startSatchel(
   extras: ServerExtras = {},
 ): Promise<ServerProcess> {
   const p = port ?? (await freePort())
+  const sc = satchelCommand()
   return spawnServer({
-    command: nodeExecutable(),
-    args: [...satchelServeArgs(dir, p), ...(extras.args ?? [])],
+    command: sc.command,
+    args: [...sc.args, 'serve', `--http=127.0.0.1:${p}`, `--dir=${dir}`, ...(extras.args ?? [])],
     port: p,
     dir,
-    env: extras.env,
+    env: { ...sc.env, ...extras.env },
+    cwd: sc.cwd,
   })
+}
+
+/** How to run `satchel`: `node bin/satchel.js`, or the single executable (`SATCHEL_E2E_BIN`). */
+export interface SatchelCommand {
+  readonly command: string
+  /** Arguments before the command's own (the script path under node). */
+  readonly args: readonly string[]
+  readonly cwd: string
+  /** Environment overrides for the process. */
+  readonly env: { readonly [name: string]: string }
+}
+
+let exeSandbox: { cwd: string; env: { [name: string]: string } } | undefined
+
+/**
+ * The command that runs Satchel in the tests: `node bin/satchel.js` from the repo root, or — when
+ * `SATCHEL_E2E_BIN` names the executable built by `npm run build:exe` — that executable, started
+ * the way a machine without Node would: from an empty folder, with a `PATH` in which no `node`
+ * can be found (an empty folder) and a fresh `HOME`, so it extracts its native addons into an
+ * empty cache. The sandbox is shared by the processes of one test file (removed by
+ * `cleanupAll()`).
+ */
+export function satchelCommand(): SatchelCommand {
+  const bin = process.env.SATCHEL_E2E_BIN
+  if (!bin) return { command: nodeExecutable(), args: [SATCHEL_BIN], cwd: REPO_ROOT, env: {} }
+  if (!existsSync(bin)) throw new Error(`SATCHEL_E2E_BIN: no executable at ${bin}.`)
+  if (exeSandbox === undefined || !existsSync(exeSandbox.cwd)) {
+    const root = mkdtempSync(join(tmpdir(), 'satchel-exe-'))
+    tempDirs.add(root)
+    register()
+    const dirs = {
+      cwd: join(root, 'cwd'),
+      path: join(root, 'empty-path'),
+      home: join(root, 'home'),
+    }
+    for (const d of Object.values(dirs)) mkdirSync(d)
+    exeSandbox = { cwd: dirs.cwd, env: { PATH: dirs.path, HOME: dirs.home } }
+  }
+  return { command: resolve(bin), args: [], ...exeSandbox }
+}
+
+/** Spawns `satchel ARGS` (see `satchelCommand`) without waiting for anything. */
+export function spawnSatchel(
+  args: readonly string[],
+  env: { readonly [name: string]: string } = {},
+): SpawnedProcess {
+  const sc = satchelCommand()
+  return spawnProcess(sc.command, [...sc.args, ...args], { ...sc.env, ...env }, sc.cwd)
 }
 
 /** Runs a `satchel` CLI command to completion (e.g. `superuser upsert`); returns its output. */
 export function runSatchelCli(args: readonly string[], timeoutMs = 20_000): string {
-  return execFileSync(nodeExecutable(), [SATCHEL_BIN, ...args], {
-    cwd: REPO_ROOT,
+  const sc = satchelCommand()
+  return execFileSync(sc.command, [...sc.args, ...args], {
+    cwd: sc.cwd,
+    env: { ...process.env, ...sc.env },
     timeout: timeoutMs,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],

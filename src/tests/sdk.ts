@@ -2,15 +2,14 @@ import PocketBase, { ClientResponseError } from 'pocketbase'
 import { expect } from 'vitest'
 import {
   makeTempDir,
-  nodeExecutable,
   pocketBaseExecutable,
   runPocketBaseCli,
   runSatchelCli,
   type ServerExtras,
   type ServerProcess,
   type SpawnedProcess,
-  satchelServeArgs,
   spawnProcess,
+  spawnSatchel,
   startPocketBase,
   startSatchel,
 } from './process.ts'
@@ -51,7 +50,7 @@ export function startServer(
 export function spawnServe(kind: ServerKind, dir: string, port: number): SpawnedProcess {
   return kind === 'pocketbase'
     ? spawnProcess(pocketBaseExecutable(), ['serve', `--http=127.0.0.1:${port}`, `--dir=${dir}`])
-    : spawnProcess(nodeExecutable(), satchelServeArgs(dir, port))
+    : spawnSatchel(['serve', `--http=127.0.0.1:${port}`, `--dir=${dir}`])
 }
 
 /** An SDK client without auto-cancellation (tests issue parallel identical requests). */

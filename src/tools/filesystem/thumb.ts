@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os'
 import { buffer } from 'node:stream/consumers'
-import sharp from 'sharp'
 import type { FileSystem } from './filesystem.ts'
 
 /** A thumb size: `WxH` (cover, centre), `WxHt` (top), `WxHb` (bottom), `WxHf` (fit), `0xH`, `Wx0`. */
@@ -27,6 +26,9 @@ export async function resizeImage(input: Buffer, size: string, fileName: string)
   const width = Number(m[1])
   const height = Number(m[2])
   if (width === 0 && height === 0) throw new Error('Thumb width and height cannot be both zero.')
+  // NOTE: loaded on the first thumb, not at start-up: sharp brings libvips (~19 MB), which most
+  // commands and many servers never need (and the single executable extracts it on first use)
+  const { default: sharp } = await import('sharp')
   let img = sharp(input, { pages: 1 }).rotate()
   if (width === 0 || height === 0) {
     img = img.resize({ width: width || undefined, height: height || undefined })

@@ -1,4 +1,7 @@
-import { hash, verify } from '@node-rs/bcrypt'
+/** The bcrypt binding, loaded when the first password is hashed or checked (not at start-up). */
+function bcrypt() {
+  return import('@node-rs/bcrypt')
+}
 
 /** PocketBase's default bcrypt cost (`golang.org/x/crypto/bcrypt` DefaultCost). */
 export const DEFAULT_BCRYPT_COST = 10
@@ -13,6 +16,7 @@ export async function hashPassword(
   plain: string,
   cost: number = DEFAULT_BCRYPT_COST,
 ): Promise<string> {
+  const { hash } = await bcrypt()
   return hash(plain, { cost, version: '2a', rejectLongPasswords: true })
 }
 
@@ -22,6 +26,7 @@ export async function hashPassword(
  */
 export async function comparePassword(hash: string, plain: string): Promise<boolean> {
   if (typeof hash !== 'string' || typeof plain !== 'string' || hash === '') return false
+  const { verify } = await bcrypt()
   try {
     return await verify(plain, hash)
   } catch {

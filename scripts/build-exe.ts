@@ -1,0 +1,252 @@
+// `npm run build:exe [-- --out=DIR] [-- --embed=DIR …]`: builds the single `satchel` executable
+// (default `dist/exe/satchel`), which runs without Node.js and without node_modules.
+//
+// How: esbuild bundles `src/main-exe.ts` into one CommonJS file; every `require()` of a native
+// addon (`.node`: better-sqlite3, @node-rs/bcrypt, sharp) becomes a call to
+// `src/tools/sea/embedded-assets.ts`'s `loadAddon`, which extracts the addon (and the shared
+// libraries it links to, e.g. sharp's libvips) from the executable to `~/.cache/satchel/<hash>/`
+// the first time the package needs it, and loads it with `process.dlopen`. Folders of static
+// files (`--embed=ui/dist`; `ui/dist` by default when it exists) are embedded the same way and
+// reached through `embeddedDir(name)`. The bundle and those files become a Node single executable
+// application: `node --experimental-sea-config` writes the blob, `postject` injects it into a
+// copy of this Node binary (stripped of its debug symbols when `strip` is installed).
+//
+// The build is skipped when its inputs (bundle, assets, Node binary) have not changed since the
+// last one in the same folder.
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { dirname, join, relative, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build, type Plugin } from 'esbuild'
+import type { EmbeddedManifest } from '../src/tools/sea/embedded-assets.ts'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const ENTRY = join(ROOT, 'src', 'main-exe.ts')
+const RUNTIME = join(ROOT, 'src', 'tools', 'sea', 'embedded-assets.ts')
+const MANIFEST_KEY = 'satchel/manifest.json'
+/** Node's SEA fuse: postject flips it so the binary runs its embedded blob. */
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'
+
+interface BuildOptions {
+  out: string
+  embed: string[]
+}
+
+function parseArgs(argv: readonly string[]): BuildOptions {
+  let out = join(ROOT, 'dist', 'exe')
+  const embed: string[] = []
+  for (const arg of argv) {
+    const [name, value] = arg.split(/=(.*)/s, 2) as [string, string | undefined]
+    if (name === '--out' && value) out = resolve(value)
+    else if (name === '--embed' && value) embed.push(value)
+    else throw new Error(`Unknown argument "${arg}" (use --out=DIR, --embed=DIR).`)
+  }
+  if (embed.length === 0 && existsSync(join(ROOT, 'ui', 'dist'))) embed.push('ui/dist')
+  return { out, embed }
+}
+
+/** The key of a file below some node_modules: `node_modules/<path after the last one>`. */
+function nodeModulesKey(file: string): string {
+  const parts = file.split(sep)
+  const i = parts.lastIndexOf('node_modules')
+  if (i < 0) throw new Error(`Native addon outside node_modules: ${file}`)
+  return ['node_modules', ...parts.slice(i + 1)].join('/')
+}
+
+/**
+ * Shared libraries an addon loads through its rpath, which must sit at the same relative place:
+ * sharp's `@img/sharp-<platform>/lib/sharp-*.node` links `../../sharp-libvips-<platform>/lib/`.
+ */
+function companionsOf(file: string): string[] {
+  const m = /[\\/]@img[\\/]sharp-([\w-]+)[\\/]lib[\\/][^\\/]+\.node$/.exec(file)
+  if (m === null) return []
+  const lib = join(file, '..', '..', '..', `sharp-libvips-${m[1]}`, 'lib')
+  return readdirSync(lib)
+    .filter((f) => /\.so(\.\d+)*$|\.dylib$|\.dll$/.test(f))
+    .map((f) => join(lib, f))
+}
+
+/** Every regular file below `dir`, as paths relative to it with `/` separators. */
+function walk(dir: string, prefix = ''): string[] {
+  const out: string[] = []
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name
+    if (entry.isDirectory()) out.push(...walk(dir, rel))
+    else if (entry.isFile()) out.push(rel)
+  }
+  return out.sort()
+}
+
+/**
+ * The esbuild plugin that replaces native addons: a `.node` file becomes a module calling
+ * `loadAddon(key)`; `addons` collects each addon's file and its companion libraries.
+ */
+function nativeAddons(addons: Map<string, { file: string; companions: string[] }>): Plugin {
+  return {
+    name: 'satchel-native-addons',
+    setup(b) {
+      // better-sqlite3's default entry searches the disk for its addon at run time; its
+      // per-platform entry requires the prebuilt one statically, which this plugin can replace.
+      b.onResolve({ filter: /^better-sqlite3$/ }, (args) =>
+        b.resolve(`better-sqlite3/${process.platform}-${process.arch}`, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+        }),
+      )
+      // sharp's ES module build loads its addon through createRequire(import.meta.url), which a
+      // bundle cannot follow; its CommonJS build requires it statically.
+      b.onResolve({ filter: /^sharp$/ }, (args) =>
+        args.kind === 'require-call'
+          ? undefined
+          : b.resolve('sharp', { kind: 'require-call', resolveDir: args.resolveDir }),
+      )
+      // ...after globs over a local build folder (empty here), which become the failure a missing
+      // file gives, caught by their try/catch.
+      b.onLoad({ filter: /[\\/]sharp[\\/]dist[\\/]sharp\.cjs$/ }, (args) => ({
+        contents: readFileSync(args.path, 'utf8').replace(
+          /require\((`\.\.\/src\/build\/[^`]*`)\)/g,
+          "((p) => { throw new Error('Cannot find module ' + p) })($1)",
+        ),
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      }))
+      b.onLoad({ filter: /\.node$/ }, (args) => {
+        const key = nodeModulesKey(args.path)
+        addons.set(key, { file: args.path, companions: companionsOf(args.path) })
+        return {
+          contents: `module.exports = require(${JSON.stringify(RUNTIME)}).loadAddon(${JSON.stringify(key)})`,
+          loader: 'js',
+          resolveDir: dirname(args.path),
+        }
+      })
+    },
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2))
+  const major = Number(process.versions.node.split('.')[0])
+  if (major < 24)
+    throw new Error(`Building the executable needs Node 24 (this is ${process.version}).`)
+  mkdirSync(opts.out, { recursive: true })
+  const started = Date.now()
+
+  const addons = new Map<string, { file: string; companions: string[] }>()
+  const bundleFile = join(opts.out, 'satchel.cjs')
+  const result = await build({
+    entryPoints: [ENTRY],
+    outfile: bundleFile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: `node${process.versions.node}`,
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    plugins: [nativeAddons(addons)],
+    logLevel: 'warning',
+    // NOTE: packages probe optional per-platform builds with require() inside try/catch; the
+    // ones not installed here are expected misses.
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  })
+  if (result.errors.length > 0) throw new Error('esbuild failed.')
+
+  // asset key → source file
+  const assets = new Map<string, string>()
+  const manifestAddons: { [key: string]: string[] } = {}
+  for (const [key, { file, companions }] of addons) {
+    assets.set(key, file)
+    manifestAddons[key] = companions.map((c) => {
+      const k = nodeModulesKey(c)
+      assets.set(k, c)
+      return k
+    })
+  }
+  const dirs: { [name: string]: string[] } = {}
+  for (const name of opts.embed) {
+    const abs = resolve(ROOT, name)
+    const keys = walk(abs).map((rel) => `${name}/${rel}`)
+    for (const key of keys) assets.set(key, join(ROOT, key))
+    dirs[name] = keys
+  }
+
+  const hash = createHash('sha256')
+  hash.update(readFileSync(bundleFile))
+  const files: { [key: string]: number } = {}
+  for (const [key, file] of [...assets].sort(([a], [b]) => a.localeCompare(b))) {
+    const data = readFileSync(file)
+    files[key] = data.length
+    hash.update(`\0${key}\0`).update(data)
+  }
+  const digest = hash.digest('hex').slice(0, 16)
+  const manifest: EmbeddedManifest = { hash: digest, files, addons: manifestAddons, dirs }
+  const manifestFile = join(opts.out, 'manifest.json')
+  writeFileSync(manifestFile, JSON.stringify(manifest))
+
+  const exe = join(opts.out, 'satchel')
+  const base = statSync(process.execPath)
+  const stamp = `${digest} ${process.execPath} ${base.size} ${base.mtimeMs}`
+  const stampFile = join(opts.out, 'satchel.stamp')
+  if (existsSync(exe) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+    console.log(`${relative(process.cwd(), exe)} is up to date (${digest}).`)
+    return
+  }
+
+  const blob = join(opts.out, 'satchel.blob')
+  const seaConfig = join(opts.out, 'sea-config.json')
+  writeFileSync(
+    seaConfig,
+    JSON.stringify({
+      main: bundleFile,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: true,
+      assets: { [MANIFEST_KEY]: manifestFile, ...Object.fromEntries(assets) },
+    }),
+  )
+  execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: 'pipe' })
+
+  const tmp = `${exe}.tmp`
+  rmSync(tmp, { force: true })
+  copyFileSync(process.execPath, tmp)
+  chmodSync(tmp, 0o755)
+  try {
+    // NOTE: Node's binary carries its debug symbols (~18 MB); the executable does not need them.
+    execFileSync('strip', ['--strip-all', tmp], { stdio: 'ignore' })
+  } catch {
+    console.warn('strip is not installed: the executable keeps Node’s debug symbols.')
+  }
+  // postject's CLI (rather than its API) keeps LIEF's harmless ELF warnings off our output
+  const postject = join(ROOT, 'node_modules', 'postject', 'dist', 'cli.js')
+  try {
+    execFileSync(
+      process.execPath,
+      [postject, tmp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE],
+      { stdio: 'pipe', encoding: 'utf8' },
+    )
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string }
+    throw new Error(`postject failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: err })
+  }
+  renameSync(tmp, exe)
+  writeFileSync(stampFile, stamp)
+  const mb = (statSync(exe).size / 1024 / 1024).toFixed(1)
+  console.log(
+    `${relative(process.cwd(), exe)}: ${mb} MiB (${addons.size} native addons, ` +
+      `${assets.size} embedded files, ${digest}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
+}
+
+await main()
