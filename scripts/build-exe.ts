@@ -156,6 +156,11 @@ async function main(): Promise<void> {
     keepNames: true,
     legalComments: 'none',
     plugins: [nativeAddons(addons)],
+    // NOTE: CommonJS has no import.meta; in the executable __filename is the executable itself,
+    // so a path computed from a module's URL (e.g. the dashboard's default folder) stays valid
+    // and points beside it, where nothing of ours is: embedded folders come from embeddedDir().
+    banner: { js: 'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+    define: { 'import.meta.url': '__importMetaUrl' },
     logLevel: 'warning',
     // NOTE: packages probe optional per-platform builds with require() inside try/catch; the
     // ones not installed here are expected misses.

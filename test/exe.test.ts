@@ -1,7 +1,8 @@
 // The single `satchel` executable (`npm run build:exe`): started the way a machine without Node
 // would (empty folder, no `node` on PATH, fresh HOME — see `satchelCommand`), it extracts its
 // native addons safely when two processes start at once, forks `serve --workers` processes that
-// re-enter the executable, and makes thumbs through the sharp/libvips it carries.
+// re-enter the executable, makes thumbs through the sharp/libvips it carries and serves the
+// dashboard (ui/dist) it embeds.
 // Uses the executable named by SATCHEL_E2E_BIN, else builds it into dist/exe (skipped when the
 // inputs are unchanged).
 import { execFileSync } from 'node:child_process'
@@ -10,6 +11,7 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { VERSION } from '../src/pocketbase.ts'
+import { ensureDashboardBuilt } from '../src/tests/browser.ts'
 import {
   cleanupAll,
   makeTempDir,
@@ -26,6 +28,7 @@ const SU_PASS = 'root-pass-123'
 const previousBin = process.env.SATCHEL_E2E_BIN
 
 beforeAll(() => {
+  ensureDashboardBuilt()
   if (!previousBin) {
     execFileSync(nodeExecutable(), ['scripts/build-exe.ts'], {
       cwd: REPO_ROOT,
@@ -84,7 +87,7 @@ describe('the single executable', () => {
     expect(execFileSync(command, ['--version'], { env, encoding: 'utf8' })).toContain(VERSION)
   })
 
-  test('serve --workers=2 forks workers that re-enter the executable; thumbs use its libvips', async () => {
+  test('serve --workers=2: workers re-enter the executable, thumbs use its libvips, /_/ its ui/dist', async () => {
     const server = await startSatchel(makeTempDir(), undefined, { args: ['--workers=2'] })
     // /api/health answers once one worker listens; the primary prints once both do
     await expect.poll(() => server.output(), { timeout: 10_000 }).toContain('Server started at')
@@ -117,6 +120,13 @@ describe('the single executable', () => {
     expect(res.status).toBe(200)
     const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata()
     expect([meta.format, meta.width, meta.height]).toEqual(['png', 8, 6])
+
+    const page = await fetch(`${server.url}/_/`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(await page.text()).toBe(
+      readFileSync(join(REPO_ROOT, 'ui', 'dist', 'index.html'), 'utf8'),
+    )
 
     expect(await server.stop('SIGTERM')).toBe(0)
   })

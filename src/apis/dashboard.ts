@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Hono } from 'hono'
+import { embeddedDir } from '../tools/sea/embedded-assets.ts'
 import type { Env } from './middlewares.ts'
 import { serveStatic } from './static.ts'
 
@@ -23,9 +24,12 @@ const DASHBOARD_CSP =
  * content-hashed bundles under `/_/assets/` cached for a year (`immutable`; a missing one is a
  * 404, never HTML), everything else revalidated (`no-cache`), and `index.html` for any other
  * path below `/_/` so the SPA's own URLs survive a reload. Without a build, a 503 says how to
- * make one.
+ * make one. The single executable serves the copy it carries (extracted on first start).
  */
-export function bindDashboard(router: Hono<Env>, dir: string = DASHBOARD_DIR): void {
+export function bindDashboard(
+  router: Hono<Env>,
+  dir: string = embeddedDir('ui/dist') ?? DASHBOARD_DIR,
+): void {
   const files = serveStatic(dir, {
     mountPath: '/_/',
     indexFallback: true,
