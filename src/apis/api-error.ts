@@ -7,6 +7,7 @@ import {
   notFoundError,
 } from '../tools/router/api-error.ts'
 import { ValidationErrors } from '../tools/validation/validation-errors.ts'
+import { noteRequestError } from './activity-logger.ts'
 
 /**
  * Converts any thrown value into the ApiError sent to the client (PocketBase `ToApiError`):
@@ -32,6 +33,7 @@ function isFilterError(err: unknown): boolean {
 /** Writes an error as PocketBase's JSON error response. */
 export function errorResponse(c: Context, err: unknown): Response {
   const apiErr = toApiError(err)
+  noteRequestError(c, apiErr)
   if (apiErr.status >= 500) {
     // NOTE: server-side only; the client sees the generic message.
     process.stderr.write(

@@ -45,7 +45,8 @@ export function realIP(c: Context<Env>): string {
   return remoteAddress(c)
 }
 
-function remoteAddress(c: Context<Env>): string {
+/** The socket's remote address (PocketBase `RemoteIP`); "" for in-process requests. */
+export function remoteAddress(c: Context<Env>): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined
   const addr = env?.incoming?.socket?.remoteAddress ?? ''
   return addr.startsWith('::ffff:') ? addr.slice(7) : addr

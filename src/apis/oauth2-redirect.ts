@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono'
 import { sendClientMessage } from '../core/realtime-hub.ts'
+import { skipSuccessActivityLogMiddleware } from './activity-logger.ts'
 import { realIP } from './health.ts'
 import type { Env } from './middlewares.ts'
 import { readRequestBody } from './request-body.ts'
@@ -25,8 +26,8 @@ export interface OAuth2RedirectMessage {
  * dashboard's success or failure page.
  */
 export function bindOAuth2RedirectApi(api: Hono<Env>): void {
-  api.get('/oauth2-redirect', oauth2Redirect)
-  api.post('/oauth2-redirect', oauth2Redirect)
+  api.get('/oauth2-redirect', skipSuccessActivityLogMiddleware(), oauth2Redirect)
+  api.post('/oauth2-redirect', skipSuccessActivityLogMiddleware(), oauth2Redirect)
 }
 
 async function oauth2Redirect(c: Context<Env>): Promise<Response> {

@@ -20,6 +20,7 @@ import {
   type ValidationErrorMap,
   validationError,
 } from '../tools/validation/validation-errors.ts'
+import { skipSuccessActivityLogMiddleware } from './activity-logger.ts'
 import { realIP } from './health.ts'
 import type { Env } from './middlewares.ts'
 import {
@@ -46,7 +47,7 @@ const SUBSCRIBE_OP = 'subscribe'
  */
 export function bindRealtimeApi(api: Hono<Env>, app: App, options?: BrokerOptions): void {
   bindRealtimeEvents(app, options)
-  api.get('/realtime', realtimeConnect)
+  api.get('/realtime', skipSuccessActivityLogMiddleware(), realtimeConnect)
   api.post('/realtime', realtimeSetSubscriptions)
 }
 

@@ -154,6 +154,7 @@ describe('request-verification / confirm-verification', () => {
         204,
       )
       await settleBackground(app)
+      await app.logger().flush()
       const row = await app.auxDb.get<{ message: string; data: string }>(
         "SELECT message, data FROM `_logs` WHERE message LIKE 'Failed to send verification%'",
       )

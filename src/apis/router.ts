@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import type { InstallerToken } from '../core/installer.ts'
 import { notFoundError } from '../tools/router/api-error.ts'
+import { activityLogger } from './activity-logger.ts'
 import { errorResponse } from './api-error.ts'
 import { bindBatchApi } from './batch.ts'
 import { limitBody } from './body-limit.ts'
@@ -11,6 +12,7 @@ import { bindDashboard } from './dashboard.ts'
 import { bindFileApi } from './file.ts'
 import { bindHealthApi } from './health.ts'
 import { bindInstallerApi } from './installer.ts'
+import { bindLogsApi } from './logs.ts'
 import { type Env, loadAuthToken } from './middlewares.ts'
 import { bindOAuth2RedirectApi } from './oauth2-redirect.ts'
 import { rateLimit } from './rate-limit.ts'
@@ -57,6 +59,8 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   const router = new Hono<Env>()
   const origins = options.origins ?? ['*']
   router.use('*', cors(origins))
+  // NOTE: after CORS, so preflights are not logged (PocketBase §2.1).
+  router.use('*', activityLogger(app))
   router.use('*', (c, next) => {
     // NOTE: set before the handler so they join the response as it is built (changing a
     // finished response forces the Node adapter to materialise it).
@@ -94,6 +98,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindCollectionApi(api)
   bindRecordCrudApi(api)
   bindSettingsApi(api)
+  bindLogsApi(api)
   bindRecordAuthMethodsApi(api)
   bindRecordAuthWithPasswordApi(api)
   bindRecordAuthRefreshApi(api)

@@ -1,15 +1,13 @@
-import { randomString } from '../tools/security/random.ts'
-import { formatDate } from '../tools/types/datetime.ts'
+import { LOG_LEVEL } from '../tools/logger/logger.ts'
 import type { App } from './app.ts'
 
-/** Go slog levels as stored in `_logs.level`. */
-export const LOG_LEVEL = { debug: -4, info: 0, warn: 4, error: 8 } as const
+export { LOG_LEVEL }
 
 /**
  * Reports a background failure that no HTTP answer shows (e.g. an email that could not be
- * delivered; PocketBase `app.Logger().Error(...)`): one line on stderr, and a row in
- * `auxiliary.db` `_logs` (`level` 8/4, `message`, `data` = `{error, ...extra}`) unless
- * `settings.logs.maxDays` is 0 or `level` is below `settings.logs.minLevel`. Never throws.
+ * delivered; PocketBase `app.Logger().Error(...)`) through `app.logger()`: `data` =
+ * `{...extra, error}` at `level` (default ERROR), buffered into `auxiliary.db` `_logs` like every
+ * log (and printed with `--dev`). Never throws; async only for its callers' sake.
  */
 export async function reportError(
   app: App,
@@ -19,24 +17,10 @@ export async function reportError(
   level: number = LOG_LEVEL.error,
 ): Promise<void> {
   const error = err instanceof Error ? err.message : err === undefined ? '' : String(err)
-  const data = { ...extra, ...(error !== '' ? { error } : {}) }
   try {
-    process.stderr.write(
-      `${formatDate(new Date())} ${level >= 8 ? 'ERROR' : 'WARN'} ${message} ${JSON.stringify(data)}\n`,
-    )
+    app.logger().log(level, message, error !== '' ? { ...extra, error } : extra)
   } catch {
-    // stderr closed
-  }
-  try {
-    const logs = app.settings().logs
-    if (logs.maxDays <= 0 || level < logs.minLevel) return
-    const now = formatDate(new Date())
-    await app.auxDb.run(
-      `INSERT INTO ${app.auxDb.dialect.quoteIdent('_logs')} (id, level, message, data, created) VALUES (?, ?, ?, ?, ?)`,
-      [randomString(15), level, message, JSON.stringify(data), now],
-    )
-  } catch {
-    // NOTE: the logs database may be closed (shutdown) or busy; stderr already has the line.
+    // NOTE: an app that was never bootstrapped has no logger; nothing to report to.
   }
 }
 

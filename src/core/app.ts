@@ -3,7 +3,9 @@ import type { Db } from '../tools/db/db.ts'
 import { NoRowsError } from '../tools/db/db.ts'
 import { openSqlite } from '../tools/db/sqlite.ts'
 import { Hook } from '../tools/hook/hook.ts'
+import type { Logger } from '../tools/logger/logger.ts'
 import { decrypt, encrypt } from '../tools/security/encrypt.ts'
+import { createAppLogger } from './app-logger.ts'
 import { Collection, type CollectionRow } from './collection-model.ts'
 import { DataDir } from './data-dir.ts'
 import {
@@ -14,6 +16,7 @@ import {
 } from './events.ts'
 import type { FieldContext } from './field.ts'
 import './fields.ts'
+import { cleanupLogsForSettings } from './log-query.ts'
 import { runSystemMigrations } from './migrations-runner.ts'
 import type {
   RecordEnrichEvent,
@@ -52,6 +55,8 @@ interface AppState {
   settings: Settings
   /** What `refreshCaches` last saw of `_collections` and the settings row. */
   stamp: string
+  /** The app logger (`app.logger()`), writing to `auxiliary.db` `_logs`. */
+  logger: Logger
 }
 
 /**
@@ -134,7 +139,16 @@ export class App implements FieldContext {
       collectionsByName: new Map(),
       settings: defaultSettings(),
       stamp: '',
+      logger: createAppLogger(this),
     }
+    // PocketBase: saving the settings drops the logs the new `settings.logs` no longer keeps.
+    this.onSettingsReload.bind(
+      async (e) => {
+        await e.next()
+        await cleanupLogsForSettings(e.app)
+      },
+      { id: '__pbAppLoggerOnSettingsReload__', priority: -999 },
+    )
     await runSystemMigrations(this)
     await this.reloadCollections()
     await this.reloadSettings()
@@ -142,11 +156,20 @@ export class App implements FieldContext {
     await this.onBootstrap.trigger(new AppEvent(this))
   }
 
-  /** Fires `onTerminate` and closes both databases. */
+  /** Fires `onTerminate`, writes the buffered logs and closes both databases. */
   async close(): Promise<void> {
     await this.onTerminate.trigger(new AppEvent(this))
+    await this.state.logger.handler.close()
     await this.db.close()
     await this.auxDb.close()
+  }
+
+  /**
+   * The app logger (PocketBase `app.Logger()`): `debug`/`info`/`warn`/`error` with attributes,
+   * buffered and written to `auxiliary.db` `_logs` in batches (see `createAppLogger`).
+   */
+  logger(): Logger {
+    return this.state.logger
   }
 
   /** True when this copy is bound to a transaction. */

@@ -233,6 +233,11 @@ export interface Dialect {
   strftime(format: string, time: string, modifiers: readonly string[]): string
   /** Great-circle distance in kilometres between two lon/lat points (Earth radius 6371 km). */
   geoDistance(lonA: string, latA: string, lonB: string, latB: string): string
+  /**
+   * The statement that reclaims the space of deleted rows (SQLite `VACUUM`); it cannot run
+   * inside a transaction.
+   */
+  vacuum(): string
 }
 
 /**

@@ -173,4 +173,7 @@ export const sqliteDialect: Dialect = Object.freeze({
       `cos(radians(${lonB}) - radians(${lonA})) + sin(radians(${latA})) * sin(radians(${latB}))))))`
     )
   },
+  vacuum(): string {
+    return 'VACUUM'
+  },
 })
