@@ -7,6 +7,7 @@ import { contentTypeByExtension } from '../tools/filesystem/extension-types.ts'
 import { detectMime } from '../tools/filesystem/mime.ts'
 import { notFoundError } from '../tools/router/api-error.ts'
 import { parseRange } from '../tools/router/byte-range.ts'
+import { skipSuccessActivityLog } from './activity-logger.ts'
 
 /** Options of {@link serveStatic}. */
 export interface StaticOptions {
@@ -73,6 +74,8 @@ export function serveStatic(
 ): (c: Context) => Promise<Response> {
   const opts = Object.freeze({ mountPath: '/', ...options })
   return async (c) => {
+    // PocketBase logs static files only when they fail (e.g. a 404).
+    skipSuccessActivityLog(c)
     const urlPath = new URL(c.req.url).pathname
     const rel = relativePath(urlPath, opts.mountPath)
     const realRoot = await realpath(root).catch(() => undefined)
