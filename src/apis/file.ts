@@ -12,6 +12,7 @@ import {
   type ByteRange,
   type FileAttrs,
   FileNotFoundError,
+  type FileSystem,
 } from '../tools/filesystem/filesystem.ts'
 import { createThumb, THUMB_SOURCE_TYPES } from '../tools/filesystem/thumb.ts'
 import { notFoundError } from '../tools/router/api-error.ts'
@@ -139,16 +140,21 @@ async function download(c: Context<Env>): Promise<Response> {
       }
     }
   }
-  return serveFile(c, app, servedKey, servedName)
+  return serveFile(c, fs, servedKey, servedName)
 }
 
 /**
- * Sends a stored file like PocketBase's `fsys.Serve` + Go's `http.ServeContent`: disposition,
- * content type (from the stored attributes, forced for some extensions), CSP and cache headers,
- * `Last-Modified` with `If-Modified-Since` → 304, a single `Range` → 206 (416 when outside).
+ * Sends the file `key` of `fs` as `name` like PocketBase's `fsys.Serve` + Go's
+ * `http.ServeContent`: disposition, content type (from the stored attributes, forced for some
+ * extensions), CSP and cache headers, `Last-Modified` with `If-Modified-Since` → 304, a single
+ * `Range` → 206 (416 when outside). 404 when the file is missing.
  */
-async function serveFile(c: Context<Env>, app: App, key: string, name: string): Promise<Response> {
-  const fs = appFileSystem(app)
+export async function serveFile(
+  c: Context<Env>,
+  fs: FileSystem,
+  key: string,
+  name: string,
+): Promise<Response> {
   let attrs: FileAttrs
   try {
     attrs = await fs.attributes(key)

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import type { Context, Hono } from 'hono'
+import { activeBackup } from '../core/backup-state.ts'
 import { type Env, isSuperuserRequest } from './middlewares.ts'
 
 /** Proxy headers whose presence `GET /api/health` reports to superusers, in priority order. */
@@ -7,18 +8,24 @@ const KNOWN_PROXY_HEADERS = ['CF-Connecting-IP', 'Fly-Client-IP', 'X-Forwarded-F
 
 /**
  * Binds `GET /api/health` (PocketBase §3.1; note the `code` key instead of `status`). Superusers
- * also get `canBackup`, `realIP` and `possibleProxyHeader` (the first known proxy header the
- * request carries, a hint for configuring `trustedProxy`).
+ * also get `canBackup` (false while a backup/restore runs in any process), `realIP` and
+ * `possibleProxyHeader` (the first known proxy header the request carries, a hint for
+ * configuring `trustedProxy`); while a backup/restore runs, Satchel adds `activeBackup`
+ * (`{operation, name, progress, started}`, progress 0–100) for the dashboard to poll.
  */
 export function bindHealthApi(api: Hono<Env>): void {
   api.get('/health', (c) => {
     const data: { [key: string]: unknown } = {}
     if (isSuperuserRequest(c)) {
-      // NOTE: `canBackup` turns false while a backup/restore runs (backups are a later issue).
-      data.canBackup = true
+      const active = activeBackup(c.get('app'))
+      data.canBackup = active === undefined
       data.realIP = realIP(c)
       data.possibleProxyHeader =
         KNOWN_PROXY_HEADERS.find((h) => c.req.header(h) !== undefined) ?? ''
+      if (active !== undefined) {
+        const { operation, name, progress, started } = active
+        data.activeBackup = { operation, name, progress, started }
+      }
     }
     return c.json({ message: 'API is healthy.', code: 200, data })
   })

@@ -4,6 +4,7 @@ import type { InstallerToken } from '../core/installer.ts'
 import { notFoundError } from '../tools/router/api-error.ts'
 import { activityLogger } from './activity-logger.ts'
 import { errorResponse } from './api-error.ts'
+import { bindBackupApi } from './backup.ts'
 import { bindBatchApi } from './batch.ts'
 import { limitBody } from './body-limit.ts'
 import { bindCollectionApi } from './collection.ts'
@@ -72,7 +73,10 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   })
   const defaultBodyLimit = limitBody(DEFAULT_BODY_LIMIT)
   router.use('/api/*', (c, next) =>
-    !hasBody(c.req.method) || c.req.path === '/api/batch' || isRecordWriteRequest(c)
+    !hasBody(c.req.method) ||
+    c.req.path === '/api/batch' ||
+    c.req.path === '/api/backups/upload' ||
+    isRecordWriteRequest(c)
       ? next()
       : defaultBodyLimit(c, next),
   )
@@ -118,6 +122,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindOAuth2RedirectApi(api)
   bindRealtimeApi(api, app)
   bindInstallerApi(api, options.installer)
+  bindBackupApi(api)
   router.route('/api', api)
   // PocketBase answers 307 here (its router's redirect to the dashboard's canonical URL).
   router.get('/_', (c) => c.redirect('/_/', 307))

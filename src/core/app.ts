@@ -6,10 +6,12 @@ import { Hook } from '../tools/hook/hook.ts'
 import type { Logger } from '../tools/logger/logger.ts'
 import { decrypt, encrypt } from '../tools/security/encrypt.ts'
 import { createAppLogger } from './app-logger.ts'
+import type { PendingRestore } from './backup-restore.ts'
 import { Collection, type CollectionRow } from './collection-model.ts'
 import { DataDir } from './data-dir.ts'
 import {
   AppEvent,
+  type BackupEvent,
   type CollectionEvent,
   type RecordErrorEvent,
   type RecordEvent,
@@ -119,6 +121,21 @@ export class App implements FieldContext {
   readonly onRecordDeleteRequest = new Hook<RecordRequestEvent>()
   /** For every record about to be sent by the records API (expanded ones included). */
   readonly onRecordEnrich = new Hook<RecordEnrichEvent>()
+  /** Around a backup (the snapshot, archive and upload are the last link). */
+  readonly onBackupCreate = new Hook<BackupEvent>()
+  /**
+   * Around a restore: the last link downloads, extracts and verifies the archive; the swap of
+   * `pb_data` and the restart follow once the chain has returned.
+   */
+  readonly onBackupRestore = new Hook<BackupEvent>()
+
+  /**
+   * Restarts the app after a restore prepared new `pb_data` content (PocketBase `App.Restart`):
+   * it must stop serving, close the app, call `swapDataDir(pending)` and start again (on the old
+   * content, after the returned revert, when the new one fails to start). Set by `serve`; by
+   * default the app closes, swaps and bootstraps itself again in place.
+   */
+  restarter?: (pending: PendingRestore) => Promise<void>
 
   constructor(config: AppConfig) {
     this.config = Object.freeze({ ...config })
@@ -131,7 +148,9 @@ export class App implements FieldContext {
    */
   async bootstrap(): Promise<void> {
     mkdirSync(this.dataDir.root, { recursive: true })
-    rmSync(this.dataDir.temp, { recursive: true, force: true })
+    // NOTE: with --workers the primary wipes it once; a worker (re)starting must not remove the
+    // temp files of a backup another worker is writing.
+    if (!this.config.sharedDataDir) rmSync(this.dataDir.temp, { recursive: true, force: true })
     this.db = openSqlite(this.dataDir.dataDb)
     this.auxDb = openSqlite(this.dataDir.auxiliaryDb)
     this.state = {

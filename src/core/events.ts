@@ -46,3 +46,20 @@ export class CollectionEvent extends HookEvent {
     this.collection = collection
   }
 }
+
+/**
+ * A backup event (`onBackupCreate`, `onBackupRestore`; PocketBase `BackupEvent`): handlers may
+ * change `name` (before `e.next()`, while creating) and `exclude`, the root entries of `pb_data`
+ * left out of the archive (create) or left in place (restore).
+ */
+export class BackupEvent extends HookEvent {
+  readonly app: App
+  name: string
+  exclude: string[]
+  constructor(app: App, name: string, exclude: string[]) {
+    super()
+    this.app = app
+    this.name = name
+    this.exclude = exclude
+  }
+}

@@ -16,6 +16,11 @@ export function registerSystemMigration(migration: Migration): void {
   if (!systemMigrations.some((m) => m.file === migration.file)) systemMigrations.push(migration)
 }
 
+/** The file names of every registered system migration, sorted. */
+export function systemMigrationFiles(): string[] {
+  return systemMigrations.map((m) => m.file).sort()
+}
+
 /**
  * Applies pending system migrations in file-name order, each in its own transaction, recording
  * `applied` in Unix microseconds like PocketBase. Throws when none are registered (the launcher

@@ -1,0 +1,241 @@
+import { createWriteStream, existsSync } from 'node:fs'
+import { mkdir, readdir, rename, rm } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { ArchiveError, type ExtractLimits, extractArchive } from '../tools/archive/extract.ts'
+import { openSqlite } from '../tools/db/sqlite.ts'
+import { checkSqliteFile } from '../tools/db/sqlite-file.ts'
+import { randomString } from '../tools/security/random.ts'
+import type { App } from './app.ts'
+import { backupsFileSystem } from './backup-filesystem.ts'
+import { BackupOperation, logBackup } from './backup-state.ts'
+import type { DataDir } from './data-dir.ts'
+import { BackupEvent } from './events.ts'
+import { systemMigrationFiles } from './migrations-runner.ts'
+
+/** A verified, extracted backup waiting to replace the content of `pb_data`. */
+export interface PendingRestore {
+  /** The backup file name. */
+  readonly name: string
+  /** The extracted archive (inside `pb_data/.pb_temp_to_delete`, so renames stay on one disk). */
+  readonly extractedDir: string
+  /** Root entries of `pb_data` left in place (`backups/`, temp dirs…). */
+  readonly exclude: readonly string[]
+}
+
+/**
+ * RestoreError says why a backup cannot be restored: a hostile or corrupt archive, a missing or
+ * damaged `data.db`, or data from a newer PocketBase. `pb_data` is untouched when it is thrown.
+ */
+export class RestoreError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'RestoreError'
+  }
+}
+
+/** Options of {@link restoreBackup}. */
+export interface RestoreOptions {
+  /** Archive limits (total size, entries, compression ratio). */
+  readonly limits?: ExtractLimits
+  /** Wait before the swap, so the response of the request that asked for it goes out (ms). */
+  readonly delayMs?: number
+}
+
+/**
+ * Restores the backup `name` (PocketBase `app.RestoreBackup`, §13.2) in two phases. First,
+ * inside `onBackupRestore` (the last link) and before this resolves: download (S3) and extract
+ * the archive beside `pb_data`, refusing hostile archives, then verify it (`data.db` present,
+ * opens, passes `integrity_check`, has PocketBase ≥ 0.23 tables and no system migration newer
+ * than this app knows). Any problem throws RestoreError (or BackupBusyError when another
+ * backup/restore runs) and leaves `pb_data` as it was. Second, after `delayMs`, in the
+ * background: the app restarts through `app.restarter`, which swaps the content by renames
+ * (`swapDataDir`). The returned `restarted` settles when that is done (it never rejects; a
+ * failed restart is logged and the old content restored).
+ */
+export async function restoreBackup(
+  app: App,
+  name: string,
+  options: RestoreOptions = {},
+): Promise<{ restarted: Promise<void> }> {
+  const op = BackupOperation.begin(app, 'restore', name)
+  let pending: PendingRestore | undefined
+  const event = new BackupEvent(app, name, app.dataDir.backupExclude)
+  try {
+    await app.onBackupRestore.trigger(event, async (e) => {
+      pending = await prepareRestore(e, op, options.limits ?? {})
+    })
+  } catch (err) {
+    op.end()
+    if (pending !== undefined) await rm(pending.extractedDir, { recursive: true, force: true })
+    logBackup(app, 'Restore failed', { name, error: String(err) }, 'error')
+    throw err
+  }
+  const ready = pending
+  if (ready === undefined) {
+    op.end()
+    return { restarted: Promise.resolve() }
+  }
+  const restarted = (async () => {
+    await new Promise((r) => setTimeout(r, options.delayMs ?? 0))
+    try {
+      await (app.restarter ?? ((p: PendingRestore) => restartInPlace(app, p)))(ready)
+      logBackup(app, 'Backup restored', { name })
+    } catch (err) {
+      logBackup(app, 'Restore failed', { name, error: String(err) }, 'error')
+    } finally {
+      op.end()
+      await rm(ready.extractedDir, { recursive: true, force: true }).catch(() => undefined)
+    }
+  })()
+  return { restarted }
+}
+
+async function prepareRestore(
+  e: BackupEvent,
+  op: BackupOperation,
+  limits: ExtractLimits,
+): Promise<PendingRestore> {
+  const dir = e.app.dataDir
+  await mkdir(dir.temp, { recursive: true })
+  const extractedDir = join(dir.temp, `pb_restore_${randomString(8)}`)
+  await mkdir(extractedDir)
+  const fs = backupsFileSystem(e.app)
+  let downloaded: string | undefined
+  try {
+    if (!(await fs.exists(e.name))) throw new RestoreError(`Missing backup file "${e.name}".`)
+    logBackup(e.app, 'Restore started', { name: e.name })
+    let zipPath = join(dir.backups, basename(e.name))
+    if (e.app.settings().backups.s3.enabled) {
+      downloaded = join(dir.temp, `pb_restore_zip_${randomString(8)}`)
+      const obj = await fs.get(e.name)
+      await pipeline(obj.body, createWriteStream(downloaded))
+      zipPath = downloaded
+    }
+    op.progress(5)
+    try {
+      await extractArchive(zipPath, extractedDir, limits, (done, total) =>
+        op.progress(5 + (80 * done) / Math.max(1, total)),
+      )
+    } catch (err) {
+      if (err instanceof ArchiveError) throw new RestoreError(err.message, { cause: err })
+      throw err
+    }
+    await verifyExtracted(extractedDir)
+    op.progress(95)
+    return { name: e.name, extractedDir, exclude: [...e.exclude] }
+  } catch (err) {
+    await rm(extractedDir, { recursive: true, force: true })
+    throw err
+  } finally {
+    await fs.close()
+    if (downloaded !== undefined) await rm(downloaded, { force: true })
+  }
+}
+
+/** Checks the databases of an extracted backup; throws RestoreError. */
+async function verifyExtracted(extractedDir: string): Promise<void> {
+  const dataDb = join(extractedDir, 'data.db')
+  if (!existsSync(dataDb)) throw new RestoreError('The backup has no data.db file.')
+  for (const file of ['data.db', 'auxiliary.db']) {
+    const path = join(extractedDir, file)
+    if (!existsSync(path)) continue
+    try {
+      checkSqliteFile(path)
+    } catch (err) {
+      throw new RestoreError(`${file}: ${(err as Error).message}`, { cause: err })
+    }
+  }
+  const db = openSqlite(dataDb, { readonly: true })
+  try {
+    let files: string[]
+    try {
+      await db.get('SELECT `fields` FROM `_collections` LIMIT 1')
+      files = (await db.all<{ file: string }>('SELECT `file` FROM `_migrations`')).map(
+        (r) => r.file,
+      )
+    } catch (err) {
+      throw new RestoreError(
+        'data.db is not a PocketBase 0.23+ database (missing _collections.fields or _migrations).',
+        { cause: err },
+      )
+    }
+    const known = systemMigrationFiles()
+    const newest = known.reduce((max, f) => Math.max(max, migrationTime(f)), 0)
+    const newer = files.filter(
+      (f) => f.endsWith('.go') && !known.includes(f) && migrationTime(f) > newest,
+    )
+    if (newer.length > 0) {
+      throw new RestoreError(
+        `The backup comes from a newer PocketBase version than this server supports (unknown system migration ${newer.sort()[0]}).`,
+      )
+    }
+  } finally {
+    await db.close()
+  }
+}
+
+/** The Unix time prefix of a migration file name (0 when it has none). */
+function migrationTime(file: string): number {
+  const m = /^(\d+)_/.exec(file)
+  return m === null ? 0 : Number(m[1])
+}
+
+/**
+ * Replaces the content of `pb_data` with the extracted backup by renames (PocketBase
+ * `osutils.MoveDirContent` twice): the current entries (but the excluded ones) move into
+ * `.pb_temp_to_delete/old_pb_data_*` (removed at the next start), then the extracted ones move
+ * in. Nothing may have the databases open. On failure every rename is undone and the error
+ * rethrown; on success resolves with a function that undoes the swap.
+ */
+export async function swapDataDir(
+  dataDir: DataDir,
+  pending: PendingRestore,
+): Promise<() => Promise<void>> {
+  const root = dataDir.root
+  const oldDir = join(dataDir.temp, `old_pb_data_${randomString(8)}`)
+  await mkdir(oldDir, { recursive: true })
+  const moved: [string, string][] = []
+  const undo = async () => {
+    for (const [from, to] of moved.reverse()) await rename(to, from)
+    moved.length = 0
+  }
+  const skip = new Set(pending.exclude)
+  try {
+    for (const entry of await readdir(root)) {
+      if (skip.has(entry)) continue
+      const from = join(root, entry)
+      await rename(from, join(oldDir, entry))
+      moved.push([from, join(oldDir, entry)])
+    }
+    for (const entry of await readdir(pending.extractedDir)) {
+      if (skip.has(entry)) continue
+      const from = join(pending.extractedDir, entry)
+      await rename(from, join(root, entry))
+      moved.push([from, join(root, entry)])
+    }
+  } catch (err) {
+    await undo()
+    throw err
+  }
+  return undo
+}
+
+/**
+ * The default restart: closes the app, swaps `pb_data` and bootstraps the same app instance
+ * again; when the restored data does not start, undoes the swap and bootstraps the old data
+ * (then throws).
+ */
+export async function restartInPlace(app: App, pending: PendingRestore): Promise<void> {
+  await app.close()
+  const revert = await swapDataDir(app.dataDir, pending)
+  try {
+    await app.bootstrap()
+  } catch (err) {
+    await app.db?.close().catch(() => undefined)
+    await app.auxDb?.close().catch(() => undefined)
+    await revert()
+    await app.bootstrap()
+    throw err
+  }
+}

@@ -1,0 +1,130 @@
+import { createWriteStream } from 'node:fs'
+import { type FileHandle, mkdir, open, readdir, rm, stat } from 'node:fs/promises'
+import { dirname, join, relative, sep } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { ZipFile } from 'yazl'
+
+/** A file added to an archive under another name (e.g. a database snapshot as `data.db`). */
+export interface ArchiveExtraFile {
+  /** The slash-separated name inside the archive. */
+  readonly name: string
+  /** The file on disk. */
+  readonly path: string
+}
+
+/** Options of {@link createArchive}. */
+export interface CreateArchiveOptions {
+  /**
+   * Paths relative to the source dir (slash-separated) that are left out; a directory leaves out
+   * everything below it.
+   */
+  readonly exclude?: readonly string[]
+  /** Files added first; a walked file with the same name is left out. */
+  readonly extra?: readonly ArchiveExtraFile[]
+  /** Called as bytes are read: done and total (uncompressed) bytes. */
+  readonly onProgress?: (doneBytes: number, totalBytes: number) => void
+  /** zlib level of the deflated entries (default 1, PocketBase's `flate.BestSpeed`). */
+  readonly compressionLevel?: number
+}
+
+/**
+ * Zips the regular files under `srcDir` into `destFile` (PocketBase `archive.Create`): deflated
+ * entries named by their slash-separated path, no directory entries, symlinks skipped. Files are
+ * read one at a time (bounded open files); a file that disappears between the walk and its turn
+ * (a record deleted meanwhile) is left out. Removes `destFile` and rethrows on failure.
+ */
+export async function createArchive(
+  srcDir: string,
+  destFile: string,
+  options: CreateArchiveOptions = {},
+): Promise<void> {
+  const extra = options.extra ?? []
+  const skip = new Set(extra.map((e) => e.name))
+  const walked = (await walkFiles(srcDir, options.exclude ?? [])).filter((n) => !skip.has(n))
+  const entries = [
+    ...extra,
+    ...walked.map((name) => ({ name, path: join(srcDir, ...name.split('/')) })),
+  ]
+  await mkdir(dirname(destFile), { recursive: true })
+  const zip = new ZipFile()
+  const written = pipeline(zip.outputStream, createWriteStream(destFile))
+  // NOTE: a failing output (disk full) must stop the feeding loop too.
+  let outputError: unknown
+  written.catch((err: unknown) => {
+    outputError = err
+  })
+  try {
+    const files: { name: string; path: string; mtime: Date; mode: number }[] = []
+    let total = 0
+    for (const e of entries) {
+      let st: import('node:fs').Stats
+      try {
+        st = await stat(e.path)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
+        throw err
+      }
+      if (!st.isFile()) continue
+      total += st.size
+      files.push({ name: e.name, path: e.path, mtime: st.mtime, mode: st.mode })
+    }
+    let done = 0
+    options.onProgress?.(0, total)
+    const level = options.compressionLevel ?? 1
+    for (const h of files) {
+      if (outputError !== undefined) throw outputError
+      let fh: FileHandle
+      try {
+        fh = await open(h.path, 'r')
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
+        throw err
+      }
+      const stream = fh.createReadStream()
+      stream.on('data', (chunk) => {
+        done += chunk.length
+        options.onProgress?.(done, total)
+      })
+      const ended = new Promise<void>((resolve, reject) => {
+        stream.once('close', resolve)
+        stream.once('error', reject)
+      })
+      zip.addReadStream(stream, h.name, {
+        mtime: h.mtime,
+        mode: h.mode & 0o777,
+        compressionLevel: level,
+      })
+      await ended
+    }
+    zip.end()
+    await written
+  } catch (err) {
+    zip.outputStream.resume()
+    await rm(destFile, { force: true })
+    throw err
+  }
+}
+
+/** Every regular file below `root` as a slash-separated relative path, sorted; skips `exclude`. */
+async function walkFiles(root: string, exclude: readonly string[]): Promise<string[]> {
+  const out: string[] = []
+  const excluded = (name: string) => exclude.some((x) => name === x || name.startsWith(`${x}/`))
+  const visit = async (dir: string): Promise<void> => {
+    let items: import('node:fs').Dirent[]
+    try {
+      items = await readdir(dir, { withFileTypes: true })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw err
+    }
+    for (const item of items) {
+      const full = join(dir, item.name)
+      const name = relative(root, full).split(sep).join('/')
+      if (excluded(name)) continue
+      if (item.isDirectory()) await visit(full)
+      else if (item.isFile()) out.push(name)
+    }
+  }
+  await visit(root)
+  return out.sort()
+}
