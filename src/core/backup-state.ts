@@ -138,22 +138,12 @@ export function activeBackup(app: App): BackupState | undefined {
   return state
 }
 
-/**
- * Logs a backup/restore message. NOTE: a seam until `app.logger()` exists: uses it when the app
- * has one, else writes to stderr in `--dev` mode.
- */
+/** Logs a backup/restore message through `app.logger()` (PocketBase logs them the same way). */
 export function logBackup(
   app: App,
   message: string,
   data: { [key: string]: unknown } = {},
   level: 'info' | 'error' = 'info',
 ): void {
-  const logger = (app as { logger?: () => { info?: Logger; error?: Logger } }).logger
-  if (typeof logger === 'function') {
-    logger.call(app)[level]?.(message, data)
-    return
-  }
-  if (app.config.dev) process.stderr.write(`[backups] ${message} ${JSON.stringify(data)}\n`)
+  app.logger()[level](message, data)
 }
-
-type Logger = (message: string, data?: { [key: string]: unknown }) => void
