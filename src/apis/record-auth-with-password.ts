@@ -51,7 +51,12 @@ async function authWithPassword(c: Context<Env>): Promise<Response> {
   const record = await findByIdentity(c, collection, form)
   const hash = record === undefined ? DUMMY_HASH : toPasswordValue(record.get('password')).hash
   const ok = await comparePassword(hash, form.password)
-  if (record === undefined || !ok) throw badRequestError('Failed to authenticate.')
+  if (record === undefined || !ok) {
+    // NOTE: the cause is only logged (PocketBase's request log `details`).
+    throw badRequestError('Failed to authenticate.', undefined, {
+      cause: new Error('invalid login credentials'),
+    })
+  }
 
   // NOTE: the MFA seam (`mfaId` in the query or body) lives in recordAuthResponse.
   return recordAuthResponse(c, record, { authMethod: 'password' })

@@ -17,6 +17,7 @@ import {
 } from '../core/record-rules.ts'
 import { RecordUpsert } from '../core/record-upsert.ts'
 import { isSuperuser, type RequestInfo } from '../core/request-info.ts'
+import { NoRowsError } from '../tools/db/db.ts'
 import {
   ApiError,
   badRequestError,
@@ -100,7 +101,9 @@ const recordBodyLimit = limitBody((c) => {
 /** The collection of the path, or 404 `Missing collection context.` */
 export function findCollection(c: Context<Env>): Collection {
   const collection = c.get('app').findCollection(c.req.param('collection') ?? '')
-  if (collection === undefined) throw notFoundError('Missing collection context.')
+  if (collection === undefined) {
+    throw notFoundError('Missing collection context.', undefined, { cause: new NoRowsError() })
+  }
   return collection
 }
 
