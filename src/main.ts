@@ -1,4 +1,4 @@
-import { createCli } from './pocketbase.ts'
+import { runCli } from './pocketbase.ts'
 
 // The `satchel` executable entry.
-await createCli().parseAsync(process.argv)
+await runCli(process.argv)

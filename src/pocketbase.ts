@@ -1,5 +1,7 @@
 import { dirname, join, resolve } from 'node:path'
-import { Command, Option } from 'commander'
+import { Command } from 'commander'
+import { FlagError, flag, goFlagsHelp, normalizeArgs } from './cmd/flags.ts'
+import { goLogLine } from './cmd/log-line.ts'
 import { registerServeCommand } from './cmd/serve.ts'
 import { registerSuperuserCommand } from './cmd/superuser.ts'
 import { App, type AppConfig } from './core/app.ts'
@@ -8,7 +10,7 @@ import './migrations/index.ts'
 /** The Satchel version printed by `--version`. */
 export const VERSION = '0.1.0'
 
-/** The global flags every command accepts (PocketBase's root flags). */
+/** The global flags every command accepts (PocketBase 0.40's root flags, parsed like Go's). */
 export interface GlobalFlags {
   dir?: string
   dev?: boolean
@@ -18,11 +20,26 @@ export interface GlobalFlags {
   publicDir?: string
   /** `--indexFallback`: SPA fallback to `index.html` (default true). */
   indexFallback?: boolean
+  /** `--hooksDir` (default `pb_hooks` beside the data dir). */
+  hooksDir?: string
+  /** `--hooksWatch` (default true). */
+  hooksWatch?: boolean
+  /** `--hooksPool` (default 15). */
+  hooksPool?: number
+  /** `--migrationsDir` (default `pb_migrations` beside the data dir). */
+  migrationsDir?: string
+  /** `--automigrate` (default true). */
+  automigrate?: boolean
+}
+
+/** `name` beside the data dir (PocketBase's default for `pb_public`, `pb_hooks`, `pb_migrations`). */
+function besideDataDir(flags: GlobalFlags, name: string): string {
+  return join(dirname(resolve(flags.dir ?? 'pb_data')), name)
 }
 
 /** The folder served at `/`: `--publicDir`, else `pb_public` beside the data dir. */
 export function publicDirFromFlags(flags: GlobalFlags): string {
-  return resolve(flags.publicDir ?? join(dirname(resolve(flags.dir ?? 'pb_data')), 'pb_public'))
+  return resolve(flags.publicDir ?? besideDataDir(flags, 'pb_public'))
 }
 
 /**
@@ -45,6 +62,11 @@ export function configFromFlags(flags: GlobalFlags, extra: Partial<AppConfig> = 
     dev: flags.dev ?? false,
     encryptionKey: encryptionKey || undefined,
     queryTimeoutMs: (flags.queryTimeout ?? 30) * 1000,
+    hooksDir: resolve(flags.hooksDir || besideDataDir(flags, 'pb_hooks')),
+    hooksWatch: flags.hooksWatch ?? true,
+    hooksPool: flags.hooksPool ?? 15,
+    migrationsDir: resolve(flags.migrationsDir || besideDataDir(flags, 'pb_migrations')),
+    automigrate: flags.automigrate ?? true,
     ...extra,
   })
 }
@@ -56,41 +78,111 @@ export async function openApp(flags: GlobalFlags, extra: Partial<AppConfig> = {}
   return app
 }
 
-/** The `satchel` command line (PocketBase's command names and flags). */
+/**
+ * The `satchel` command line: PocketBase 0.40's commands and flags (`serve`, `superuser`), plus
+ * Satchel's own `serve --workers/--tlsCert/--tlsKey`. Parse it with {@link runCli}, which
+ * accepts Go's flag forms.
+ */
 export function createCli(): Command {
   const program = new Command('satchel')
     .description('Satchel: a PocketBase-compatible backend in one package.')
-    .version(VERSION, '-v, --version')
-    .addOption(new Option('--dir <dir>', 'the PocketBase data directory').default('pb_data'))
-    .addOption(new Option('--dev', 'enable dev mode (verbose logs)').default(false))
+    .version(`satchel version ${VERSION}`, '-v, --version')
+    .configureHelp(goFlagsHelp)
+    .configureOutput({
+      // commander's own errors (missing arguments, unknown sub-commands) in PocketBase's shape
+      outputError: (str, write) => write(goLogLine(str.replace(/^error: /, '').trimEnd())),
+    })
+    .addOption(flag('dir', 'string', 'the PocketBase data directory', 'pb_data'))
     .addOption(
-      new Option(
-        '--encryptionEnv <name>',
-        'env variable whose value (32 chars) encrypts the app settings',
+      flag('dev', 'bool', 'enable dev mode, aka. printing logs and sql statements to the console'),
+    )
+    .addOption(
+      flag(
+        'encryptionEnv',
+        'string',
+        'the env variable whose value of 32 characters will be used as encryption key for the app settings (default none)',
       ),
     )
     .addOption(
-      new Option('--queryTimeout <seconds>', 'the default SELECT queries timeout in seconds')
-        .default(30)
-        .argParser(Number),
-    )
-    .addOption(
-      new Option(
-        '--publicDir <dir>',
-        'the directory to serve static files (default pb_public beside --dir)',
+      flag(
+        'queryTimeout',
+        'int',
+        'the default SELECT queries timeout in seconds (checked between result rows: see README)',
+        30,
       ),
     )
     .addOption(
-      new Option(
-        '--indexFallback [bool]',
-        'fallback the request to index.html on missing static path (SPA pretty urls)',
-      )
-        .default(true)
-        .argParser((v) => v !== 'false'),
+      flag(
+        'publicDir',
+        'string',
+        'the directory to serve static files (default "pb_public" beside --dir)',
+      ),
     )
-    .enablePositionalOptions(false)
-    .showHelpAfterError()
+    .addOption(
+      flag(
+        'indexFallback',
+        'bool',
+        'fallback the request to index.html on missing static path, e.g. when pretty urls are used with SPA',
+        true,
+      ),
+    )
+    .addOption(
+      flag(
+        'hooksDir',
+        'string',
+        'the directory with the JS app hooks (default "pb_hooks" beside --dir; stored for the hooks runtime, not loaded yet)',
+      ),
+    )
+    .addOption(
+      flag(
+        'hooksWatch',
+        'bool',
+        'auto restart the app on pb_hooks file change (stored for the hooks runtime, no effect yet)',
+        true,
+      ),
+    )
+    .addOption(
+      flag(
+        'hooksPool',
+        'int',
+        'the total prewarm runtime instances for the JS app hooks execution (stored, no effect yet)',
+        15,
+      ),
+    )
+    .addOption(
+      flag(
+        'migrationsDir',
+        'string',
+        'the directory with the user defined migrations (default "pb_migrations" beside --dir; stored, not run yet)',
+      ),
+    )
+    .addOption(
+      flag(
+        'automigrate',
+        'bool',
+        'enable/disable auto migrations (stored for the migrations work, no effect yet)',
+        true,
+      ),
+    )
   registerServeCommand(program)
   registerSuperuserCommand(program)
   return program
+}
+
+/**
+ * Runs the command line `argv` (`process.argv` shape). Flag errors print like PocketBase's
+ * (`2026/01/02 03:04:05 unknown flag: --nope` on stderr) and set exit code 1.
+ */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  const program = createCli()
+  let args: string[]
+  try {
+    args = normalizeArgs(program, argv.slice(2))
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err
+    process.stderr.write(goLogLine(err.message))
+    process.exitCode = 1
+    return
+  }
+  await program.parseAsync(args, { from: 'user' })
 }

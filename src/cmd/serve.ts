@@ -1,7 +1,8 @@
 import cluster, { type Worker } from 'node:cluster'
+import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
-import { type RunningServer, startServer } from '../apis/serve.ts'
+import { type RunningServer, type ServeOptions, startServer, type TlsFiles } from '../apis/serve.ts'
 import type { App } from '../core/app.ts'
 import {
   hasSuperusers,
@@ -12,57 +13,138 @@ import {
 import { realtimeHub } from '../core/realtime-hub.ts'
 import { type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
 import { ClusterBus, relayClusterBus } from '../tools/subscriptions/cluster-bus.ts'
+import { flag } from './flags.ts'
+import { goLogLine } from './log-line.ts'
 
-interface ServeOptions {
-  http: string
-  origins: string
-  workers: string
+/** The `serve` flags as commander hands them over (after `normalizeArgs`). */
+interface ServeFlags {
+  http?: string
+  https?: string
+  origins: string[]
+  workers: number
+  tlsCert?: string
+  tlsKey?: string
 }
 
 /** Messages between the primary process and its workers. */
 type WorkerMessage = { type: 'listening'; address: string } | { type: 'error'; message: string }
 
 /**
- * `satchel serve [--http=ADDR] [--origins=…] [--workers=N]`: bootstraps the data dir (migrations
- * run once, in this process), then serves the API — in this process when N is 1, otherwise in N
+ * `satchel serve [domain(s)] [--http=ADDR] [--https=ADDR] [--origins=…] [--workers=N]
+ * [--tlsCert=FILE --tlsKey=FILE]` (PocketBase's `serve`): bootstraps the data dir (migrations run
+ * once, in this process), then serves the API — in this process when N is 1, otherwise in N
  * worker processes sharing the port and the SQLite data dir (WAL), which lets Satchel use every
  * core. SIGINT/SIGTERM let in-flight requests finish and close the databases.
+ *
+ * HTTPS: PocketBase obtains certificates for the domain arguments from Let's Encrypt (ACME).
+ * Satchel serves the certificate given by `--tlsCert`/`--tlsKey` instead and refuses to start
+ * (exit 1) when HTTPS is asked for without one.
  */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('starts the web server (default 127.0.0.1:8090)')
-    .option('--http <address>', 'TCP address to listen for HTTP', '127.0.0.1:8090')
-    .option('--origins <list>', 'CORS allowed domain origins list (comma separated)', '*')
-    .option(
-      '--workers <n>',
-      'number of server processes (default: the number of CPU cores)',
-      String(availableParallelism()),
+    .description('Starts the web server (default to 127.0.0.1:8090 if no domain is specified)')
+    .argument('[domains...]', 'the domains to serve over HTTPS (needs --tlsCert and --tlsKey)')
+    .addOption(
+      flag(
+        'http',
+        'string',
+        'TCP address to listen for the HTTP server (if domain args are specified - default to 0.0.0.0:80, otherwise - default to 127.0.0.1:8090)',
+      ),
     )
-    .action(async (opts: ServeOptions, cmd: Command) => {
+    .addOption(
+      flag(
+        'https',
+        'string',
+        'TCP address to listen for the HTTPS server (if domain args are specified - default to 0.0.0.0:443, otherwise - default to empty string, aka. no TLS); the HTTP traffic is then redirected to HTTPS',
+      ),
+    )
+    .addOption(flag('origins', 'strings', 'CORS allowed domain origins list', ['*']))
+    .addOption(
+      flag(
+        'workers',
+        'int',
+        'Satchel: number of server processes, one per CPU core by default',
+        availableParallelism(),
+      ),
+    )
+    .addOption(
+      flag(
+        'tlsCert',
+        'string',
+        "Satchel: PEM certificate (chain) served on --https, instead of PocketBase's ACME certificates",
+      ),
+    )
+    .addOption(flag('tlsKey', 'string', 'Satchel: PEM private key of --tlsCert'))
+    .action(async (domains: string[], opts: ServeFlags, cmd: Command) => {
       const flags = cmd.optsWithGlobals() as GlobalFlags
-      const workers = Math.max(1, Math.trunc(Number(opts.workers)) || 1)
-      if (cluster.isWorker) return serveWorker(flags, opts)
-      if (workers === 1) return serveSingle(flags, opts)
-      return servePrimary(flags, workers)
+      let options: StartOptions
+      try {
+        options = startOptions(flags, opts, domains)
+      } catch (err) {
+        if (cluster.isWorker) throw err
+        process.stderr.write(goLogLine((err as Error).message))
+        process.exitCode = 1
+        return
+      }
+      const workers = Math.max(1, Math.trunc(opts.workers) || 1)
+      if (cluster.isWorker) return serveWorker(flags, options)
+      if (workers === 1) return serveSingle(flags, options)
+      return servePrimary(flags, workers, options)
     })
 }
 
-function routerOptions(flags: GlobalFlags, opts: ServeOptions) {
+/** What every server process starts with, plus the URL the banner prints. */
+interface StartOptions extends ServeOptions {
+  readonly baseURL: (address: string) => string
+}
+
+/**
+ * Resolves the listen addresses like PocketBase (domain arguments switch the defaults to
+ * `0.0.0.0:80` + `0.0.0.0:443`) and loads the TLS files. Throws with the message to print.
+ */
+function startOptions(flags: GlobalFlags, opts: ServeFlags, domains: string[]): StartOptions {
+  let http = opts.http || undefined
+  let https = opts.https || undefined
+  if (domains.length > 0) {
+    http ??= '0.0.0.0:80'
+    https ??= '0.0.0.0:443'
+  } else {
+    http ??= '127.0.0.1:8090'
+  }
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined))
+    throw new Error('--tlsCert and --tlsKey go together: give both or neither.')
+  let tls: TlsFiles | undefined
+  if (https !== undefined) {
+    if (opts.tlsCert === undefined) {
+      throw new Error(
+        "HTTPS needs a certificate: PocketBase requests one from Let's Encrypt (ACME), which needs internet access and public DNS for the domain; Satchel does not do ACME. Pass --tlsCert=FILE --tlsKey=FILE (PEM), or serve plain HTTP behind a TLS-terminating proxy.",
+      )
+    }
+    try {
+      tls = { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey!) }
+    } catch (err) {
+      throw new Error(`Cannot read the TLS files: ${(err as Error).message}`)
+    }
+  } else if (opts.tlsCert !== undefined) {
+    throw new Error('--tlsCert/--tlsKey need --https=ADDR (or domain arguments).')
+  }
+  const secure = https !== undefined
   return {
-    http: opts.http,
+    http,
+    https,
+    tls,
+    origins: opts.origins,
     publicDir: publicDirFromFlags(flags),
     indexFallback: flags.indexFallback ?? true,
-    origins: opts.origins
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    baseURL: (address) =>
+      `${secure ? 'https' : 'http'}://${secure && domains.length > 0 ? domains[0] : address}`,
   }
 }
 
-function printStarted(address: string, installer?: InstallerToken): void {
-  const base = `http://${address}`
-  console.log(`Server started at ${base}`)
+function printStarted(options: StartOptions, address: string, installer?: InstallerToken): void {
+  const base = options.baseURL(address)
+  process.stdout.write(goLogLine(`Server started at ${base}`))
   console.log(`├─ REST API:  ${base}/api/`)
   console.log(`└─ Dashboard: ${base}/_/`)
   if (installer === undefined) return
@@ -82,19 +164,19 @@ async function installerFor(app: App): Promise<InstallerToken | undefined> {
 /** Environment variable carrying the installer token from the primary to its workers. */
 const INSTALLER_ENV = 'SATCHEL_INSTALLER_TOKEN'
 
-async function serveSingle(flags: GlobalFlags, opts: ServeOptions): Promise<void> {
+async function serveSingle(flags: GlobalFlags, options: StartOptions): Promise<void> {
   const app = await openApp(flags)
   const installer = await installerFor(app)
   let server: RunningServer
   try {
-    server = await startServer(app, { ...routerOptions(flags, opts), installer })
+    server = await startServer(app, { ...options, installer })
   } catch (err) {
     await app.close()
-    console.error(`Error: ${(err as Error).message}`)
+    process.stderr.write(goLogLine((err as Error).message))
     process.exitCode = 1
     return
   }
-  printStarted(server.address, installer)
+  printStarted(options, server.address, installer)
   onStopSignal(async () => {
     await server.close()
     await app.close()
@@ -102,7 +184,11 @@ async function serveSingle(flags: GlobalFlags, opts: ServeOptions): Promise<void
   })
 }
 
-async function servePrimary(flags: GlobalFlags, count: number): Promise<void> {
+async function servePrimary(
+  flags: GlobalFlags,
+  count: number,
+  options: StartOptions,
+): Promise<void> {
   // Migrations and first-run setup happen once, here, before any worker opens the data dir.
   const app = await openApp(flags)
   const installer = await installerFor(app)
@@ -123,9 +209,10 @@ async function servePrimary(flags: GlobalFlags, count: number): Promise<void> {
     // Realtime: record events and client requests travel between workers through here.
     relayClusterBus(w, () => workers)
     w.on('message', (msg: WorkerMessage) => {
-      if (msg.type === 'listening' && ++listening === count) printStarted(msg.address, installer)
+      if (msg.type === 'listening' && ++listening === count)
+        printStarted(options, msg.address, installer)
       if (msg.type === 'error') {
-        if (!stopping) console.error(`Error: ${msg.message}`)
+        if (!stopping) process.stderr.write(goLogLine(msg.message))
         stopAll(1)
       }
     })
@@ -145,17 +232,14 @@ async function servePrimary(flags: GlobalFlags, count: number): Promise<void> {
   onStopSignal(async () => stopAll(0))
 }
 
-async function serveWorker(flags: GlobalFlags, opts: ServeOptions): Promise<void> {
+async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<void> {
   const send = (msg: WorkerMessage) => process.send?.(msg)
   const app = await openApp(flags, { sharedDataDir: true })
   // Realtime clients live in one worker; the bus reaches the others (relayed by the primary).
   realtimeHub(app).useBus(new ClusterBus())
   let server: RunningServer
   try {
-    server = await startServer(app, {
-      ...routerOptions(flags, opts),
-      installer: workerInstaller(),
-    })
+    server = await startServer(app, { ...options, installer: workerInstaller() })
   } catch (err) {
     await app.close()
     send({ type: 'error', message: (err as Error).message })

@@ -35,8 +35,21 @@ export interface AppConfig {
   readonly dev: boolean
   /** The 32-character settings encryption key (the value of the `--encryptionEnv` variable). */
   readonly encryptionKey?: string
-  /** Default query timeout in milliseconds. */
+  /**
+   * Default SELECT timeout in milliseconds (`--queryTimeout`), enforced between result rows on
+   * the read connection (see `openSqlite`'s `queryTimeoutMs`); 0 disables it.
+   */
   readonly queryTimeoutMs: number
+  /**
+   * `--hooksDir`, `--hooksWatch`, `--hooksPool`, `--migrationsDir`, `--automigrate`: accepted
+   * and stored for the hooks runtime and user migrations (PocketBase's jsvm/migratecmd
+   * plugins); nothing reads them yet. Paths are absolute.
+   */
+  readonly hooksDir?: string
+  readonly hooksWatch?: boolean
+  readonly hooksPool?: number
+  readonly migrationsDir?: string
+  readonly automigrate?: boolean
   /**
    * True when other processes serve the same data dir (`serve --workers`): caches are then
    * re-validated against the database before each request (`refreshCaches`).
