@@ -52,7 +52,15 @@ export async function runCompare(
   const seeded = new Map<RunningServer, BenchContext>()
   for (const server of [pb, sat]) {
     log(`seeding ${server.label} at ${server.url}`)
-    const opts = { email, password, reset: false, posts: o.posts, users: o.users, log }
+    const opts = {
+      email,
+      password,
+      reset: false,
+      logs: o.logs,
+      posts: o.posts,
+      users: o.users,
+      log,
+    }
     const ctx = await seed(server.url, opts).catch((err: Error) => {
       throw new Error(`${server.label}: seeding failed: ${err.message}`)
     })

@@ -16,6 +16,8 @@ options:
   --priority=N          (--compare) raise the servers' and the bench's priority by N (nice -N;
                         needs root) so other programs on the machine disturb less
   --posts=N --users=N   seeded data (default 10000 posts, 20 users)
+  --logs=on|off         request logs (default on); off sets settings.logs.maxDays=0 on every
+                        seeded server, so logs on vs off measures the logging overhead
   --reset               (--url) delete an existing posts collection and bench users first`
 
 /** Load settings shared by every scenario run. */
@@ -33,6 +35,8 @@ export interface BenchOptions {
   email?: string
   password?: string
   reset: boolean
+  /** Request logs on (default) or off (`settings.logs.maxDays = 0` after seeding). */
+  logs: boolean
   load: LoadSettings
   rounds: number
   priority: number
@@ -75,6 +79,7 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
       posts: { type: 'string', default: '10000' },
       users: { type: 'string', default: '20' },
       reset: { type: 'boolean', default: false },
+      logs: { type: 'string', default: 'on' },
       timeout: { type: 'string', default: '10' },
       // Hidden: run the "Satchel" side with another command, e.g. a second PocketBase.
       'satchel-cmd': { type: 'string', default: process.env.SATCHEL_BENCH_CMD },
@@ -84,12 +89,14 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
   })
   const mode = v.help ? 'help' : v.compare ? 'compare' : 'single'
   if (mode === 'single' && (!v.url || !v.email || !v.password)) throw new Error(USAGE)
+  if (v.logs !== 'on' && v.logs !== 'off') throw new Error(`--logs must be on or off\n${USAGE}`)
   return {
     mode,
     url: v.url?.replace(/\/$/, ''),
     email: v.email,
     password: v.password,
     reset: v.reset,
+    logs: v.logs === 'on',
     load: {
       durationMs: num('duration', v.duration, 0.1) * 1000,
       warmupMs: num('warmup', v.warmup, 0) * 1000,

@@ -15,6 +15,8 @@ export interface SeedOptions {
   users: number
   /** Delete an existing `posts` collection and bench users instead of refusing to run. */
   reset: boolean
+  /** Request logs stay on (the default); false sets `settings.logs.maxDays = 0` after seeding. */
+  logs?: boolean
   log: (msg: string) => void
 }
 
@@ -66,6 +68,11 @@ export async function seed(baseUrl: string, opts: SeedOptions): Promise<BenchCon
   const how = await insertPosts(api, posts)
   const secs = ((performance.now() - started) / 1000).toFixed(1)
   opts.log(`seeded ${users.length} users and ${posts.length} posts (${how}) in ${secs} s`)
+  if (opts.logs === false) {
+    // NOTE: PocketBase and Satchel write no request logs at all while maxDays is 0.
+    await call(api, 'PATCH', '/api/settings', { logs: { maxDays: 0 } })
+    opts.log('request logs off (settings.logs.maxDays = 0)')
+  }
   return {
     collection: COLLECTION,
     users,

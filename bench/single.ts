@@ -13,6 +13,7 @@ export async function runSingle(o: BenchOptions, log: (msg: string) => void): Pr
     email: o.email!,
     password: o.password!,
     reset: o.reset,
+    logs: o.logs,
     posts: o.posts,
     users: o.users,
     log,
