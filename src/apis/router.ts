@@ -9,6 +9,7 @@ import { bindBatchApi } from './batch.ts'
 import { limitBody } from './body-limit.ts'
 import { bindCollectionApi } from './collection.ts'
 import { cors } from './cors.ts'
+import { bindCronApi } from './cron.ts'
 import { bindDashboard } from './dashboard.ts'
 import { bindFileApi } from './file.ts'
 import { bindHealthApi } from './health.ts'
@@ -123,6 +124,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindRealtimeApi(api, app)
   bindInstallerApi(api, options.installer)
   bindBackupApi(api)
+  bindCronApi(api)
   router.route('/api', api)
   // PocketBase answers 307 here (its router's redirect to the dashboard's canonical URL).
   router.get('/_', (c) => c.redirect('/_/', 307))

@@ -13,6 +13,7 @@ import {
 import { realtimeHub } from '../core/realtime-hub.ts'
 import { type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
 import { ClusterBus, relayClusterBus } from '../tools/subscriptions/cluster-bus.ts'
+import { installCronProbe } from './cron-probe.ts'
 import { flag } from './flags.ts'
 import { goLogLine } from './log-line.ts'
 
@@ -167,6 +168,7 @@ const INSTALLER_ENV = 'SATCHEL_INSTALLER_TOKEN'
 async function serveSingle(flags: GlobalFlags, options: StartOptions): Promise<void> {
   const app = await openApp(flags)
   const installer = await installerFor(app)
+  await installCronProbe(app, process.env.SATCHEL_CRON_PROBE)
   let server: RunningServer
   try {
     server = await startServer(app, { ...options, installer })
@@ -235,6 +237,7 @@ async function servePrimary(
 async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<void> {
   const send = (msg: WorkerMessage) => process.send?.(msg)
   const app = await openApp(flags, { sharedDataDir: true })
+  await installCronProbe(app, process.env.SATCHEL_CRON_PROBE)
   // Realtime clients live in one worker; the bus reaches the others (relayed by the primary).
   realtimeHub(app).useBus(new ClusterBus())
   let server: RunningServer

@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs'
+import { Cron } from '../tools/cron/cron.ts'
 import type { Db } from '../tools/db/db.ts'
 import { NoRowsError } from '../tools/db/db.ts'
 import { openSqlite } from '../tools/db/sqlite.ts'
@@ -8,6 +9,8 @@ import { decrypt, encrypt } from '../tools/security/encrypt.ts'
 import { createAppLogger } from './app-logger.ts'
 import type { PendingRestore } from './backup-restore.ts'
 import { Collection, type CollectionRow } from './collection-model.ts'
+import { claimCronRun } from './cron-claims.ts'
+import { registerSystemCronJobs } from './cron-system-jobs.ts'
 import { DataDir } from './data-dir.ts'
 import {
   AppEvent,
@@ -72,6 +75,8 @@ interface AppState {
   stamp: string
   /** The app logger (`app.logger()`), writing to `auxiliary.db` `_logs`. */
   logger: Logger
+  /** The scheduler (shared with transaction-bound copies). */
+  cron: Cron
 }
 
 /**
@@ -172,6 +177,8 @@ export class App implements FieldContext {
       settings: defaultSettings(),
       stamp: '',
       logger: createAppLogger(this),
+      // NOTE: kept across a repeated bootstrap, with the jobs registered on it
+      cron: this.state?.cron ?? this.#newCron(),
     }
     // PocketBase: saving the settings drops the logs the new `settings.logs` no longer keeps.
     this.onSettingsReload.bind(
@@ -181,6 +188,7 @@ export class App implements FieldContext {
       },
       { id: '__pbAppLoggerOnSettingsReload__', priority: -999 },
     )
+    registerSystemCronJobs(this)
     await runSystemMigrations(this)
     await this.reloadCollections()
     await this.reloadSettings()
@@ -188,9 +196,10 @@ export class App implements FieldContext {
     await this.onBootstrap.trigger(new AppEvent(this))
   }
 
-  /** Fires `onTerminate`, writes the buffered logs and closes both databases. */
+  /** Fires `onTerminate`, stops the scheduler, writes the buffered logs and closes both databases. */
   async close(): Promise<void> {
     await this.onTerminate.trigger(new AppEvent(this))
+    this.state.cron.stop()
     await this.state.logger.handler.close()
     await this.db.close()
     await this.auxDb.close()
@@ -262,6 +271,29 @@ export class App implements FieldContext {
     await this.reloadCollections()
     await this.reloadSettings()
     this.state.stamp = stamp
+  }
+
+  /**
+   * The app's scheduler (PocketBase `app.Cron()`), available once bootstrapped: the system jobs
+   * are registered at bootstrap,
+   * the ticker starts when the app serves (`startServer`) and stops on `close()`. Scheduled runs
+   * are claimed in `auxiliary.db`, so with `serve --workers=N` each runs once, not N times.
+   *
+   * @example
+   * app.cron().add('cleanup', '0 3 * * *', async () => {
+   *   await app.db.run("DELETE FROM tmp WHERE created < date('now', '-7 days')")
+   * })
+   */
+  cron(): Cron {
+    return this.state.cron
+  }
+
+  #newCron(): Cron {
+    return new Cron({
+      // NOTE: every process serving this data dir ticks; the claim lets one of them run the job.
+      claim: (id, scheduledAt) => claimCronRun(this.auxDb, id, scheduledAt),
+      onError: (id, err) => this.logger().error('Cron job failed', 'jobId', id, 'error', err),
+    })
   }
 
   // ---- collections -------------------------------------------------------------------------

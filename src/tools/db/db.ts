@@ -238,6 +238,19 @@ export interface Dialect {
    * inside a transaction.
    */
   vacuum(): string
+
+  // Statements (complete SQL, `?` placeholders).
+
+  /**
+   * An INSERT of one row into `table` (`?` per column) that does nothing when it would violate
+   * a unique constraint: `RunResult.changes` is 0 then (SQLite/PostgreSQL `ON CONFLICT DO NOTHING`).
+   */
+  insertOrIgnore(table: string, columns: readonly string[]): string
+  /**
+   * The maintenance statements of PocketBase's daily `__pbDBOptimize__` job for one database:
+   * SQLite `PRAGMA wal_checkpoint(TRUNCATE)`, plus `PRAGMA optimize` when `analyze` is true.
+   */
+  optimizeStatements(analyze: boolean): string[]
 }
 
 /**

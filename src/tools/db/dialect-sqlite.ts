@@ -176,4 +176,12 @@ export const sqliteDialect: Dialect = Object.freeze({
   vacuum(): string {
     return 'VACUUM'
   },
+  insertOrIgnore(table: string, columns: readonly string[]): string {
+    const cols = columns.map(quoteIdent).join(', ')
+    return `INSERT INTO ${quoteIdent(table)} (${cols}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`
+  },
+  optimizeStatements(analyze: boolean): string[] {
+    const checkpoint = 'PRAGMA wal_checkpoint(TRUNCATE)'
+    return analyze ? [checkpoint, 'PRAGMA optimize'] : [checkpoint]
+  },
 })
