@@ -2,6 +2,7 @@
 // only (claimed in auxiliary.db), while a manual `POST /api/crons/{id}` runs in the worker that
 // got the request. The test-only probe (`SATCHEL_CRON_PROBE`, src/cmd/cron-probe.ts) ticks every
 // second and writes one row per run, so no test waits for a real minute.
+import { request } from 'node:http'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -25,12 +26,33 @@ beforeAll(async () => {
     args: ['--workers=2'],
     env: { SATCHEL_CRON_PROBE: '1' },
   })
+  // health answers once one worker listens; the primary prints this once both do
+  const deadline = Date.now() + 20_000
+  while (!server.output().includes('Server started') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50))
+  }
 }, 60_000)
 
 afterAll(async () => {
   await server?.stop('SIGKILL')
   cleanupAll()
 })
+
+/** POSTs `path` on a connection of its own (no keep-alive agent); resolves with the status. */
+function postOnNewConnection(path: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${server.url}${path}`,
+      { method: 'POST', agent: false, headers: { Authorization: token, Connection: 'close' } },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      },
+    )
+    req.on('error', reject)
+    req.end()
+  })
+}
 
 interface ProbeRow {
   pid: number
@@ -54,13 +76,9 @@ test('each scheduled tick runs once across 2 workers; manual runs run where requ
   const jobs = await su.crons.getFullList()
   expect(jobs.map((j) => j.id)).toContain(CRON_PROBE_JOB)
 
-  // manual runs on fresh connections: the primary hands them to the workers in turn
+  // manual runs, each on a new TCP connection: the primary hands connections out in turn
   for (let i = 0; i < 4; i++) {
-    const res = await fetch(`${server.url}/api/crons/${CRON_PROBE_JOB}`, {
-      method: 'POST',
-      headers: { Authorization: su.authStore.token, connection: 'close' },
-    })
-    expect(res.status).toBe(204)
+    expect(await postOnNewConnection(`/api/crons/${CRON_PROBE_JOB}`, su.authStore.token)).toBe(204)
   }
 
   // wait (bounded) for 5 distinct scheduled ticks
