@@ -40,10 +40,17 @@ const TIMEOUTS = { requestTimeout: 5 * 60_000, headersTimeout: 60_000, keepAlive
 /**
  * Serves the API over HTTP, or over HTTPS with `tls` (PocketBase `apis.Serve`). Rejects with a
  * clear Error when an address is in use or the certificate/key cannot be loaded.
- * Request/header timeouts follow PocketBase (5 min / 1 min). Starts the
- * app's cron ticker once listening (`app.close()` stops it).
+ * Request/header timeouts follow PocketBase (5 min / 1 min). Starts the app's cron ticker once
+ * listening (`app.close()` stops it).
  */
 export async function startServer(app: App, options: ServeOptions): Promise<RunningServer> {
+  const running = await listenAll(app, options)
+  // PocketBase starts the scheduler when it serves (its `__pbCronStart__` OnServe handler).
+  app.cron().start()
+  return running
+}
+
+async function listenAll(app: App, options: ServeOptions): Promise<RunningServer> {
   const router = createRouter(app, options)
   const listener = getRequestListener(router.fetch)
   if (options.https === undefined) {
@@ -101,8 +108,6 @@ async function listen(server: Server | HttpsServer, addr: string): Promise<strin
       resolve()
     })
   })
-  // PocketBase starts the scheduler when it serves (its `__pbCronStart__` OnServe handler).
-  app.cron().start()
   const bound = server.address() as AddressInfo
   return `${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port}`
 }
