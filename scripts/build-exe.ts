@@ -161,12 +161,15 @@ async function main(): Promise<void> {
     // and points beside it, where nothing of ours is: embedded folders come from embeddedDir().
     banner: { js: 'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
     define: { 'import.meta.url': '__importMetaUrl' },
+    metafile: true,
     logLevel: 'warning',
     // NOTE: packages probe optional per-platform builds with require() inside try/catch; the
     // ones not installed here are expected misses.
     logOverride: { 'require-resolve-not-external': 'silent' },
   })
   if (result.errors.length > 0) throw new Error('esbuild failed.')
+  // what the bundle is made of (e.g. for https://esbuild.github.io/analyze/)
+  writeFileSync(join(opts.out, 'meta.json'), JSON.stringify(result.metafile))
 
   // asset key → source file
   const assets = new Map<string, string>()

@@ -1,13 +1,5 @@
 import type { Readable } from 'node:stream'
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3'
+import type { S3Client } from '@aws-sdk/client-s3'
 import {
   type ByteRange,
   type FileAttrs,
@@ -28,32 +20,51 @@ export interface S3Config {
 }
 
 /**
+ * The AWS SDK, loaded by the first S3 operation: it is large (~80 ms of start-up per process)
+ * and many apps never configure S3.
+ */
+function sdk() {
+  return import('@aws-sdk/client-s3')
+}
+
+/**
  * The S3 driver (any S3-compatible endpoint): keys are object keys in `bucket`; the content type
  * and PocketBase's metadata (`original-filename`) are the object's headers and `x-amz-meta-*`.
  */
 export class S3FileSystem implements FileSystem {
   readonly bucket: string
-  readonly #client: S3Client
+  readonly #config: S3Config
+  #client: Promise<S3Client> | undefined
 
   constructor(config: S3Config) {
     this.bucket = config.bucket
-    const endpoint =
-      config.endpoint === '' || /^https?:\/\//.test(config.endpoint)
-        ? config.endpoint
-        : `https://${config.endpoint}`
-    this.#client = new S3Client({
-      region: config.region || 'us-east-1',
-      endpoint: endpoint || undefined,
-      forcePathStyle: config.forcePathStyle,
-      credentials: { accessKeyId: config.accessKey, secretAccessKey: config.secret },
-      // NOTE: many S3-compatible services reject the newer default checksum headers.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
+    this.#config = config
+  }
+
+  /** The SDK client, made on first use. */
+  #s3(): Promise<S3Client> {
+    this.#client ??= sdk().then(({ S3Client }) => {
+      const config = this.#config
+      const endpoint =
+        config.endpoint === '' || /^https?:\/\//.test(config.endpoint)
+          ? config.endpoint
+          : `https://${config.endpoint}`
+      return new S3Client({
+        region: config.region || 'us-east-1',
+        endpoint: endpoint || undefined,
+        forcePathStyle: config.forcePathStyle,
+        credentials: { accessKeyId: config.accessKey, secretAccessKey: config.secret },
+        // NOTE: many S3-compatible services reject the newer default checksum headers.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      })
     })
+    return this.#client
   }
 
   async put(key: string, source: Readable | Buffer, options: PutOptions = {}): Promise<void> {
-    await this.#client.send(
+    const { PutObjectCommand } = await sdk()
+    await (await this.#s3()).send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
@@ -66,8 +77,10 @@ export class S3FileSystem implements FileSystem {
   }
 
   async attributes(key: string): Promise<FileAttrs> {
+    const { HeadObjectCommand } = await sdk()
+    const client = await this.#s3()
     try {
-      const out = await this.#client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))
+      const out = await client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))
       return toAttrs(out, out.ContentLength ?? 0)
     } catch (err) {
       throw notFound(err, key)
@@ -75,8 +88,10 @@ export class S3FileSystem implements FileSystem {
   }
 
   async get(key: string, range?: ByteRange): Promise<FileObject> {
+    const { GetObjectCommand } = await sdk()
+    const client = await this.#s3()
     try {
-      const out = await this.#client.send(
+      const out = await client.send(
         new GetObjectCommand({
           Bucket: this.bucket,
           Key: key,
@@ -102,7 +117,8 @@ export class S3FileSystem implements FileSystem {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))
+    const { DeleteObjectCommand } = await sdk()
+    await (await this.#s3()).send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))
   }
 
   async deletePrefix(prefix: string): Promise<void> {
@@ -113,11 +129,13 @@ export class S3FileSystem implements FileSystem {
   }
 
   async list(prefix: string): Promise<string[]> {
+    const { ListObjectsV2Command } = await sdk()
+    const client = await this.#s3()
     const clean = prefix.replace(/\/+$/, '')
     const out: string[] = []
     let token: string | undefined
     do {
-      const page = await this.#client.send(
+      const page = await client.send(
         new ListObjectsV2Command({
           Bucket: this.bucket,
           Prefix: clean === '' ? undefined : `${clean}/`,
@@ -131,11 +149,12 @@ export class S3FileSystem implements FileSystem {
   }
 
   async check(): Promise<void> {
-    await this.#client.send(new HeadBucketCommand({ Bucket: this.bucket }))
+    const { HeadBucketCommand } = await sdk()
+    await (await this.#s3()).send(new HeadBucketCommand({ Bucket: this.bucket }))
   }
 
   async close(): Promise<void> {
-    this.#client.destroy()
+    if (this.#client !== undefined) (await this.#client).destroy()
   }
 }
 

@@ -1,5 +1,4 @@
 import { accessSync, constants } from 'node:fs'
-import { createTransport } from 'nodemailer'
 import { formatAddress, htmlToText, type Mailer, type MailMessage } from './mailer.ts'
 
 /** Where a `sendmail` executable is looked for, in order (PocketBase's list). */
@@ -34,6 +33,8 @@ export class SendmailMailer implements Mailer {
   async send(message: MailMessage): Promise<void> {
     const path = findSendmail(this.#paths)
     if (path === undefined) throw new Error('failed to locate a sendmail executable path')
+    // NOTE: nodemailer is loaded by the first message, not at start-up
+    const { createTransport } = await import('nodemailer')
     const transport = createTransport({ sendmail: true, newline: 'unix', path })
     await transport.sendMail({
       from: formatAddress(message.from),

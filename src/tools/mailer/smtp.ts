@@ -1,4 +1,4 @@
-import { createTransport, type Transporter } from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import { formatAddress, htmlToText, type Mailer, type MailMessage } from './mailer.ts'
 
 /** SMTP connection options (PocketBase `settings.smtp`). */
@@ -22,15 +22,36 @@ export interface SmtpOptions {
  * connection per message (no pool), so settings changes apply to the next message.
  */
 export class SmtpMailer implements Mailer {
-  readonly #transport: Transporter
+  readonly #options: SmtpOptions
+  #transport: Transporter | undefined
 
   constructor(options: SmtpOptions) {
+    this.#options = options
+  }
+
+  /** Sends one message; rejects with the SMTP error. */
+  async send(message: MailMessage): Promise<void> {
+    this.#transport ??= await this.#createTransport()
+    await this.#transport.sendMail({
+      from: formatAddress(message.from),
+      to: message.to.map(formatAddress),
+      subject: message.subject,
+      html: message.html,
+      text: message.text ?? htmlToText(message.html),
+      headers: message.headers ? { ...message.headers } : undefined,
+    })
+  }
+
+  // NOTE: nodemailer is loaded by the first message, not at start-up (~30 ms per process).
+  async #createTransport(): Promise<Transporter> {
+    const { createTransport } = await import('nodemailer')
+    const options = this.#options
     const timeout = options.timeoutMs ?? 15_000
     const auth =
       options.username || options.password
         ? { user: options.username ?? '', pass: options.password ?? '' }
         : undefined
-    this.#transport = createTransport({
+    return createTransport({
       host: options.host,
       port: options.port,
       secure: options.tls,
@@ -40,18 +61,6 @@ export class SmtpMailer implements Mailer {
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,
-    })
-  }
-
-  /** Sends one message; rejects with the SMTP error. */
-  async send(message: MailMessage): Promise<void> {
-    await this.#transport.sendMail({
-      from: formatAddress(message.from),
-      to: message.to.map(formatAddress),
-      subject: message.subject,
-      html: message.html,
-      text: message.text ?? htmlToText(message.html),
-      headers: message.headers ? { ...message.headers } : undefined,
     })
   }
 }
