@@ -154,6 +154,154 @@ const cases: CompatCase[] = [
       return shape(pb, 'users')
     },
   },
+  // auth collections: defaults merged over a partial body
+  {
+    name: 'auth collection create: minimal body (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      await pb.collections.create({ name: 'acc_min', type: 'auth' })
+      return shape(pb, 'acc_min')
+    },
+  },
+  {
+    name: 'auth collection create: system fields given with other options (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      await pb.collections.create({
+        name: 'acc_sys',
+        type: 'auth',
+        fields: [
+          { name: 'email', type: 'email', required: false, hidden: true },
+          { name: 'tokenKey', type: 'text', min: 5, hidden: false, required: false },
+          { name: 'password', type: 'password', min: 12, hidden: false },
+          { name: 'verified', type: 'bool', hidden: true },
+          { name: 'emailVisibility', type: 'bool', hidden: true, required: true },
+          { name: 'nick', type: 'text' },
+        ],
+      })
+      return shape(pb, 'acc_sys')
+    },
+  },
+  {
+    name: 'auth collection create: system field names with other types (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      await pb.collections.create({
+        name: 'acc_types',
+        type: 'auth',
+        fields: [
+          { name: 'email', type: 'text' },
+          { name: 'password', type: 'text' },
+        ],
+      })
+      return shape(pb, 'acc_types')
+    },
+  },
+  {
+    name: 'auth collection create: long id, generated index names cut at 64 (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const id = 'averyveryverylongidthatgoesonandonandonandonandon_and_on_and_on'
+      await pb.collections.create({ id, name: 'acc_long', type: 'auth' })
+      return (await pb.collections.getOne('acc_long')).indexes
+    },
+  },
+  {
+    name: 'auth options: identityFields errors (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const update = (passwordAuth: unknown) =>
+        outcome(pb.collections.update('users', { passwordAuth }))
+      return {
+        missing: await update({ identityFields: ['email', 'nope'] }),
+        notUnique: await update({ identityFields: ['name'] }),
+        empty: await update({ identityFields: [] }),
+        nullList: await update({ identityFields: null }),
+        notList: await update({ identityFields: 'email' }),
+        notStrings: await update({ identityFields: [1] }),
+        disabled: await update({ enabled: false, identityFields: ['nope'] }),
+        duplicated: await update({ enabled: true, identityFields: ['email', 'email'] }),
+      }
+    },
+  },
+  {
+    name: 'auth options: JSON types and nulls (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const update = (body: object) => outcome(pb.collections.update('users', body))
+      const fields = 'passwordAuth,authToken,otp,oauth2'
+      return {
+        passwordAuthNull: await update({ passwordAuth: null }),
+        passwordAuthString: await update({ passwordAuth: 'x' }),
+        fraction: await update({ authToken: { duration: 1.5 } }),
+        numericString: await update({ authToken: { duration: '100' } }),
+        ruleNumber: await update({ authRule: 5 }),
+        templateNull: await update({ otp: { emailTemplate: null, length: null } }),
+        alertNull: await update({ authAlert: null }),
+        enabledString: await update({ passwordAuth: { enabled: 'x' } }),
+        providersNull: await outcome(
+          pb.collections.update('users', { oauth2: { providers: null } }, { fields }),
+        ),
+      }
+    },
+  },
+  {
+    name: 'auth options: OAuth2 providers, kept secrets, mapped fields, MFA (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const update = (oauth2: object, extra: object = {}) =>
+        outcome(pb.collections.update('users', { oauth2, ...extra }, { fields: 'oauth2' }))
+      const two = [
+        { name: 'github', clientId: 'x', clientSecret: 's1' },
+        { name: 'google', clientId: 'g', clientSecret: 's2' },
+      ]
+      return {
+        noSecret: await update({ enabled: true, providers: [{ name: 'github', clientId: 'x' }] }),
+        two: await update({ enabled: true, providers: two }),
+        reordered: await update({
+          providers: [
+            { name: 'google', clientId: 'g' },
+            { name: 'github', clientId: 'x' },
+          ],
+        }),
+        newWithoutSecret: await update({
+          providers: [
+            { name: 'google', clientId: 'g' },
+            { name: 'gitlab', clientId: 'x' },
+          ],
+        }),
+        emptySecret: await update({
+          providers: [{ name: 'google', clientId: 'g', clientSecret: '' }],
+        }),
+        unknown: await update({ providers: [{ name: 'nope', clientId: 'x' }] }),
+        duplicated: await update({
+          providers: [
+            { name: 'google', clientId: 'g', authURL: 'nope' },
+            { name: 'google', clientId: 'x' },
+          ],
+        }),
+        badUrl: await update({
+          providers: [{ name: 'google', clientId: 'g', authURL: 'nope', tokenURL: 'https://x.y' }],
+        }),
+        badType: await update({ providers: [{ name: 'github', clientId: 5 }] }),
+        notObject: await update({ providers: [1] }),
+        mapped: await update({ mappedFields: { name: 'nope', avatarURL: 'avatar' } }),
+        mfaAlone: await update({ enabled: false }, { mfa: { enabled: true, rule: 'x = 1' } }),
+        mfaDuration: await update(
+          { enabled: true },
+          { mfa: { enabled: true, duration: 0 }, otp: { enabled: true } },
+        ),
+        off: await update({ enabled: false, providers: [] }),
+      }
+    },
+  },
   {
     name: 'import: create, update and delete with deleteMissing (superuser, last)',
     as: 'su',

@@ -116,29 +116,113 @@ export function defaultAuthOptions(): AuthOptions {
   }
 }
 
+/** Thrown by a strict {@link mergeAuthOptions} for a value of the wrong JSON type. */
+export class AuthOptionsFormatError extends Error {
+  constructor(path: string) {
+    super(`Invalid value type of auth option ${path}.`)
+    this.name = 'AuthOptionsFormatError'
+  }
+}
+
+/** Option keys whose value may be `null` (Go pointers); every other null means "zero value". */
+const NULLABLE = new Set(['authRule', 'manageRule', 'pkce'])
+
 /**
- * Merges stored or submitted options over the defaults, keeping only known keys (deep for the
- * nested objects). `base` supplies existing secrets so they survive a partial update.
+ * Merges stored or submitted options over `base`, keeping only known keys (deep for the nested
+ * objects) the way Go unmarshals JSON onto PocketBase's options struct: `null` resets a value to
+ * its zero value (`''`, `0`, `false`, `[]`, an object of zero values; `null` for the rules and
+ * `pkce`), numbers must be integers. A value of another JSON type is ignored, or, when
+ * `strict` (submitted bodies), throws AuthOptionsFormatError (PocketBase answers "invalid
+ * formatting"). `base` supplies existing secrets so they survive a partial update.
  */
-export function mergeAuthOptions(base: AuthOptions, input: Record<string, unknown>): AuthOptions {
+export function mergeAuthOptions(
+  base: AuthOptions,
+  input: Record<string, unknown>,
+  strict = false,
+): AuthOptions {
   const out = structuredClone(base) as unknown as Record<string, unknown>
   for (const key of Object.keys(out)) {
-    if (!(key in input)) continue
-    const value = input[key]
-    const current = out[key]
-    if (isPlainObject(current) && isPlainObject(value)) {
-      out[key] = mergeObject(current, value)
-    } else if (key === 'authRule' || key === 'manageRule') {
-      out[key] = value === null || typeof value === 'string' ? value : current
-    } else if (value !== undefined) {
-      out[key] = value
-    }
+    if (!(key in input) || input[key] === undefined) continue
+    out[key] = mergeValue(out[key], input[key], key, strict)
   }
   const merged = out as unknown as AuthOptions
-  merged.oauth2.providers = (
-    Array.isArray(merged.oauth2.providers) ? merged.oauth2.providers : []
-  ).map(normalizeProvider)
+  merged.oauth2.providers = merged.oauth2.providers.map(normalizeProvider)
   return merged
+}
+
+function mergeValue(current: unknown, value: unknown, path: string, strict: boolean): unknown {
+  const key = path.slice(path.lastIndexOf('.') + 1)
+  if (value === null) return NULLABLE.has(key) ? null : zeroOf(current)
+  const invalid = () => {
+    if (strict) throw new AuthOptionsFormatError(path)
+    return current
+  }
+  if (NULLABLE.has(key)) {
+    const type = key === 'pkce' ? 'boolean' : 'string'
+    return typeof value === type ? value : invalid()
+  }
+  if (Array.isArray(current)) {
+    if (!Array.isArray(value)) return invalid()
+    if (key === 'providers') {
+      if (!value.every(isProviderInput)) return invalid()
+      // NOTE: the API never sends client secrets, so a provider submitted without one keeps the
+      // stored secret of the same name (PocketBase does the same).
+      const stored = new Map((current as OAuth2ProviderConfig[]).map((p) => [p.name, p]))
+      return value.map((p: Record<string, unknown>) =>
+        'clientSecret' in p || !stored.has(p.name as string)
+          ? structuredClone(p)
+          : { ...structuredClone(p), clientSecret: stored.get(p.name as string)!.clientSecret },
+      )
+    }
+    return value.every((v) => typeof v === 'string') ? [...value] : invalid()
+  }
+  if (isPlainObject(current)) {
+    if (!isPlainObject(value)) return invalid()
+    // `extra` of a provider is a free-form map
+    if (key === 'extra') return structuredClone(value)
+    const out: Record<string, unknown> = { ...current }
+    for (const [k, v] of Object.entries(value)) {
+      if (k in current && v !== undefined)
+        out[k] = mergeValue(current[k], v, `${path}.${k}`, strict)
+    }
+    return out
+  }
+  if (typeof current === 'number') return Number.isInteger(value) ? value : invalid()
+  return typeof value === typeof current ? value : invalid()
+}
+
+/** Go's zero value of a value of the same shape. */
+function zeroOf(v: unknown): unknown {
+  if (Array.isArray(v)) return []
+  if (isPlainObject(v)) {
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, NULLABLE.has(k) ? null : zeroOf(x)]),
+    )
+  }
+  if (typeof v === 'number') return 0
+  if (typeof v === 'boolean') return false
+  if (typeof v === 'string') return ''
+  return null
+}
+
+const PROVIDER_STRINGS = [
+  'name',
+  'clientId',
+  'clientSecret',
+  'authURL',
+  'tokenURL',
+  'userInfoURL',
+  'displayName',
+] as const
+
+/** True when a submitted provider config has the JSON types of PocketBase's struct. */
+function isProviderInput(p: unknown): boolean {
+  if (!isPlainObject(p)) return false
+  for (const k of PROVIDER_STRINGS) {
+    if (p[k] !== undefined && p[k] !== null && typeof p[k] !== 'string') return false
+  }
+  if (p.pkce !== undefined && p.pkce !== null && typeof p.pkce !== 'boolean') return false
+  return p.extra === undefined || p.extra === null || isPlainObject(p.extra)
 }
 
 /** Fills every key of a stored OAuth2 provider config with PocketBase's zero values. */
@@ -155,19 +239,6 @@ function normalizeProvider(p: Partial<OAuth2ProviderConfig>): OAuth2ProviderConf
     pkce: typeof p.pkce === 'boolean' ? p.pkce : null,
     extra: isPlainObject(p.extra) ? p.extra : {},
   }
-}
-
-function mergeObject(
-  base: Record<string, unknown>,
-  input: Record<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base }
-  for (const [k, v] of Object.entries(input)) {
-    if (!(k in base)) continue
-    const b = base[k]
-    out[k] = isPlainObject(b) && isPlainObject(v) ? mergeObject(b, v) : v
-  }
-  return out
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { badRequestError } from '../tools/router/api-error.ts'
-import { mergeAuthOptions } from './collection-auth-options.ts'
+import { AuthOptionsFormatError, mergeAuthOptions } from './collection-auth-options.ts'
 import { parseIndex } from './collection-index.ts'
 import {
   type Collection,
@@ -9,6 +9,7 @@ import {
 } from './collection-model.ts'
 import { authIndexes, authSystemFields, defaultIdField } from './collection-scaffolds.ts'
 import { type Field, type FieldJSON, fieldFromJSON, fieldTypes } from './field.ts'
+import { PasswordField } from './field-password.ts'
 import { TextField } from './field-text.ts'
 import './fields.ts'
 
@@ -87,15 +88,24 @@ export function applyCollectionInput(
     c.indexes = [...(body.indexes as string[])]
   }
   if (typeof body.viewQuery === 'string') c.viewQuery = body.viewQuery
-  if (c.type === 'auth' && c.auth !== undefined) c.auth = mergeAuthOptions(c.auth, body)
+  if (c.type === 'auth' && c.auth !== undefined) {
+    try {
+      c.auth = mergeAuthOptions(c.auth, body, true)
+    } catch (err) {
+      if (err instanceof AuthOptionsFormatError) throw invalidFormatError(err)
+      throw err
+    }
+  }
 }
 
 /**
  * Re-adds and enforces the system fields of the collection type before validation (PocketBase
  * `initDefaultFields`): the `id` primary key (prepended when missing) and, for auth collections,
- * `password`, `tokenKey`, `email`, `emailVisibility` and `verified` (appended when missing or
- * of the wrong type), plus the default unique `tokenKey`/`email` indexes when no single-column
- * UNIQUE index covers them. Views are left alone (their fields come from the query).
+ * `password`, `tokenKey`, `email`, `emailVisibility` and `verified` (appended when missing,
+ * replacing a same-named field of another type; a submitted one is forced system,
+ * `password`/`tokenKey` also hidden and required, `email` visible), plus the default unique
+ * `tokenKey`/`email` indexes when no single-column UNIQUE index covers them; OAuth2 mapped
+ * fields that name no field are cleared. Views are left alone (their fields come from the query).
  */
 export function initDefaultFields(c: Collection): void {
   if (c.type !== 'base' && c.type !== 'auth') return
@@ -114,8 +124,21 @@ export function initDefaultFields(c: Collection): void {
     for (const def of authSystemFields().slice(1)) {
       const existing = fields.find((f) => f.name === def.name)
       if (existing !== undefined && existing.type === def.type) {
+        // NOTE: PocketBase enforces only these flags on a submitted system field; the other
+        // options (min, max, pattern, email's `required`, verified's `hidden`…) stay as given.
         existing.system = true
-        if (def.hidden) existing.hidden = true
+        if (existing instanceof PasswordField || def.name === 'tokenKey') {
+          existing.hidden = true
+          ;(existing as PasswordField | TextField).required = true
+        } else if (def.name === 'email') {
+          existing.hidden = false
+        }
+        continue
+      }
+      if (existing !== undefined) {
+        // a same-named field of another type is replaced in place and its id kept (PocketBase's
+        // `Fields.Add` of a field without id matches by name)
+        fields[fields.indexOf(existing)] = fieldFromJSON({ ...def, id: existing.id })
         continue
       }
       addField(fields, fieldFromJSON(def))
@@ -123,6 +146,13 @@ export function initDefaultFields(c: Collection): void {
     const defaults = authIndexes(c.id, c.name)
     for (const [i, column] of ['tokenKey', 'email'].entries()) {
       if (!hasUniqueIndex(c.indexes, column)) c.indexes = [...c.indexes, defaults[i]!]
+    }
+    if (c.auth !== undefined) {
+      // OAuth2 mapped fields naming no field are cleared (PocketBase `unsetMissingOAuth2MappedFields`)
+      const mapped = c.auth.oauth2.mappedFields
+      for (const key of ['id', 'name', 'username', 'avatarURL'] as const) {
+        if (mapped[key] !== '' && !fields.some((f) => f.name === mapped[key])) mapped[key] = ''
+      }
     }
   }
   c.setFields(fields)

@@ -54,7 +54,8 @@ export function authIndexes(id: string, name: string): string[] {
       unique: true,
       optional: false,
       schemaName: '',
-      indexName: `idx_${column}_${id}`,
+      // PocketBase cuts the generated index name at 64 characters
+      indexName: `idx_${column}_${id}`.slice(0, 64),
       tableName: name,
       columns: [{ name: column, collate: '', sort: '' }],
       where,

@@ -1,11 +1,18 @@
+import { isKnownProvider } from '../tools/auth/providers.ts'
 import {
   required,
   type ValidationError,
   type ValidationErrorMap,
   validationError,
 } from '../tools/validation/validation-errors.ts'
-import { type EmailTemplate, TOKEN_TYPES, type TokenConfig } from './collection-auth-options.ts'
+import {
+  type EmailTemplate,
+  type OAuth2ProviderConfig,
+  TOKEN_TYPES,
+  type TokenConfig,
+} from './collection-auth-options.ts'
 import type { Collection } from './collection-model.ts'
+import { isURL } from './field-url.ts'
 
 type Entry = ValidationError | ValidationErrorMap | undefined
 
@@ -63,9 +70,10 @@ function token(t: TokenConfig | undefined): Entry {
  * The option checks of an auth collection besides its rules and identity fields (PocketBase
  * `collectionAuthOptions.validate`, §6.2/§6.6/§6.7): `manageRule` null or non-empty; the
  * templates (`authAlert`, `otp`, verification, reset, email change) need a subject and a body;
- * enabled OTP/MFA need a duration of 10–86400 s (OTP also `length` ≥ 4); MFA needs at least two
- * enabled auth methods; enabled password auth needs identity fields; every token type needs a
- * 30–255 character secret and a duration of 10–94670856 s. Returns one entry per option key.
+ * enabled OTP/MFA need a duration of 10–86400 s (OTP also `length` ≥ 4); enabled password auth
+ * needs identity fields; every token type needs a 30–255 character secret and a duration of
+ * 10–94670856 s; enabled OAuth2 needs valid provider configs. Returns one entry per option key
+ * (MFA's method count and the identity fields are checked after these pass).
  */
 export function checkAuthOptions(c: Collection): { [key: string]: Entry } {
   const o = c.auth
@@ -97,16 +105,53 @@ export function checkAuthOptions(c: Collection): { [key: string]: Entry } {
     confirmEmailChangeTemplate: template(o.confirmEmailChangeTemplate),
   }
   for (const t of TOKEN_TYPES) out[t] = token(o[t])
-  if (Object.values(out).every((v) => v === undefined) && o.mfa.enabled) {
-    const enabled = [o.passwordAuth.enabled, o.oauth2.enabled, o.otp.enabled].filter(Boolean).length
-    if (enabled < 2) {
-      out.mfa = {
-        enabled: validationError(
-          'validation_mfa_not_enough_auths',
-          'MFA requires at least 2 auth methods to be enabled.',
-        ),
+  out.oauth2 = o.oauth2.enabled ? nested({ providers: providers(o.oauth2.providers) }) : undefined
+  return out
+}
+
+const urlError = () => validationError('validation_is_url', 'Must be a valid URL.')
+
+/**
+ * The checks of enabled OAuth2's providers (PocketBase `OAuth2Config.Validate`): a name used
+ * twice fails first; else each config needs a known provider name, a client id and secret, and
+ * valid URLs where given. Errors are keyed by the provider's index.
+ */
+function providers(list: readonly OAuth2ProviderConfig[]): Entry {
+  const seen = new Set<string>()
+  for (const [i, p] of list.entries()) {
+    if (p.name === '') continue
+    if (seen.has(p.name)) {
+      return {
+        [String(i)]: {
+          name: validationError(
+            'validation_duplicated_provider',
+            `The provider ${p.name} is already registered.`,
+            { name: p.name },
+          ),
+        },
       }
     }
+    seen.add(p.name)
   }
-  return out
+  const out: { [key: string]: Entry } = {}
+  for (const [i, p] of list.entries()) {
+    out[String(i)] = nested({
+      name:
+        p.name === ''
+          ? required()
+          : isKnownProvider(p.name)
+            ? undefined
+            : validationError(
+                'validation_missing_provider',
+                `Invalid or missing provider with name ${p.name}.`,
+                { name: p.name },
+              ),
+      clientId: p.clientId === '' ? required() : undefined,
+      clientSecret: p.clientSecret === '' ? required() : undefined,
+      authURL: p.authURL !== '' && !isURL(p.authURL) ? urlError() : undefined,
+      tokenURL: p.tokenURL !== '' && !isURL(p.tokenURL) ? urlError() : undefined,
+      userInfoURL: p.userInfoURL !== '' && !isURL(p.userInfoURL) ? urlError() : undefined,
+    })
+  }
+  return nested(out)
 }

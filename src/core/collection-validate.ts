@@ -78,17 +78,9 @@ export async function validateCollection(
   set('indexes', await checkIndexes(app, c, old))
   if (c.type === 'view' && c.viewQuery.trim() === '') set('viewQuery', required())
   if (c.type === 'auth' && c.auth !== undefined) {
-    set('authRule', ruleError(app, c, c.auth.authRule))
-    set('manageRule', ruleError(app, c, c.auth.manageRule))
-    if (c.auth.mfa.enabled) set('mfa', nested('rule', ruleError(app, c, c.auth.mfa.rule || null)))
-    set('passwordAuth', nested('identityFields', checkIdentityFields(c)))
-    for (const [key, err] of Object.entries(checkAuthOptions(c))) set(key, err)
+    for (const [key, err] of Object.entries(checkAuthOptionsOf(app, c))) set(key, err)
   }
   if (Object.keys(errors).length > 0) throw new ValidationErrors(errors)
-}
-
-function nested(key: string, err: ValidationError | undefined): ValidationErrorMap | undefined {
-  return err === undefined ? undefined : { [key]: err }
 }
 
 const systemFlagError = () =>
@@ -415,9 +407,46 @@ async function checkIndexes(
   return undefined
 }
 
+/**
+ * The auth options' errors in PocketBase's order (`collectionAuthOptions.validate`): first the
+ * rules and every option's own checks; only when those pass, MFA's "two auth methods" and rule
+ * checks, then (with password auth on) the identity fields.
+ */
+function checkAuthOptionsOf(app: App, c: Collection): ValidationErrorMap {
+  const o = c.auth!
+  const out: ValidationErrorMap = {}
+  const put = (key: string, err: ValidationError | ValidationErrorMap | undefined) => {
+    if (err !== undefined && out[key] === undefined) out[key] = err
+  }
+  put('authRule', ruleError(app, c, o.authRule))
+  for (const [key, err] of Object.entries(checkAuthOptions(c))) put(key, err)
+  put('manageRule', ruleError(app, c, o.manageRule))
+  if (Object.keys(out).length > 0) return out
+  if (o.mfa.enabled) {
+    const methods = [o.passwordAuth.enabled, o.oauth2.enabled, o.otp.enabled].filter(Boolean)
+    if (methods.length < 2) {
+      return {
+        mfa: {
+          enabled: validationError(
+            'validation_mfa_not_enough_auths',
+            'MFA requires at least 2 auth methods to be enabled.',
+          ),
+        },
+      }
+    }
+    const rule = o.mfa.rule === '' ? undefined : ruleError(app, c, o.mfa.rule)
+    if (rule !== undefined) return { mfa: { rule } }
+  }
+  if (o.passwordAuth.enabled) {
+    const err = checkIdentityFields(c)
+    if (err !== undefined) return { passwordAuth: { identityFields: err } }
+  }
+  return out
+}
+
 function checkIdentityFields(c: Collection): ValidationError | undefined {
   if (c.auth === undefined) return undefined
-  for (const name of c.auth.passwordAuth.identityFields) {
+  for (const name of new Set(c.auth.passwordAuth.identityFields)) {
     if (c.getField(name) === undefined) {
       return validationError('validation_missing_field', `Invalid or missing field ${name}.`, {
         fieldName: name,
