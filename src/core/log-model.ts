@@ -63,7 +63,21 @@ export function exportLogEntry(entry: LogEntry, maxDataSize: number): SqlValue[]
   ) {
     message = Buffer.from(message).subarray(0, MAX_LOG_MESSAGE_SIZE).toString('utf8')
   }
-  return [entry.level, message, json, formatDate(new Date(entry.time))]
+  return [entry.level, message, json, logDate(entry.time)]
+}
+
+// NOTE: the entries of one batch mostly share their second; its text is formatted once.
+let lastSecond = Number.NaN
+let lastSecondText = ''
+
+/** `formatDate` for epoch milliseconds, reusing the formatted second of the previous call. */
+function logDate(ms: number): string {
+  const second = Math.floor(ms / 1000)
+  if (second !== lastSecond) {
+    lastSecond = second
+    lastSecondText = formatDate(new Date(second * 1000)).slice(0, 19)
+  }
+  return `${lastSecondText}.${String(ms - second * 1000).padStart(3, '0')}Z`
 }
 
 /** The leading (sorted) keys whose JSON fits in `limit` bytes, plus the truncation marker. */

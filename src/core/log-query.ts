@@ -2,7 +2,7 @@ import { NoRowsError, type SqlValue } from '../tools/db/db.ts'
 import type { LogEntry } from '../tools/logger/logger.ts'
 import { SelectQuery, type Sql } from '../tools/search/select-query.ts'
 import { SimpleFieldResolver } from '../tools/search/simple-field-resolver.ts'
-import { randomString } from '../tools/security/random.ts'
+import { randomIds } from '../tools/security/random.ts'
 import { formatDate } from '../tools/types/datetime.ts'
 import type { App } from './app.ts'
 import { exportLogEntry, LOGS_TABLE, type Log, logFromRow } from './log-model.ts'
@@ -24,8 +24,10 @@ export async function writeLogs(app: App, entries: readonly LogEntry[]): Promise
     for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
       const chunk = entries.slice(start, start + INSERT_CHUNK)
       const params: SqlValue[] = []
-      for (const entry of chunk)
-        params.push(randomString(15), ...exportLogEntry(entry, maxDataSize))
+      const ids = randomIds(chunk.length)
+      for (let i = 0; i < chunk.length; i++) {
+        params.push(ids[i]!, ...exportLogEntry(chunk[i]!, maxDataSize))
+      }
       await tx.run(head + new Array(chunk.length).fill('(?, ?, ?, ?, ?)').join(', '), params)
     }
   })

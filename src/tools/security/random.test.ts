@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { ID_ALPHABET, randomString, randomStringByRegex } from './random.ts'
+import { ID_ALPHABET, randomIds, randomString, randomStringByRegex } from './random.ts'
 
 describe('randomString', () => {
   test('default alphabet is [a-z0-9]', () => {
@@ -34,6 +34,18 @@ describe('randomString', () => {
     expect(() => randomString(-1)).toThrow(RangeError)
     expect(() => randomString(1.5)).toThrow(RangeError)
     expect(() => randomString(3, '')).toThrow(RangeError)
+  })
+})
+
+describe('randomIds', () => {
+  test('count ids of the id alphabet, all different, every character used', () => {
+    const ids = randomIds(500)
+    expect(ids).toHaveLength(500)
+    for (const id of ids) expect(id).toMatch(/^[a-z0-9]{15}$/)
+    expect(new Set(ids).size).toBe(500)
+    expect(new Set(ids.join('')).size).toBe(ID_ALPHABET.length)
+    expect(randomIds(3, 4).every((id) => id.length === 4)).toBe(true)
+    expect(randomIds(0)).toEqual([])
   })
 })
 

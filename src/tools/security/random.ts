@@ -39,6 +39,32 @@ export function randomString(length: number, alphabet: string = ID_ALPHABET): st
   return out
 }
 
+/**
+ * Returns `count` random strings of `length` characters of `[a-z0-9]` (PocketBase's id alphabet),
+ * drawn like {@link randomString} but from one buffer of random bytes, which makes ids for a
+ * whole batch (e.g. a batch of log rows) about twenty times cheaper than one call each.
+ */
+export function randomIds(count: number, length = 15): string[] {
+  const size = ID_ALPHABET.length
+  const limit = 256 - (256 % size)
+  const out: string[] = []
+  let bytes = randomBytes(Math.ceil(count * length * 1.1) + 16)
+  let j = 0
+  for (let i = 0; i < count; i++) {
+    let id = ''
+    while (id.length < length) {
+      if (j >= bytes.length) {
+        bytes = randomBytes(length * 4)
+        j = 0
+      }
+      const b = bytes[j++]!
+      if (b < limit) id += ID_ALPHABET[b % size]
+    }
+    out.push(id)
+  }
+  return out
+}
+
 interface PatternAtom {
   chars: string
   min: number
