@@ -1,3 +1,5 @@
+import type { Params } from '../tools/db/db.ts'
+import { renderSql } from '../tools/db/sql-log.ts'
 import { BatchHandler, type LogEntry, Logger } from '../tools/logger/logger.ts'
 import type { App } from './app.ts'
 import { writeLogs } from './log-query.ts'
@@ -24,17 +26,36 @@ export function createAppLogger(app: App): Logger {
 }
 
 /**
- * The default `--dev` printer: `LEVEL message` on stdout, then `└─ error` for entries carrying
- * an `error` attribute, or the attributes as JSON for entries that are not request logs.
+ * The default `--dev` printer: `LEVEL message` on stdout; request logs then print their `error`
+ * and, one level deeper, their `details` (PocketBase's tree); other entries print `└─ error`,
+ * or their attributes as JSON.
  */
 export function printLogEntry(entry: LogEntry): void {
   let line = `${levelName(entry.level)} ${entry.message}\n`
   const { data } = entry
-  if (typeof data.error === 'string' && data.error !== '') line += `└─ ${data.error}\n`
+  if (data.type === 'request') {
+    // PocketBase: the error, then its details one level deeper
+    let pad = ''
+    for (const key of ['error', 'details']) {
+      const v = data[key]
+      if (v === undefined || v === null || v === '') continue
+      if (typeof v === 'object' && Object.keys(v).length === 0) continue
+      line += `${pad}└─ ${typeof v === 'string' ? v : JSON.stringify(v)}\n`
+      pad += '   '
+    }
+  } else if (typeof data.error === 'string' && data.error !== '') line += `└─ ${data.error}\n`
   else if (data.type !== 'request' && Object.keys(data).length > 0) {
     line += `└─ ${JSON.stringify(data)}\n`
   }
   process.stdout.write(line)
+}
+
+/**
+ * The `--dev` SQL printer (PocketBase prints every data.db statement with dbx's log func):
+ * `[1.23ms] SELECT … WHERE id='x'` on stdout, parameters inlined.
+ */
+export function printQuery(sql: string, params: Params | undefined, elapsedMs: number): void {
+  process.stdout.write(`[${elapsedMs.toFixed(2)}ms] ${renderSql(sql, params)}\n`)
 }
 
 /** Go slog's level names (`DEBUG`, `INFO`, `WARN`, `ERROR`, or e.g. `INFO+2` in between). */

@@ -6,7 +6,7 @@ import { openSqlite } from '../tools/db/sqlite.ts'
 import { Hook } from '../tools/hook/hook.ts'
 import type { Logger } from '../tools/logger/logger.ts'
 import { decrypt, encrypt } from '../tools/security/encrypt.ts'
-import { createAppLogger } from './app-logger.ts'
+import { createAppLogger, printQuery } from './app-logger.ts'
 import type { PendingRestore } from './backup-restore.ts'
 import { Collection, type CollectionRow } from './collection-model.ts'
 import { claimCronRun } from './cron-claims.ts'
@@ -169,7 +169,10 @@ export class App implements FieldContext {
     // NOTE: with --workers the primary wipes it once; a worker (re)starting must not remove the
     // temp files of a backup another worker is writing.
     if (!this.config.sharedDataDir) rmSync(this.dataDir.temp, { recursive: true, force: true })
-    this.db = openSqlite(this.dataDir.dataDb)
+    this.db = openSqlite(this.dataDir.dataDb, {
+      queryTimeoutMs: this.config.queryTimeoutMs,
+      onQuery: this.config.dev ? printQuery : undefined,
+    })
     this.auxDb = openSqlite(this.dataDir.auxiliaryDb)
     this.state = {
       collectionsById: new Map(),

@@ -286,3 +286,18 @@ export class NoRowsError extends Error {
     this.name = 'NoRowsError'
   }
 }
+
+/**
+ * QueryTimeoutError is thrown when a query runs past the database's query timeout (PocketBase
+ * `--queryTimeout`; its Go driver reports `context deadline exceeded`). A generic 400 at the
+ * HTTP edge, like PocketBase.
+ */
+export class QueryTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`The query exceeded the ${timeoutMs / 1000} s query timeout.`)
+    this.name = 'QueryTimeoutError'
+  }
+}
+
+/** Called after each statement (dev mode prints it): the SQL, its parameters, the time in ms. */
+export type QueryLogFunc = (sql: string, params: Params | undefined, elapsedMs: number) => void

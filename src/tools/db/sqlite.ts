@@ -1,5 +1,13 @@
 import Database from 'better-sqlite3'
-import type { Db, Params, Row, RunResult, SqlValue } from './db.ts'
+import {
+  type Db,
+  type Params,
+  type QueryLogFunc,
+  QueryTimeoutError,
+  type Row,
+  type RunResult,
+  type SqlValue,
+} from './db.ts'
 import { sqliteDialect } from './dialect-sqlite.ts'
 import { Mutex } from './mutex.ts'
 
@@ -11,6 +19,20 @@ export interface SqliteOptions {
   readonly readonly?: boolean
   /** busy_timeout in milliseconds (PocketBase: 10000). */
   readonly busyTimeoutMs?: number
+  /**
+   * Query timeout in milliseconds (PocketBase `--queryTimeout`); 0 or undefined: none.
+   *
+   * NB! better-sqlite3 runs a statement synchronously and exposes neither `sqlite3_interrupt`
+   * nor a progress handler, so a statement cannot be stopped inside SQLite. What is enforced:
+   * `all()` of a statement without a LIMIT clause reads its rows one by one and throws
+   * QueryTimeoutError between two rows once the time is up (a huge or endless result is cut
+   * off). A single long step — a scan that finds few rows, a sort, an aggregate, `get()`'s first
+   * row — runs to its end; so do LIMITed statements, whose cost is such steps (they take the
+   * faster all-at-once path).
+   */
+  readonly queryTimeoutMs?: number
+  /** Called after every statement with its SQL, parameters and duration (`--dev` prints them). */
+  readonly onQuery?: QueryLogFunc
 }
 
 const PRAGMAS = [
@@ -38,47 +60,92 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Db {
       if (readonly && p.startsWith('journal_mode')) continue
       conn.pragma(p)
     }
-    return new Connection(conn)
+    return new Connection(conn, options.queryTimeoutMs ?? 0, options.onQuery)
   }
   const writer = options.readonly ? undefined : open(false)
   const reader = open(options.readonly ?? false)
   return new SqliteDb(reader, writer ?? reader, new Mutex())
 }
 
+/** A cached statement and whether its rows are read one by one (timeout checks between rows). */
+interface CachedStatement {
+  readonly stmt: Statement
+  readonly checked: boolean
+}
+
+/** A LIMIT clause at the top level of the statement's end (`LIMIT 30`, `LIMIT ?`, `LIMIT :n`). */
+const TRAILING_LIMIT = /\bLIMIT\s+(?:\d+|\?|:\w+)(?:\s*(?:OFFSET|,)\s*(?:\d+|\?|:\w+))?\s*;?\s*$/i
+
 /** Connection wraps one better-sqlite3 handle with a prepared-statement cache. */
 class Connection {
   readonly raw: Database.Database
-  readonly #cache = new Map<string, Statement>()
+  readonly #cache = new Map<string, CachedStatement>()
+  readonly #timeoutMs: number
+  readonly #onQuery: QueryLogFunc | undefined
 
-  constructor(raw: Database.Database) {
+  constructor(raw: Database.Database, timeoutMs = 0, onQuery?: QueryLogFunc) {
     this.raw = raw
+    this.#timeoutMs = Math.max(timeoutMs, 0)
+    this.#onQuery = onQuery
     // PocketBase's SQLite build has math functions; so does better-sqlite3's bundled SQLite.
   }
 
-  prepare(sql: string): Statement {
-    let stmt = this.#cache.get(sql)
-    if (stmt === undefined) {
-      stmt = this.raw.prepare(sql)
+  #prepare(sql: string): CachedStatement {
+    let entry = this.#cache.get(sql)
+    if (entry === undefined) {
+      const stmt = this.raw.prepare(sql)
+      const checked = this.#timeoutMs > 0 && stmt.reader && !TRAILING_LIMIT.test(sql)
+      entry = { stmt, checked }
       if (this.#cache.size >= STATEMENT_CACHE_LIMIT) this.#cache.clear()
-      this.#cache.set(sql, stmt)
+      this.#cache.set(sql, entry)
     }
-    return stmt
+    return entry
+  }
+
+  prepare(sql: string): Statement {
+    return this.#prepare(sql).stmt
   }
 
   all<T>(sql: string, params: Params | undefined): T[] {
-    const stmt = this.prepare(sql)
-    return (params === undefined ? stmt.all() : stmt.all(bindable(params))) as T[]
+    const { stmt, checked } = this.#prepare(sql)
+    const start = this.#onQuery === undefined && !checked ? 0 : performance.now()
+    let rows: T[]
+    if (!checked) {
+      rows = (params === undefined ? stmt.all() : stmt.all(bindable(params))) as T[]
+    } else {
+      rows = []
+      const deadline = start + this.#timeoutMs
+      const it = params === undefined ? stmt.iterate() : stmt.iterate(bindable(params))
+      for (const row of it) {
+        rows.push(row as T)
+        // NOTE: leaving the loop by throwing resets the statement (the iterator's return()).
+        if (performance.now() > deadline) throw new QueryTimeoutError(this.#timeoutMs)
+      }
+    }
+    this.#onQuery?.(sql, params, performance.now() - start)
+    return rows
   }
 
   get<T>(sql: string, params: Params | undefined): T | undefined {
-    const stmt = this.prepare(sql)
-    return (params === undefined ? stmt.get() : stmt.get(bindable(params))) as T | undefined
+    const stmt = this.#prepare(sql).stmt
+    const start = this.#onQuery === undefined ? 0 : performance.now()
+    const row = (params === undefined ? stmt.get() : stmt.get(bindable(params))) as T | undefined
+    this.#onQuery?.(sql, params, performance.now() - start)
+    return row
   }
 
   run(sql: string, params: Params | undefined): RunResult {
-    const stmt = this.prepare(sql)
+    const stmt = this.#prepare(sql).stmt
+    const start = this.#onQuery === undefined ? 0 : performance.now()
     const r = params === undefined ? stmt.run() : stmt.run(bindable(params))
+    this.#onQuery?.(sql, params, performance.now() - start)
     return { changes: r.changes, lastInsertRowid: r.lastInsertRowid }
+  }
+
+  exec(script: string): void {
+    const start = this.#onQuery === undefined ? 0 : performance.now()
+    this.raw.exec(script)
+    this.#onQuery?.(script, undefined, performance.now() - start)
   }
 }
 
@@ -139,7 +206,7 @@ class SqliteDb implements Db {
   async exec(script: string): Promise<void> {
     const release = await this.#lock.lock()
     try {
-      this.#writer.raw.exec(script)
+      this.#writer.exec(script)
     } finally {
       release()
     }
@@ -205,7 +272,7 @@ class SqliteTx implements Db {
 
   async exec(script: string): Promise<void> {
     this.#check()
-    this.#conn.raw.exec(script)
+    this.#conn.exec(script)
   }
 
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
