@@ -68,6 +68,7 @@ describe('GET /api/crons', () => {
           { id: '__pbDBOptimize__', expression: '0 0 * * *' },
           { id: '__pbMFACleanup__', expression: '0 * * * *' },
           { id: '__pbOTPCleanup__', expression: '0 * * * *' },
+          { id: '__pbLogsCleanup__', expression: '0 */6 * * *' },
           { id: '__pbZ', expression: '0 0 1 1 *' },
         ])
       },

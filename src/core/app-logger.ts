@@ -2,7 +2,7 @@ import type { Params } from '../tools/db/db.ts'
 import { renderSql } from '../tools/db/sql-log.ts'
 import { BatchHandler, type LogEntry, Logger } from '../tools/logger/logger.ts'
 import type { App } from './app.ts'
-import { writeLogs } from './log-query.ts'
+import { cleanupOldLogs, writeLogs } from './log-query.ts'
 
 /**
  * Creates the app's logger (PocketBase `initLogger`): entries are buffered and written to
@@ -63,4 +63,18 @@ export function levelName(level: number): string {
   const base = level < 0 ? -4 : level < 4 ? 0 : level < 8 ? 4 : 8
   const name = base === -4 ? 'DEBUG' : base === 0 ? 'INFO' : base === 4 ? 'WARN' : 'ERROR'
   return level === base ? name : `${name}${level > base ? '+' : ''}${level - base}`
+}
+
+/** PocketBase's id and schedule of the logs retention job (`GET /api/crons`). */
+export const LOGS_CLEANUP_JOB = Object.freeze({
+  id: '__pbLogsCleanup__',
+  expression: '0 */6 * * *',
+})
+
+/**
+ * Registers `__pbLogsCleanup__` on `app.cron()` (every 6 hours, PocketBase `initLogger`): deletes
+ * the logs older than `settings.logs.maxDays` days ({@link cleanupOldLogs}).
+ */
+export function registerLogsCleanupJob(app: App): void {
+  app.cron().add(LOGS_CLEANUP_JOB.id, LOGS_CLEANUP_JOB.expression, () => cleanupOldLogs(app))
 }

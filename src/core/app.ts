@@ -6,7 +6,7 @@ import { openSqlite } from '../tools/db/sqlite.ts'
 import { Hook } from '../tools/hook/hook.ts'
 import type { Logger } from '../tools/logger/logger.ts'
 import { decrypt, encrypt } from '../tools/security/encrypt.ts'
-import { createAppLogger, printQuery } from './app-logger.ts'
+import { createAppLogger, printQuery, registerLogsCleanupJob } from './app-logger.ts'
 import type { PendingRestore } from './backup-restore.ts'
 import { Collection, type CollectionRow } from './collection-model.ts'
 import { claimCronRun } from './cron-claims.ts'
@@ -192,6 +192,7 @@ export class App implements FieldContext {
       { id: '__pbAppLoggerOnSettingsReload__', priority: -999 },
     )
     registerSystemCronJobs(this)
+    registerLogsCleanupJob(this)
     await runSystemMigrations(this)
     await this.reloadCollections()
     await this.reloadSettings()

@@ -40,6 +40,7 @@ describe('system cron jobs', () => {
       { id: '__pbDBOptimize__', expression: '0 0 * * *' },
       { id: '__pbMFACleanup__', expression: '0 * * * *' },
       { id: '__pbOTPCleanup__', expression: '0 * * * *' },
+      { id: '__pbLogsCleanup__', expression: '0 */6 * * *' },
     ])
   })
 
