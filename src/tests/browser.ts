@@ -65,6 +65,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
       })
       contexts.push(context)
       const page = await context.newPage()
+      // fail with the locator's name well inside the test timeout
+      page.setDefaultTimeout(10_000)
       page.on('console', (msg) => {
         if (msg.type() !== 'error') return
         if (/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()))
@@ -122,4 +124,18 @@ export async function screenshot(page: Page, name: string, opts: ShotOptions = {
   }
   await page.setViewportSize(VIEWPORTS.desktop)
   await page.emulateMedia({ colorScheme: 'light' })
+}
+
+/** Opens the dashboard and signs in through its form; resolves once the collections show. */
+export async function signInToDashboard(
+  page: Page,
+  url: string,
+  email: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${url}/_/`)
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await page.getByRole('navigation', { name: 'Collections' }).waitFor()
 }

@@ -1,0 +1,193 @@
+// The dashboard's collections flows in Chromium: the sidebar (search, system collections apart),
+// creating a base collection with a field of each common type and its API rules (a bad rule's
+// server error shown on it), renaming a field without losing its data, deleting a collection.
+import type { Locator, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import {
+  launchBrowser,
+  screenshot,
+  signInToDashboard,
+  type TestBrowser,
+} from '../src/tests/browser.ts'
+import { cleanupAll, makeTempDir, type ServerProcess, startSatchel } from '../src/tests/process.ts'
+import { client, upsertSuperuser } from '../src/tests/sdk.ts'
+
+const EMAIL = 'admin@example.com'
+const PASSWORD = 'correct-horse-42'
+
+let browser: TestBrowser
+let server: ServerProcess
+let page: Page
+
+beforeAll(async () => {
+  const dir = makeTempDir()
+  upsertSuperuser('satchel', dir, EMAIL, PASSWORD)
+  server = await startSatchel(dir, undefined, { args: ['--workers=1'] })
+  browser = await launchBrowser()
+  page = await browser.newPage()
+  await signInToDashboard(page, server.url, EMAIL, PASSWORD)
+})
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail') console.error(browser.problems())
+  if (task.result?.state === 'fail')
+    await screenshot(page, `failed-${task.name.slice(0, 30)}`, { dark: false, phone: false })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+  cleanupAll()
+})
+
+async function sdk() {
+  const pb = client(server.url)
+  await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD)
+  return pb
+}
+
+/** Adds a field of the picker's `type` and names it; returns its card. */
+async function addField(dialog: Locator, type: string, name: string): Promise<Locator> {
+  await dialog.getByRole('button', { name: 'Add field' }).click()
+  await dialog
+    .getByRole('group', { name: 'Field types' })
+    .getByRole('button', { name: type, exact: true })
+    .click()
+  const fresh = dialog.getByRole('listitem', { name: /^Field (field|location)\d*$/ }).last()
+  await fresh.getByLabel('Field name').fill(name)
+  const card = dialog.getByRole('listitem', { name: `Field ${name}`, exact: true })
+  await card.waitFor()
+  return card
+}
+
+describe('dashboard collections', () => {
+  test('sidebar lists collections, system ones apart, and searches', async () => {
+    const nav = page.getByRole('navigation', { name: 'Collections' })
+    const own = nav.getByRole('list', { name: 'Collections' })
+    const system = nav.getByRole('list', { name: 'System' })
+    await own.getByRole('link', { name: /^users\b/ }).waitFor()
+    await system.getByRole('link', { name: /^_superusers\b/ }).waitFor()
+    expect(await own.getByRole('link', { name: /^_superusers\b/ }).count()).toBe(0)
+
+    await nav.getByLabel('Search collections').fill('super')
+    await expect.poll(() => own.count()).toBe(0)
+    await system.getByRole('link', { name: /^_superusers\b/ }).waitFor()
+    await nav.getByLabel('Search collections').fill('')
+    await own.getByRole('link', { name: /^users\b/ }).waitFor()
+  })
+
+  test('create a base collection with fields of every common type and API rules', async () => {
+    await page.getByRole('button', { name: 'New collection' }).click()
+    const dialog = page.getByRole('dialog', { name: 'New collection' })
+    await dialog.getByLabel('Name', { exact: true }).fill('posts')
+
+    const title = await addField(dialog, 'Text', 'title')
+    await title.getByLabel('Required').check()
+    await title.getByLabel('Max length').fill('120')
+    await addField(dialog, 'Rich text', 'body')
+    const views = await addField(dialog, 'Number', 'views')
+    await views.getByLabel('No decimals').check()
+    await addField(dialog, 'Bool', 'published')
+    await addField(dialog, 'Email', 'contact')
+    const site = await addField(dialog, 'URL', 'website')
+    await site.getByLabel('Only domains').fill('example.com, example.org')
+    await addField(dialog, 'Date', 'due')
+    const status = await addField(dialog, 'Select', 'status')
+    await status.getByLabel('Choices').fill('draft, live, archived')
+    const tags = await addField(dialog, 'Select', 'tags')
+    await tags.getByLabel('Choices').fill('news, tech, life')
+    await tags.getByLabel('Max select').fill('3')
+    await addField(dialog, 'JSON', 'meta')
+    const author = await addField(dialog, 'Relation', 'author')
+    await author.getByLabel('Related collection').selectOption({ label: 'users' })
+    const cover = await addField(dialog, 'File', 'cover')
+    await cover.getByLabel('Allowed MIME types').fill('image/png, text/plain')
+    await addField(dialog, 'Geo point', 'place')
+
+    // a rule naming a field that does not exist: the server's message shows on that rule
+    await dialog.getByRole('tab', { name: 'API rules' }).click()
+    await dialog.getByLabel('List/Search rule: superusers only').uncheck()
+    await dialog.getByLabel('List/Search rule', { exact: true }).fill('nope = true')
+    await dialog.getByRole('button', { name: 'Create collection' }).click()
+    const ruleError = dialog.getByRole('tabpanel', { name: 'API rules' }).locator('.field-error')
+    await expect.poll(() => ruleError.count()).toBe(1)
+    expect(await ruleError.innerText()).toMatch(/invalid|nope/i)
+    await screenshot(page, 'collection-rule-error')
+
+    await dialog.getByLabel('List/Search rule', { exact: true }).fill('published = true')
+    await dialog.getByLabel('View rule: superusers only').uncheck()
+    await dialog.getByRole('button', { name: 'Create collection' }).click()
+    await page.getByRole('heading', { name: 'posts', level: 1 }).waitFor()
+    expect(await dialog.count()).toBe(0)
+
+    const saved = await (await sdk()).collections.getOne('posts')
+    const byName = Object.fromEntries(saved.fields.map((f) => [f.name, f]))
+    expect(saved.type).toBe('base')
+    expect(saved.listRule).toBe('published = true')
+    expect(saved.viewRule).toBe('')
+    expect(saved.createRule).toBeNull()
+    expect(
+      Object.fromEntries(Object.entries(byName).map(([n, f]) => [n, f.type as string])),
+    ).toEqual({
+      id: 'text',
+      created: 'autodate',
+      updated: 'autodate',
+      title: 'text',
+      body: 'editor',
+      views: 'number',
+      published: 'bool',
+      contact: 'email',
+      website: 'url',
+      due: 'date',
+      status: 'select',
+      tags: 'select',
+      meta: 'json',
+      author: 'relation',
+      cover: 'file',
+      place: 'geoPoint',
+    })
+    expect(byName.title).toMatchObject({ required: true, max: 120 })
+    expect(byName.views).toMatchObject({ onlyInt: true })
+    expect(byName.website).toMatchObject({ onlyDomains: ['example.com', 'example.org'] })
+    expect(byName.status).toMatchObject({ values: ['draft', 'live', 'archived'], maxSelect: 1 })
+    expect(byName.tags).toMatchObject({ maxSelect: 3 })
+    const users = await (await sdk()).collections.getOne('users')
+    expect(byName.author).toMatchObject({ collectionId: users.id, maxSelect: 1 })
+    expect(byName.cover).toMatchObject({ mimeTypes: ['image/png', 'text/plain'] })
+    expect(byName.updated).toMatchObject({ onCreate: true, onUpdate: true })
+  })
+
+  test('rename a field keeps its data; delete a collection', async () => {
+    const pb = await sdk()
+    const rec = await pb.collection('posts').create({ title: 'Hello', views: 7 })
+    await page.getByRole('button', { name: 'Edit collection' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Edit posts' })
+    const views = dialog.getByRole('listitem', { name: 'Field views', exact: true })
+    await views.getByLabel('Field name').fill('view_count')
+    await dialog.getByRole('button', { name: 'Save changes' }).click()
+    await expect.poll(() => dialog.count()).toBe(0)
+    expect((await pb.collection('posts').getOne(rec.id)).view_count).toBe(7)
+
+    // a throwaway collection, deleted through its editor
+    await page.getByRole('button', { name: 'New collection' }).click()
+    const create = page.getByRole('dialog', { name: 'New collection' })
+    await create.getByLabel('Name', { exact: true }).fill('scratch')
+    await create.getByRole('button', { name: 'Create collection' }).click()
+    await page.getByRole('heading', { name: 'scratch', level: 1 }).waitFor()
+    await page.getByRole('button', { name: 'Edit collection' }).click()
+    await page.getByRole('button', { name: 'Delete collection' }).click()
+    await page
+      .getByRole('dialog', { name: 'Delete scratch?' })
+      .getByRole('button', { name: 'Delete', exact: true })
+      .click()
+    const nav = page.getByRole('navigation', { name: 'Collections' })
+    await expect.poll(() => nav.getByRole('link', { name: /^scratch\b/ }).count()).toBe(0)
+    await expect(pb.collections.getOne('scratch')).rejects.toMatchObject({ status: 404 })
+
+    await page.getByRole('button', { name: 'Edit collection' }).click()
+    await page.getByRole('dialog', { name: /^Edit / }).waitFor()
+    await screenshot(page, 'collection-editor')
+    await page.getByRole('button', { name: 'Close' }).click()
+    expect(browser.problems()).toEqual([])
+  })
+})
