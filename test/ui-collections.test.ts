@@ -109,9 +109,10 @@ describe('dashboard collections', () => {
     await dialog.getByLabel('List/Search rule: superusers only').uncheck()
     await dialog.getByLabel('List/Search rule', { exact: true }).fill('nope = true')
     await dialog.getByRole('button', { name: 'Create collection' }).click()
-    const ruleError = dialog.getByRole('tabpanel', { name: 'API rules' }).locator('.field-error')
-    await expect.poll(() => ruleError.count()).toBe(1)
-    expect(await ruleError.innerText()).toMatch(/invalid|nope/i)
+    const rulesPanel = dialog.getByRole('tabpanel', { name: 'API rules' })
+    await rulesPanel.getByText(/Invalid rule.*unknown field "nope"/).waitFor()
+    const listRule = rulesPanel.getByLabel('List/Search rule', { exact: true })
+    expect(await listRule.getAttribute('aria-invalid')).toBe('true')
     await screenshot(page, 'collection-rule-error')
 
     await dialog.getByLabel('List/Search rule', { exact: true }).fill('published = true')
