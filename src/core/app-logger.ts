@@ -19,7 +19,10 @@ export function createAppLogger(app: App): Logger {
       const logs = app.settings().logs
       return logs.maxDays > 0 && entry.level >= logs.minLevel
     },
-    write: (entries) => writeLogs(app, entries),
+    // NOTE: retention may have been turned off while entries waited (PocketBase checks too).
+    write: async (entries) => {
+      if (app.settings().logs.maxDays > 0) await writeLogs(app, entries)
+    },
   })
   if (app.config.dev) handler.print = printLogEntry
   return new Logger(handler)
