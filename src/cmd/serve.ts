@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
 import { type RunningServer, type ServeOptions, startServer, type TlsFiles } from '../apis/serve.ts'
-import type { App } from '../core/app.ts'
+import { App } from '../core/app.ts'
+import { type PendingRestore, swapDataDir } from '../core/backup-restore.ts'
 import {
   hasSuperusers,
   INSTALLER_TTL_MS,
@@ -11,7 +12,7 @@ import {
   newInstallerToken,
 } from '../core/installer.ts'
 import { realtimeHub } from '../core/realtime-hub.ts'
-import { type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
+import { configFromFlags, type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
 import { ClusterBus, relayClusterBus } from '../tools/subscriptions/cluster-bus.ts'
 import { installCronProbe } from './cron-probe.ts'
 import { flag } from './flags.ts'
@@ -28,7 +29,11 @@ interface ServeFlags {
 }
 
 /** Messages between the primary process and its workers. */
-type WorkerMessage = { type: 'listening'; address: string } | { type: 'error'; message: string }
+type WorkerMessage =
+  | { type: 'listening'; address: string }
+  | { type: 'error'; message: string }
+  /** A worker prepared a restore: every worker must stop, then pb_data is swapped. */
+  | { type: 'restore'; pending: PendingRestore }
 
 /**
  * `satchel serve [domain(s)] [--http=ADDR] [--https=ADDR] [--origins=…] [--workers=N]
@@ -166,7 +171,7 @@ async function installerFor(app: App): Promise<InstallerToken | undefined> {
 const INSTALLER_ENV = 'SATCHEL_INSTALLER_TOKEN'
 
 async function serveSingle(flags: GlobalFlags, options: StartOptions): Promise<void> {
-  const app = await openApp(flags)
+  let app = await openApp(flags)
   const installer = await installerFor(app)
   await installCronProbe(app, process.env.SATCHEL_CRON_PROBE)
   let server: RunningServer
@@ -179,6 +184,28 @@ async function serveSingle(flags: GlobalFlags, options: StartOptions): Promise<v
     return
   }
   printStarted(options, server.address, installer)
+  // A restore restarts the app in this process: stop serving (in-flight requests finish),
+  // close, swap pb_data, open and serve again; the old content comes back if the new fails.
+  const restartable = (current: App) => {
+    current.restarter = async (pending: PendingRestore) => {
+      await server.close()
+      await current.close()
+      const swap = await swapDataDir(current.dataDir, pending)
+      let failure: unknown
+      try {
+        app = await openApp(flags)
+        await swap.discard()
+      } catch (err) {
+        failure = err
+        await swap.revert()
+        app = await openApp(flags)
+      }
+      restartable(app)
+      server = await startServer(app, { ...options, installer: await installerFor(app) })
+      if (failure !== undefined) throw failure
+    }
+  }
+  restartable(app)
   onStopSignal(async () => {
     await server.close()
     await app.close()
@@ -197,6 +224,7 @@ async function servePrimary(
   await app.close()
   const workers: Worker[] = []
   let stopping = false
+  let restarting = false
   let listening = 0
   const stopAll = (code: number) => {
     if (stopping) return
@@ -217,6 +245,7 @@ async function servePrimary(
         if (!stopping) process.stderr.write(goLogLine(msg.message))
         stopAll(1)
       }
+      if (msg.type === 'restore' && !restarting && !stopping) void restoreAll(msg.pending)
     })
     w.on('exit', (code) => {
       workers.splice(workers.indexOf(w), 1)
@@ -224,11 +253,39 @@ async function servePrimary(
         if (workers.length === 0) process.exit(process.exitCode ?? 0)
         return
       }
+      if (restarting) return
       // NOTE: a crashed worker is replaced so the server keeps its capacity.
       console.error(`Worker ${w.process.pid} exited with code ${code}; starting a new one.`)
       workers.push(fork())
     })
     return w
+  }
+  /**
+   * A restore with workers: all of them stop (in-flight requests finish, databases close), the
+   * primary swaps pb_data (back again if the restored data does not open) and forks new ones.
+   */
+  const restoreAll = async (pending: PendingRestore) => {
+    restarting = true
+    const exited = workers.map(
+      (w) => new Promise<void>((resolve) => w.once('exit', () => resolve())),
+    )
+    for (const w of workers) if (w.isConnected()) w.send('shutdown')
+    await Promise.all(exited)
+    try {
+      const swap = await swapDataDir(new App(configFromFlags(flags)).dataDir, pending)
+      try {
+        await (await openApp(flags)).close()
+        await swap.discard()
+      } catch (err) {
+        process.stderr.write(goLogLine(`Failed to restore the backup: ${(err as Error).message}`))
+        await swap.revert()
+      }
+    } catch (err) {
+      process.stderr.write(goLogLine(`Failed to restore the backup: ${(err as Error).message}`))
+    }
+    restarting = false
+    listening = 0
+    if (!stopping) for (let i = 0; i < count; i++) workers.push(fork())
   }
   for (let i = 0; i < count; i++) workers.push(fork())
   onStopSignal(async () => stopAll(0))
@@ -249,6 +306,11 @@ async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<v
     process.exit(1)
   }
   send({ type: 'listening', address: server.address })
+  // A restore is finished by the primary, once every worker has stopped (see `servePrimary`).
+  app.restarter = async (pending) => {
+    send({ type: 'restore', pending })
+    await new Promise<never>(() => {})
+  }
   const stop = async () => {
     await server.close()
     await app.close()

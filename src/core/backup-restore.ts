@@ -1,6 +1,6 @@
 import { createWriteStream, existsSync } from 'node:fs'
 import { mkdir, readdir, rename, rm } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { ArchiveError, type ExtractLimits, extractArchive } from '../tools/archive/extract.ts'
 import { openSqlite } from '../tools/db/sqlite.ts'
@@ -181,23 +181,32 @@ function migrationTime(file: string): number {
   return m === null ? 0 : Number(m[1])
 }
 
+/** The outcome of {@link swapDataDir}. */
+export interface DataDirSwap {
+  /** Puts the previous content back (the restored one returns to the extracted dir). */
+  revert(): Promise<void>
+  /** Deletes the previous content, once the restored data has started. */
+  discard(): Promise<void>
+}
+
 /**
  * Replaces the content of `pb_data` with the extracted backup by renames (PocketBase
  * `osutils.MoveDirContent` twice): the current entries (but the excluded ones) move into
- * `.pb_temp_to_delete/old_pb_data_*` (removed at the next start), then the extracted ones move
- * in. Nothing may have the databases open. On failure every rename is undone and the error
- * rethrown; on success resolves with a function that undoes the swap.
+ * `.satchel/old_pb_data_*` (outside the temp dir, which the next bootstrap wipes before it knows
+ * whether the restored data starts), then the extracted ones move in. Nothing may have the
+ * databases open. On failure every rename is undone and the error rethrown.
  */
-export async function swapDataDir(
-  dataDir: DataDir,
-  pending: PendingRestore,
-): Promise<() => Promise<void>> {
+export async function swapDataDir(dataDir: DataDir, pending: PendingRestore): Promise<DataDirSwap> {
   const root = dataDir.root
-  const oldDir = join(dataDir.temp, `old_pb_data_${randomString(8)}`)
+  const oldDir = join(dataDir.satchel, `old_pb_data_${randomString(8)}`)
   await mkdir(oldDir, { recursive: true })
   const moved: [string, string][] = []
   const undo = async () => {
-    for (const [from, to] of moved.reverse()) await rename(to, from)
+    for (const [from, to] of moved.reverse()) {
+      // NOTE: a failed bootstrap may have wiped the temp dir holding the extracted backup.
+      await mkdir(dirname(from), { recursive: true })
+      await rename(to, from)
+    }
     moved.length = 0
   }
   const skip = new Set(pending.exclude)
@@ -208,6 +217,7 @@ export async function swapDataDir(
       await rename(from, join(oldDir, entry))
       moved.push([from, join(oldDir, entry)])
     }
+    await mkdir(pending.extractedDir, { recursive: true })
     for (const entry of await readdir(pending.extractedDir)) {
       if (skip.has(entry)) continue
       const from = join(pending.extractedDir, entry)
@@ -216,9 +226,21 @@ export async function swapDataDir(
     }
   } catch (err) {
     await undo()
+    await rm(oldDir, { recursive: true, force: true })
     throw err
   }
-  return undo
+  return {
+    revert: async () => {
+      // NOTE: entries the failed start created (e.g. a new auxiliary.db) make way first.
+      for (const entry of await readdir(root)) {
+        if (skip.has(entry) || moved.some(([, to]) => to === join(root, entry))) continue
+        await rm(join(root, entry), { recursive: true, force: true })
+      }
+      await undo()
+      await rm(oldDir, { recursive: true, force: true })
+    },
+    discard: () => rm(oldDir, { recursive: true, force: true }),
+  }
 }
 
 /**
@@ -228,14 +250,15 @@ export async function swapDataDir(
  */
 export async function restartInPlace(app: App, pending: PendingRestore): Promise<void> {
   await app.close()
-  const revert = await swapDataDir(app.dataDir, pending)
+  const swap = await swapDataDir(app.dataDir, pending)
   try {
     await app.bootstrap()
   } catch (err) {
     await app.db?.close().catch(() => undefined)
     await app.auxDb?.close().catch(() => undefined)
-    await revert()
+    await swap.revert()
     await app.bootstrap()
     throw err
   }
+  await swap.discard()
 }
