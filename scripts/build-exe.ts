@@ -4,15 +4,15 @@
 // How: esbuild bundles `src/main-exe.ts` into one CommonJS file; every `require()` of a native
 // addon (`.node`: better-sqlite3, @node-rs/bcrypt, sharp) becomes a call to
 // `src/tools/sea/embedded-assets.ts`'s `loadAddon`, which extracts the addon (and the shared
-// libraries it links to, e.g. sharp's libvips) from the executable to `~/.cache/satchel/<hash>/`
+// libraries it links to, e.g. sharp's libvips; stored brotli-compressed) from the executable to `~/.cache/satchel/<hash>/`
 // the first time the package needs it, and loads it with `process.dlopen`. Folders of static
 // files (`--embed=ui/dist`; `ui/dist` by default when it exists) are embedded the same way and
 // reached through `embeddedDir(name)`. The bundle and those files become a Node single executable
 // application: `node --experimental-sea-config` writes the blob, `postject` injects it into a
 // copy of this Node binary (stripped of its debug symbols when `strip` is installed).
 //
-// The build is skipped when its inputs (bundle, assets, Node binary) have not changed since the
-// last one in the same folder.
+// The build is skipped when its inputs (bundle, assets, this script, the Node binary) have not
+// changed since the last one in the same folder.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
@@ -29,6 +29,7 @@ import {
 } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, constants as zlib } from 'node:zlib'
 import { build, type Plugin } from 'esbuild'
 import type { EmbeddedManifest } from '../src/tools/sea/embedded-assets.ts'
 
@@ -205,11 +206,26 @@ async function main(): Promise<void> {
 
   const exe = join(opts.out, 'satchel')
   const base = statSync(process.execPath)
-  const stamp = `${digest} ${process.execPath} ${base.size} ${base.mtimeMs}`
+  const script = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url)))
+  const stamp = `${digest} ${script.digest('hex').slice(0, 16)} ${process.execPath} ${base.size} ${base.mtimeMs}`
   const stampFile = join(opts.out, 'satchel.stamp')
   if (existsSync(exe) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
     console.log(`${relative(process.cwd(), exe)} is up to date (${digest}).`)
     return
+  }
+
+  // Assets are stored brotli-compressed (libvips: 18.7 → 7.5 MB); extraction inflates them once.
+  const packed = join(opts.out, 'assets')
+  rmSync(packed, { recursive: true, force: true })
+  const seaAssets: { [key: string]: string } = { [MANIFEST_KEY]: manifestFile }
+  for (const [key, file] of assets) {
+    const out = join(packed, `${key}.br`)
+    mkdirSync(dirname(out), { recursive: true })
+    writeFileSync(
+      out,
+      brotliCompressSync(readFileSync(file), { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }),
+    )
+    seaAssets[key] = out
   }
 
   const blob = join(opts.out, 'satchel.blob')
@@ -221,7 +237,7 @@ async function main(): Promise<void> {
       output: blob,
       disableExperimentalSEAWarning: true,
       useCodeCache: true,
-      assets: { [MANIFEST_KEY]: manifestFile, ...Object.fromEntries(assets) },
+      assets: seaAssets,
     }),
   )
   execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: 'pipe' })

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { homedir, tmpdir, userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
-import { getAsset, getRawAsset, isSea } from 'node:sea'
+import { brotliDecompressSync } from 'node:zlib'
 
 /**
  * The SEA asset (`satchel/manifest.json`) that `scripts/build-exe.ts` writes beside the embedded
@@ -11,7 +11,10 @@ import { getAsset, getRawAsset, isSea } from 'node:sea'
 export interface EmbeddedManifest {
   /** Hex digest of the bundle and every asset: a new build extracts into a new folder. */
   readonly hash: string
-  /** Every embedded file: its key (= path below the extraction folder) → size in bytes. */
+  /**
+   * Every embedded file: its key (= path below the extraction folder) → its size in bytes. The
+   * asset of the same key holds it brotli-compressed.
+   */
   readonly files: { readonly [key: string]: number }
   /**
    * Native addons: the `.node` key → keys that must be on disk before it is loaded (shared
@@ -22,17 +25,28 @@ export interface EmbeddedManifest {
   readonly dirs: { readonly [name: string]: readonly string[] }
 }
 
+/**
+ * Node's `node:sea`, or undefined where it does not exist (Bun): looked up at run time so that
+ * importing this module never fails.
+ */
+function sea(): typeof import('node:sea') | undefined {
+  // NOTE: process.getBuiltinModule is Node ≥ 22.3
+  return process.getBuiltinModule?.('node:sea')
+}
+
 /** The asset key of the manifest. */
 export const MANIFEST_KEY = 'satchel/manifest.json'
 
 /** Reports whether this process is the single `satchel` executable (Node SEA), not `node`. */
 export function isExecutable(): boolean {
-  return isSea()
+  return sea()?.isSea() ?? false
 }
 
 /** Reads the manifest embedded in the executable. Throws outside a single executable. */
 export function embeddedManifest(): EmbeddedManifest {
-  return JSON.parse(getAsset(MANIFEST_KEY, 'utf8')) as EmbeddedManifest
+  const api = sea()
+  if (api === undefined || !api.isSea()) throw new Error('Not running as the single executable.')
+  return JSON.parse(api.getAsset(MANIFEST_KEY, 'utf8')) as EmbeddedManifest
 }
 
 /**
@@ -70,7 +84,9 @@ export function extractFile(manifest: EmbeddedManifest, dir: string, key: string
   mkdirSync(dirname(target), { recursive: true })
   const tmp = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
   try {
-    writeFileSync(tmp, new Uint8Array(getRawAsset(key)), { mode: 0o755 })
+    writeFileSync(tmp, brotliDecompressSync(new Uint8Array(sea()!.getRawAsset(key))), {
+      mode: 0o755,
+    })
     renameSync(tmp, target)
   } catch (err) {
     rmSync(tmp, { force: true })
@@ -99,7 +115,7 @@ export function loadAddon(key: string): unknown {
  * executable or the build embedded no such folder.
  */
 export function embeddedDir(name: string): string | undefined {
-  if (!isSea()) return undefined
+  if (!isExecutable()) return undefined
   const manifest = embeddedManifest()
   const keys = manifest.dirs[name]
   if (keys === undefined) return undefined
