@@ -61,6 +61,17 @@ describe('logs retention', () => {
   })
 })
 
+describe('writeLogs', () => {
+  test('ids have PocketBase’s form and follow the log time', async () => {
+    await seedAges(3, 0, 2, 1)
+    const rows = await app.auxDb.all<{ id: string; message: string }>(
+      'SELECT id, message FROM `_logs` ORDER BY id',
+    )
+    for (const r of rows) expect(r.id).toMatch(/^[a-z0-9]{15}$/)
+    expect(rows.map((r) => r.message)).toEqual(['3', '2', '1', '0'])
+  })
+})
+
 describe('logsStats', () => {
   test('counts per UTC hour, oldest first, optionally filtered', async () => {
     const at = (iso: string) => Date.parse(iso)
