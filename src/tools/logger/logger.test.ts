@@ -105,6 +105,33 @@ describe('Logger attributes', () => {
     expect(collectAttrs(args)).toEqual(expected)
   })
 
+  test('withGroup() nests later attributes like slog', async () => {
+    const { batches, logger } = recorder()
+    const g = logger.with('app', 'x').withGroup('req').with('id', 1)
+    g.info('a', 'status', 200)
+    g.withGroup('inner').info('b', 'k', 'v')
+    logger.withGroup('empty').info('c')
+    await logger.flush()
+    expect(batches.flat().map((e) => e.data)).toEqual([
+      { app: 'x', req: { id: 1, status: 200 } },
+      { app: 'x', req: { id: 1, inner: { k: 'v' } } },
+      {},
+    ])
+  })
+
+  test('a throwing attribute never reaches the caller', async () => {
+    const { batches, logger } = recorder()
+    const bad = {
+      get x(): never {
+        throw new Error('getter')
+      },
+    }
+    expect(() => logger.info('m', bad)).not.toThrow()
+    logger.info('next')
+    await logger.flush()
+    expect(batches.flat().map((e) => e.message)).toEqual(['next'])
+  })
+
   test('with() binds attributes to every entry of the child', async () => {
     const { batches, logger } = recorder()
     const child = logger.with('component', 'mailer')

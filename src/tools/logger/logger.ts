@@ -127,7 +127,8 @@ export type LogArgs = readonly unknown[]
 
 /**
  * Logger is the app's structured logger (PocketBase `app.Logger()`, a `*slog.Logger`): `debug`,
- * `info`, `warn`, `error` at slog levels -4/0/4/8, attributes per call and bound with `with`.
+ * `info`, `warn`, `error` at slog levels -4/0/4/8, attributes per call, bound with `with` and
+ * nested with `withGroup`.
  * Error values become their message. Entries go to the shared {@link BatchHandler}.
  *
  * @example
@@ -137,10 +138,16 @@ export type LogArgs = readonly unknown[]
 export class Logger {
   readonly handler: BatchHandler
   readonly #attrs: { [key: string]: unknown } | undefined
+  readonly #group: readonly string[]
 
-  constructor(handler: BatchHandler, attrs?: { [key: string]: unknown }) {
+  constructor(
+    handler: BatchHandler,
+    attrs?: { [key: string]: unknown },
+    group: readonly string[] = [],
+  ) {
     this.handler = handler
     this.#attrs = attrs
+    this.#group = group
   }
 
   /** Logs at DEBUG (-4). */
@@ -165,13 +172,50 @@ export class Logger {
 
   /** Logs at any integer level. Never throws. */
   log(level: number, message: string, ...args: LogArgs): void {
-    const data = collectAttrs(args, this.#attrs)
-    this.handler.add({ time: Date.now(), level: Math.trunc(level), message: String(message), data })
+    try {
+      const data = this.#merge(args)
+      this.handler.add({
+        time: Date.now(),
+        level: Math.trunc(Number(level)) || 0,
+        message: String(message),
+        data,
+      })
+    } catch {
+      // NOTE: logging must never break the caller (e.g. an attribute whose getter throws).
+    }
   }
 
   /** Returns a logger that adds `args` (same forms as a log call) to every entry. */
   with(...args: LogArgs): Logger {
-    return new Logger(this.handler, collectAttrs(args, this.#attrs))
+    return new Logger(this.handler, this.#merge(args), this.#group)
+  }
+
+  /**
+   * Returns a logger whose later attributes (of `with` and of log calls) are nested under
+   * `name` (Go slog `WithGroup`); attributes bound before stay where they are.
+   */
+  withGroup(name: string): Logger {
+    return name === '' ? this : new Logger(this.handler, this.#attrs, [...this.#group, name])
+  }
+
+  #merge(args: LogArgs): { [key: string]: unknown } {
+    if (this.#group.length === 0) return collectAttrs(args, this.#attrs)
+    const attrs = collectAttrs(args)
+    const data: { [key: string]: unknown } = { ...this.#attrs }
+    // NOTE: like slog, an empty group adds nothing.
+    if (Object.keys(attrs).length === 0) return data
+    let level = data
+    for (const key of this.#group) {
+      const existing = level[key]
+      const next: { [key: string]: unknown } =
+        typeof existing === 'object' && existing !== null && !Array.isArray(existing)
+          ? { ...(existing as object) }
+          : {}
+      level[key] = next
+      level = next
+    }
+    Object.assign(level, attrs)
+    return data
   }
 
   /** Sets (or with undefined removes) the function printing every entry (dev mode). */
