@@ -7,6 +7,7 @@ import { Hook } from '../tools/hook/hook.ts'
 import type { Logger } from '../tools/logger/logger.ts'
 import { decrypt, encrypt } from '../tools/security/encrypt.ts'
 import { createAppLogger, printQuery, registerLogsCleanupJob } from './app-logger.ts'
+import { registerAutoBackupJob } from './backup-auto.ts'
 import type { PendingRestore } from './backup-restore.ts'
 import { Collection, type CollectionRow } from './collection-model.ts'
 import { claimCronRun } from './cron-claims.ts'
@@ -193,6 +194,7 @@ export class App implements FieldContext {
     )
     registerSystemCronJobs(this)
     registerLogsCleanupJob(this)
+    registerAutoBackupJob(this)
     await runSystemMigrations(this)
     await this.reloadCollections()
     await this.reloadSettings()

@@ -97,25 +97,70 @@ const CRON_RANGES: readonly [number, number][] = [
   [0, 6],
 ]
 
-/** Reports whether `expr` is a cron macro or 5 valid space-separated segments. */
-export function isValidCron(expr: string): boolean {
-  const s = expr.trim()
-  if (CRON_MACROS.has(s)) return true
-  const segments = s.split(/\s+/)
-  if (segments.length !== 5) return false
-  return segments.every((seg, i) => isValidCronSegment(seg, CRON_RANGES[i]!))
+/**
+ * Why PocketBase's cron parser (`cron.NewSchedule`) refuses `expr`, as the sentence its settings
+ * validation answers (e.g. `Invalid segment value - must be between the min and max of the
+ * segment.`); undefined when it is a macro or 5 valid single-space-separated segments.
+ */
+export function cronExpressionError(expr: string): string | undefined {
+  if (CRON_MACROS.has(expr)) return undefined
+  const segments = expr.split(' ')
+  if (segments.length !== 5) {
+    return 'Invalid cron expression - must be a valid macro or to have exactly 5 space separated segments.'
+  }
+  for (const [i, seg] of segments.entries()) {
+    const error = cronSegmentError(seg, CRON_RANGES[i]!)
+    if (error !== undefined) return error
+  }
+  return undefined
 }
 
-function isValidCronSegment(seg: string, [min, max]: [number, number]): boolean {
-  return seg.split(',').every((part) => {
-    const m = /^(\*|\d+(?:-\d+)?)(?:\/(\d+))?$/.exec(part)
-    if (m === null) return false
-    if (m[2] !== undefined && Number(m[2]) < 1) return false
-    if (m[1] === '*') return true
-    const [a, b] = m[1]!.split('-').map(Number) as [number, number | undefined]
-    const hi = b ?? a
-    return a >= min && hi <= max && a <= hi
-  })
+/** Go's `strconv.Atoi`, with its error sentence. */
+function atoi(s: string): number | string {
+  if (!/^[+-]?\d+$/.test(s)) return `Strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax.`
+  return Number(s)
+}
+
+function cronSegmentError(seg: string, [min, max]: readonly [number, number]): string | undefined {
+  for (const part of seg.split(',')) {
+    const stepParts = part.split('/')
+    let step = 1
+    if (stepParts.length === 2) {
+      const n = atoi(stepParts[1]!)
+      if (typeof n === 'string') return n
+      if (n < 1 || n > max) {
+        return `Invalid segment step boundary - the step must be between 1 and the ${max}.`
+      }
+      step = n
+    } else if (stepParts.length > 2) {
+      return 'Invalid segment step format - must be in the format */n or 1-30/n.'
+    }
+    if (stepParts[0] === '*') continue
+    const range = stepParts[0]!.split('-')
+    if (range.length === 1) {
+      if (step !== 1) {
+        return 'Invalid segment step - step > 1 could be used only with the wildcard or range format.'
+      }
+      const n = atoi(range[0]!)
+      if (typeof n === 'string') return n
+      if (n < min || n > max) {
+        return 'Invalid segment value - must be between the min and max of the segment.'
+      }
+    } else if (range.length === 2) {
+      const a = atoi(range[0]!)
+      if (typeof a === 'string') return a
+      if (a < min || a > max) {
+        return `Invalid segment range minimum - must be between ${min} and ${max}.`
+      }
+      const b = atoi(range[1]!)
+      if (typeof b === 'string') return b
+      if (b < a || b > max)
+        return `Invalid segment range maximum - must be between ${a} and ${max}.`
+    } else {
+      return 'Invalid segment range format - the range must have 1 or 2 parts.'
+    }
+  }
+  return undefined
 }
 
 /** Reports whether `value` is an IP address or an IP/CIDR subnet. */
@@ -227,15 +272,9 @@ export const settingsRules = settingsShape.superRefine((s, ctx) => {
     put(errors, ['smtp', 'authMethod'], inInvalid())
 
   validateS3(s.s3, ['s3'], errors)
-  if (backups.cron !== '' && !isValidCron(backups.cron)) {
-    put(
-      errors,
-      ['backups', 'cron'],
-      validationError(
-        'validation_invalid_cron',
-        'Invalid cron expression - must be a valid macro or to have exactly 5 space separated segments.',
-      ),
-    )
+  const cronError = backups.cron === '' ? undefined : cronExpressionError(backups.cron)
+  if (cronError !== undefined) {
+    put(errors, ['backups', 'cron'], validationError('validation_invalid_cron', cronError))
   }
   if (backups.cron !== '' && backups.cronMaxKeep === 0)
     put(errors, ['backups', 'cronMaxKeep'], required())
