@@ -1,10 +1,17 @@
 // The same SDK calls against the real PocketBase and against Satchel, both seeded the same way:
 // status and JSON body (record ids and autodates normalised) must be equal.
+import { generateKeyPairSync } from 'node:crypto'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type CompatCase, type CompatPair, outcome, startCompatPair } from '../src/tests/compat.ts'
 import { pocketBaseExecutable } from '../src/tests/process.ts'
 
 let pair: CompatPair
+
+const pkcs8 = (k: ReturnType<typeof generateKeyPairSync>['privateKey']) =>
+  k.export({ type: 'pkcs8', format: 'pem' }).toString()
+const APPLE_KEY = pkcs8(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)
+const APPLE_RSA_KEY = pkcs8(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey)
 
 beforeAll(async () => {
   pocketBaseExecutable() // on a clean machine this downloads PocketBase first
@@ -831,6 +838,48 @@ const cases: CompatCase[] = [
       return pb.collection('things').getOne(ids.thing3!, { fields: 'owner,title' })
     },
   },
+  // Apple client secret (the JWT differs per call: compare its header and claims)
+  ...(
+    [
+      ['valid key (superuser)', { privateKey: APPLE_KEY }],
+      [
+        'blank form (superuser)',
+        { clientId: '', teamId: '', keyId: '', privateKey: '', duration: 0 },
+      ],
+      [
+        'bad lengths and format (superuser)',
+        { teamId: '123', keyId: 'x', privateKey: 'abc', duration: 15_777_001 },
+      ],
+      ['RSA key (superuser)', { privateKey: APPLE_RSA_KEY }],
+    ] as const
+  ).map(
+    ([label, input]): CompatCase => ({
+      name: `apple client secret: ${label}`,
+      as: 'su',
+      status: label.startsWith('valid') ? 200 : 400,
+      call: async (pb) => {
+        const f = {
+          clientId: 'com.example.app',
+          teamId: 'ABCDEFGHIJ',
+          keyId: 'KEYID12345',
+          duration: 3600,
+          ...input,
+        }
+        const { secret } = await pb.settings.generateAppleClientSecret(
+          f.clientId,
+          f.teamId,
+          f.keyId,
+          f.privateKey,
+          f.duration,
+        )
+        const claims = decodeJwt(secret)
+        return {
+          header: decodeProtectedHeader(secret),
+          claims: { ...claims, iat: 0, exp: claims.exp! - claims.iat! },
+        }
+      },
+    }),
+  ),
   {
     name: 'password change invalidates old tokens (alice, last)',
     as: 'alice',

@@ -35,6 +35,7 @@ import { bindRecordAuthWithPasswordApi } from './record-auth-with-password.ts'
 import { bindRecordCrudApi, isRecordWriteRequest } from './record-crud.ts'
 import { cleanupUploads } from './request-body.ts'
 import { bindSettingsApi } from './settings.ts'
+import { bindSettingsAppleClientSecretApi } from './settings-apple-client-secret.ts'
 import { bindSettingsTestS3Api } from './settings-test-s3.ts'
 import { serveStatic } from './static.ts'
 
@@ -119,6 +120,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindBatchApi(api, router)
   bindFileApi(api)
   bindSettingsTestS3Api(api)
+  bindSettingsAppleClientSecretApi(api)
   bindRecordAuthWithOAuth2Api(api, router)
   bindOAuth2RedirectApi(api)
   bindRealtimeApi(api, app)

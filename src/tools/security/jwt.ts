@@ -1,5 +1,5 @@
-import { createHmac, webcrypto } from 'node:crypto'
-import { decodeJwt, type JWTPayload, jwtVerify } from 'jose'
+import { createHmac, createPrivateKey, type KeyObject, webcrypto } from 'node:crypto'
+import { decodeJwt, type JWTPayload, jwtVerify, SignJWT } from 'jose'
 
 /** The claims of a token; PocketBase tokens carry `id`, `type`, `collectionId`, `exp`, … */
 export type JwtClaims = JWTPayload & Record<string, unknown>
@@ -87,4 +87,47 @@ const verified = new Map<string, JwtClaims>()
  */
 export function parseUnverifiedJwt(token: string): JwtClaims {
   return decodeJwt(token) as JwtClaims
+}
+
+/** A private key that cannot sign ES256 tokens; the message is the Go JWT library's wording. */
+export class InvalidSigningKeyError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'InvalidSigningKeyError'
+  }
+}
+
+/**
+ * Loads a PEM private key for ES256 (the first PEM block of `pem`; text around it is ignored, as
+ * by Go's `pem.Decode`). Throws InvalidSigningKeyError: `invalid key: Key must be a PEM encoded
+ * PKCS1 or PKCS8 key` when nothing loads, `key is not a valid ECDSA private key` for other key
+ * types, `key is invalid` for an EC key not on P-256.
+ */
+export function loadEs256Key(pem: string): KeyObject {
+  let key: KeyObject
+  try {
+    key = createPrivateKey({ key: pem.trim(), format: 'pem' })
+  } catch {
+    throw new InvalidSigningKeyError('invalid key: Key must be a PEM encoded PKCS1 or PKCS8 key')
+  }
+  if (key.asymmetricKeyType !== 'ec')
+    throw new InvalidSigningKeyError('key is not a valid ECDSA private key')
+  if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+    throw new InvalidSigningKeyError('key is invalid')
+  return key
+}
+
+/**
+ * Signs `payload` as an ES256 JWT with header `{"alg":"ES256","kid":kid,"typ":"JWT"}` (keys in
+ * the order Go's JSON writes them) and returns the compact token; the payload's keys keep their
+ * order. Used for Apple's OAuth2 client secret.
+ */
+export async function signEs256Jwt(
+  payload: Record<string, unknown>,
+  kid: string,
+  key: KeyObject,
+): Promise<string> {
+  return new SignJWT(payload as JWTPayload)
+    .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
+    .sign(key)
 }
