@@ -6,7 +6,7 @@
 // `src/tools/sea/embedded-assets.ts`'s `loadAddon`, which extracts the addon (and the shared
 // libraries it links to, e.g. sharp's libvips; stored brotli-compressed) from the executable to `~/.cache/satchel/<hash>/`
 // the first time the package needs it, and loads it with `process.dlopen`. Folders of static
-// files (`--embed=ui/dist`; `ui/dist` by default when it exists) are embedded the same way and
+// files (`--embed=DIR`, and `ui/dist` whenever it exists) are embedded the same way and
 // reached through `embeddedDir(name)`. The bundle and those files become a Node single executable
 // application: `node --experimental-sea-config` writes the blob, `postject` injects it into a
 // copy of this Node binary (stripped of its debug symbols when `strip` is installed).
@@ -27,7 +27,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants as zlib } from 'node:zlib'
 import { build, type Plugin } from 'esbuild'
@@ -51,10 +51,16 @@ function parseArgs(argv: readonly string[]): BuildOptions {
   for (const arg of argv) {
     const [name, value] = arg.split(/=(.*)/s, 2) as [string, string | undefined]
     if (name === '--out' && value) out = resolve(value)
-    else if (name === '--embed' && value) embed.push(value)
-    else throw new Error(`Unknown argument "${arg}" (use --out=DIR, --embed=DIR).`)
+    else if (name === '--embed' && value) {
+      // the name is also the folder's path below the extraction dir: keep it inside
+      const clean = value.replace(/\/+$/, '')
+      if (isAbsolute(clean) || clean.split(/[\\/]/).includes('..')) {
+        throw new Error(`--embed takes a folder inside the repository, not "${value}".`)
+      }
+      embed.push(clean)
+    } else throw new Error(`Unknown argument "${arg}" (use --out=DIR, --embed=DIR).`)
   }
-  if (embed.length === 0 && existsSync(join(ROOT, 'ui', 'dist'))) embed.push('ui/dist')
+  if (!embed.includes('ui/dist') && existsSync(join(ROOT, 'ui', 'dist'))) embed.push('ui/dist')
   return { out, embed }
 }
 
