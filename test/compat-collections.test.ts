@@ -154,6 +154,52 @@ const cases: CompatCase[] = [
       return shape(pb, 'users')
     },
   },
+  // view queries whose rows lack an id or repeat one (PocketBase checks the first 10 rows)
+  ...(
+    [
+      ['null id after a duplicate', "SELECT value AS id FROM json_each('[1,1,null]')"],
+      ['null id first', "SELECT value AS id FROM json_each('[null,1,1]')"],
+      ['empty string id', `SELECT value AS id FROM json_each('["", 1]')`],
+      ['duplicate within 10 rows', "SELECT value AS id FROM json_each('[1,2,3,4,5,6,7,8,9,1]')"],
+      ['null id after 10 rows', "SELECT value AS id FROM json_each('[1,2,3,4,5,6,7,8,9,10,null]')"],
+      ['an id column twice', "SELECT value AS id, value AS id FROM json_each('[1,1]')"],
+      [
+        'an alias that is no field name',
+        `SELECT value AS id, 5 AS "bad name" FROM json_each('[1]')`,
+      ],
+      ['a reserved alias', "SELECT value AS id, 1 AS expand FROM json_each('[1]')"],
+      ['a _via_ alias', "SELECT value AS id, 1 AS a_via_b FROM json_each('[1]')"],
+      ['no id column', 'SELECT 1 AS x'],
+    ] as const
+  ).map(
+    ([what, query], i): CompatCase => ({
+      name: `view query: ${what} (superuser, dry run and create)`,
+      as: 'su',
+      status: 200,
+      call: async (pb) => {
+        const dry = await outcome(
+          pb.send('/api/collections/meta/dry-run-view', { method: 'POST', body: { query } }),
+        )
+        const created = await outcome(
+          pb.collections.create({ name: `ids_view_${i}`, type: 'view', viewQuery: query }),
+        )
+        // sample records carry the random name of the temporary view
+        return JSON.parse(
+          JSON.stringify({ dry, created }).replace(/temp_view_\w+|pbc_\d+|_clone_\w+/g, '<x>'),
+        )
+      },
+    }),
+  ),
+  {
+    name: 'view query: dry run over the length limit (superuser)',
+    as: 'su',
+    status: 400,
+    call: (pb) =>
+      pb.send('/api/collections/meta/dry-run-view', {
+        method: 'POST',
+        body: { query: `SELECT 1 AS id ${' '.repeat(5000)}` },
+      }),
+  },
   // auth collections: defaults merged over a partial body
   {
     name: 'auth collection create: minimal body (superuser)',

@@ -207,12 +207,12 @@ async function dryRun(c: Context<Env>): Promise<Response> {
       query: required(),
     })
   }
-  if (query.length > 5000) {
+  if ([...query].length > 5000) {
     throw badRequestError('An error occurred while validating the submitted data.', {
       query: {
-        code: 'validation_length_out_of_range',
-        message: 'The length must be between 1 and 5000.',
-        params: { max: 5000, min: 1 },
+        code: 'validation_length_too_long',
+        message: 'The length must be no more than 5000.',
+        params: { max: 5000, min: 0 },
       },
     })
   }

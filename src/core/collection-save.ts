@@ -1,4 +1,5 @@
 import { formatDate } from '../tools/types/datetime.ts'
+import { goErrorsJSON } from '../tools/validation/go-text.ts'
 import {
   type ValidationErrorMap,
   ValidationErrors,
@@ -92,10 +93,10 @@ async function persist(
         c.setFields(await inferViewFields(app, c.viewQuery, original?.fields ?? c.fields))
       } catch (err) {
         if (!(err instanceof ViewQueryError) || !validate) throw err
-        c.setFields([])
+        c.setFields(err.fields ?? [])
         extra.viewQuery = validationError(
           'validation_invalid_view_query',
-          `Invalid query - ${err.message}.`,
+          `Invalid query - ${err.message}`,
         )
       }
     } else {
@@ -283,7 +284,7 @@ export function importFailure(c: Collection | undefined, err: unknown): Validati
   if (err instanceof ValidationErrors && 'collections' in err.errors) return err
   let message: string
   if (err instanceof ValidationErrors && c !== undefined) {
-    message = `Data validations failed for collection "${c.name}" (${c.id}):\n${JSON.stringify(rawMessages(err.errors), null, 2)}`
+    message = `Data validations failed for collection "${c.name}" (${c.id}):\n${JSON.stringify(goErrorsJSON(err.errors), null, 2)}`
   } else {
     const raw = (err as Error)?.message ?? String(err)
     // NOTE: PocketBase's API turns the message into a sentence (ending with a dot).
@@ -292,58 +293,6 @@ export function importFailure(c: Collection | undefined, err: unknown): Validati
   return new ValidationErrors({
     collections: validationError('validation_collections_import_failure', message),
   })
-}
-
-/**
- * The codes of go-ozzo's built-in rules, whose raw Go messages are lower-case and without a dot
- * ("cannot be blank"); PocketBase's own errors keep their sentences as they are.
- */
-const OZZO_CODES = new Set([
-  'validation_required',
-  'validation_nil_or_not_empty_required',
-  'validation_nil',
-  'validation_empty',
-  'validation_in_invalid',
-  'validation_not_in_invalid',
-  'validation_length_too_long',
-  'validation_length_too_short',
-  'validation_length_out_of_range',
-  'validation_length_empty_required',
-  'validation_length_invalid',
-  'validation_match_invalid',
-  'validation_min_greater_equal_than_required',
-  'validation_min_greater_than_required',
-  'validation_max_less_equal_than_required',
-  'validation_max_less_than_required',
-  'validation_multiple_of_invalid',
-  'validation_date_invalid',
-  'validation_date_out_of_range',
-])
-
-/** PocketBase's own errors whose raw Go message has no final dot (the API adds it). */
-const NO_DOT_CODES = new Set([
-  'validation_missing_field',
-  'validation_duplicated_field_id',
-  'validation_duplicated_field_name',
-  'validation_invalid_rule',
-  'validation_invalid_view_query',
-])
-
-/** Go's `json.Marshal(validation.Errors)`: raw messages, keys sorted. */
-function rawMessages(map: ValidationErrorMap): { [key: string]: unknown } {
-  const out: { [key: string]: unknown } = {}
-  for (const k of Object.keys(map).sort()) {
-    const v = map[k]
-    if (typeof (v as { code?: unknown }).code === 'string') {
-      const { code, message } = v as { code: string; message: string }
-      const ozzo = OZZO_CODES.has(code) || code.startsWith('validation_is_')
-      const raw = ozzo ? message.charAt(0).toLowerCase() + message.slice(1) : message
-      out[k] = ozzo || NO_DOT_CODES.has(code) ? raw.replace(/\.$/, '') : raw
-    } else {
-      out[k] = rawMessages(v as ValidationErrorMap)
-    }
-  }
-  return out
 }
 
 /**

@@ -317,7 +317,14 @@ function checkField(
   return Object.keys(errs).length > 0 ? errs : undefined
 }
 
-function checkFieldName(c: Collection, f: Field): ValidationError | undefined {
+/**
+ * The name rules of a field (PocketBase's field name validation): required, 1–100 characters,
+ * `^\w+$`, not a reserved name, no `_via_`, and for auth collections not a request-only key.
+ */
+export function checkFieldName(
+  c: Pick<Collection, 'type'>,
+  f: Pick<Field, 'name'>,
+): ValidationError | undefined {
   const name = f.name
   if (name === '') return required()
   if (runeLength(name) > 100) return lengthError(1, 100)

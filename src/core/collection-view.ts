@@ -1,6 +1,8 @@
 import { randomString } from '../tools/security/random.ts'
+import { goErrorsText } from '../tools/validation/go-text.ts'
 import type { App } from './app.ts'
 import { Collection, defaultCollectionId, defaultFieldId } from './collection-model.ts'
+import { checkFieldName } from './collection-validate.ts'
 import { type Field, type FieldJSON, fieldFromJSON } from './field.ts'
 import { exportRecord } from './record-export.ts'
 import { Record } from './record-model.ts'
@@ -8,11 +10,17 @@ import './fields.ts'
 
 /** A view query that cannot become a view collection; `message` is PocketBase's raw text. */
 export class ViewQueryError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /** The inferred fields when the query failed a check after inference (else undefined). */
+  readonly fields?: Field[]
+  constructor(message: string, options?: ErrorOptions & { fields?: Field[] }) {
     super(message, options)
     this.name = 'ViewQueryError'
+    this.fields = options?.fields
   }
 }
+
+/** How many rows of a view query have their ids checked (PocketBase samples the first 10). */
+const ID_SAMPLE = 10
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 
@@ -284,13 +292,8 @@ export async function inferViewFields(
   const columns = await withTempView(app, sql, async (tx, name) =>
     (await tx.db.dialect.tableColumns(tx.db, name)).map((column) => ({ name: column })),
   )
-  if (!columns.some((c) => c.name === 'id')) {
-    throw new ViewQueryError(
-      "missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)",
-    )
-  }
   const byName = new Map(parsed.columns.map((c) => [c.name.toLowerCase(), c]))
-  return columns.map((col) => {
+  const fields = columns.map((col) => {
     if (col.name === 'id') return viewIdField()
     const parsedCol = byName.get(col.name.toLowerCase()) ?? { expr: '', name: col.name }
     const f = inferField(app, parsed, { expr: parsedCol.expr, name: col.name })
@@ -298,6 +301,52 @@ export async function inferViewFields(
     if (prev !== undefined) f.id = prev.id
     return f
   })
+  if (!columns.some((c) => c.name === 'id')) {
+    throw new ViewQueryError(
+      "missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)",
+      { fields },
+    )
+  }
+  for (const [i, f] of fields.entries()) {
+    // e.g. a column renamed `id:1` by SQLite, or an alias that is no valid field name
+    const err = checkFieldName({ type: 'view' }, f)
+    if (err !== undefined) {
+      throw new ViewQueryError(`invalid field "${f.name}" (${i}): ${goErrorsText({ name: err })}`, {
+        fields,
+      })
+    }
+  }
+  await checkViewIds(app, sql, fields)
+  return fields
+}
+
+/**
+ * Checks the ids of the first rows of a view query like PocketBase: each must be non-empty and
+ * unique. Throws ViewQueryError (with the inferred fields).
+ */
+async function checkViewIds(app: App, sql: string, fields: Field[]): Promise<void> {
+  const q = app.db.dialect.quoteIdent
+  let rows: { id: unknown }[]
+  try {
+    rows = await app.db.all<{ id: unknown }>(
+      `SELECT ${q('id')} AS ${q('id')} FROM (${sql}) LIMIT ${ID_SAMPLE}`,
+    )
+  } catch (err) {
+    throw new ViewQueryError(sqliteErrorText(err), { cause: err, fields })
+  }
+  const seen = new Set<string>()
+  for (const { id } of rows) {
+    const key = id === null || id === undefined ? '' : String(id)
+    if (key === '') {
+      throw new ViewQueryError('the query could return records with empty or invalid ids', {
+        fields,
+      })
+    }
+    if (seen.has(key)) {
+      throw new ViewQueryError('the query could return records with non-unique ids', { fields })
+    }
+    seen.add(key)
+  }
 }
 
 async function withTempView<T>(
