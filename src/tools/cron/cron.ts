@@ -86,7 +86,9 @@ export function parseSchedule(expression: string): Schedule {
   try {
     pattern = new Croner(expanded, {
       paused: true,
-      timezone: 'UTC',
+      // NOTE: UTC as an offset, not `timezone: 'UTC'`: the same times without Intl's time zone
+      // machinery, whose first use costs ~40-60 ms of every process's start-up
+      utcOffset: 0,
       mode: '5-part',
       domAndDow: true,
     })
@@ -256,7 +258,7 @@ export class Cron {
     const pattern = every === 60 ? '0 * * * * *' : `*/${every} * * * * *`
     this.#ticker = new Croner(
       pattern,
-      { timezone: 'UTC', mode: '6-part', unref: true, catch: true },
+      { utcOffset: 0, mode: '6-part', unref: true, catch: true },
       (self: Croner) => {
         void this.runDue(self.currentRun() ?? new Date())
       },
