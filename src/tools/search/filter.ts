@@ -175,15 +175,10 @@ class FilterBuilder {
         const negate = op === '!='
         if (l.noCoalesce || r.noCoalesce) return d.isSame(l.sql, r.sql, negate)
         if (l.empty && r.empty) return negate ? d.isSame("''", "''", true) : "'' = ''"
-        if (l.empty || r.empty) {
-          const x = l.empty ? r.sql : l.sql
-          return negate
-            ? `(${d.isSame(x, "''", true)} AND ${x} IS NOT NULL)`
-            : `(${x} = '' OR ${x} IS NULL)`
-        }
+        if (l.empty || r.empty) return d.isEmpty(l.empty ? r.sql : l.sql, negate)
         if (l.known || r.known) return negate ? d.isSame(l.sql, r.sql, true) : `${l.sql} = ${r.sql}`
-        const cl = `COALESCE(${l.sql}, '')`
-        const cr = `COALESCE(${r.sql}, '')`
+        const cl = d.orEmpty(l.sql)
+        const cr = d.orEmpty(r.sql)
         return negate ? d.isSame(cl, cr, true) : `${cl} = ${cr}`
       }
       case '>':
