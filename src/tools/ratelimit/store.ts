@@ -57,7 +57,7 @@ export const RATE_LIMIT_TABLE = '_satchelRateLimits'
 
 /**
  * Windows in a SQLite table shared by every process on the data dir (multi-worker serving):
- * one atomic `INSERT … ON CONFLICT DO UPDATE … RETURNING` per request, so a limit of N holds
+ * one atomic upsert (`INSERT … dialect.onConflict(…) RETURNING`) per request, so a limit of N holds
  * across all workers. The table is created on first use.
  */
 export class SqliteRateLimitStore implements RateLimitStore {
@@ -71,31 +71,44 @@ export class SqliteRateLimitStore implements RateLimitStore {
 
   #init(): Promise<void> {
     this.#ready ??= this.#db.exec(
-      `CREATE TABLE IF NOT EXISTS ${RATE_LIMIT_TABLE} (key TEXT PRIMARY KEY NOT NULL, available INTEGER NOT NULL, lastConsume INTEGER NOT NULL) WITHOUT ROWID`,
+      this.#db.dialect.createTable(
+        RATE_LIMIT_TABLE,
+        [
+          'key TEXT PRIMARY KEY NOT NULL',
+          'available INTEGER NOT NULL',
+          'lastConsume INTEGER NOT NULL',
+        ],
+        { ifNotExists: true, keyed: true },
+      ),
     )
     return this.#ready
   }
 
   async consume(key: string, max: number, interval: number, now: number): Promise<boolean> {
     await this.#init()
-    // NOTE: in SQLite's UPDATE every expression reads the row's old values; -1 marks "refused".
-    const sql = `INSERT INTO ${RATE_LIMIT_TABLE} (key, available, lastConsume) VALUES (:key, :max - 1, :now)
-ON CONFLICT(key) DO UPDATE SET
-  available = CASE WHEN :now - lastConsume >= :interval THEN :max - 1 WHEN available > 0 THEN available - 1 ELSE -1 END,
-  lastConsume = CASE WHEN :now - lastConsume >= :interval OR available > 0 THEN :now ELSE lastConsume END
-RETURNING available`
+    const d = this.#db.dialect
+    const table = d.quoteIdent(RATE_LIMIT_TABLE)
+    // NOTE: in the upsert's SET every expression reads the row's old values; -1 marks "refused".
+    const sql =
+      `INSERT INTO ${table} (key, available, lastConsume) VALUES (:key, :max - 1, :now) ` +
+      d.onConflict(
+        ['key'],
+        'available = CASE WHEN :now - lastConsume >= :interval THEN :max - 1 WHEN available > 0 THEN available - 1 ELSE -1 END, ' +
+          'lastConsume = CASE WHEN :now - lastConsume >= :interval OR available > 0 THEN :now ELSE lastConsume END',
+      ) +
+      ' RETURNING available'
     const row = await this.#db.transaction((tx) =>
       tx.get<{ available: number }>(sql, { key, max, now, interval }),
     )
     if (now >= this.#sweepAt) {
       this.#sweepAt = now + 300
-      await this.#db.run(`DELETE FROM ${RATE_LIMIT_TABLE} WHERE lastConsume < ?`, [now - 1800])
+      await this.#db.run(`DELETE FROM ${table} WHERE lastConsume < ?`, [now - 1800])
     }
     return (row?.available ?? 0) >= 0
   }
 
   async reset(): Promise<void> {
     await this.#init()
-    await this.#db.run(`DELETE FROM ${RATE_LIMIT_TABLE}`)
+    await this.#db.run(`DELETE FROM ${this.#db.dialect.quoteIdent(RATE_LIMIT_TABLE)}`)
   }
 }
