@@ -1,10 +1,10 @@
 import type { Context, Hono } from 'hono'
 import { stream } from 'hono/streaming'
 import type { App } from '../core/app.ts'
-import type { Collection } from '../core/collection-model.ts'
 import { FileField, fileNames } from '../core/field-file.ts'
 import { appFileSystem, recordFilesPath } from '../core/filesystem.ts'
-import { Record } from '../core/record-model.ts'
+import { findRecordByFileName } from '../core/record-files.ts'
+import type { Record } from '../core/record-model.ts'
 import { findRecordById } from '../core/record-query.ts'
 import { canAccessRecord } from '../core/record-rules.ts'
 import { findAuthRecordByToken, newRecordToken } from '../core/record-tokens.ts'
@@ -109,7 +109,7 @@ async function download(c: Context<Env>): Promise<Response> {
 
   let base = recordFilesPath(collection.id, record.id)
   if (collection.isView) {
-    const source = await findViewFileSource(app, filename)
+    const source = await findRecordByFileName(app, filename)
     if (source === undefined) throw notFoundError()
     base = recordFilesPath(source.collection.id, source.id)
   }
@@ -230,30 +230,4 @@ export async function serveFile(
 
 function parseBool(s: string): boolean {
   return ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(s)
-}
-
-/**
- * The record of a non-view collection whose file field holds `filename` (view collections
- * expose their source's file names; stored names carry a random suffix, so they are unique).
- */
-async function findViewFileSource(app: App, filename: string): Promise<Record | undefined> {
-  const d = app.db.dialect
-  const q = d.quoteIdent
-  for (const c of app.collections()) {
-    if (c.isView) continue
-    for (const f of c.fields) {
-      if (!(f instanceof FileField)) continue
-      const col = `${q(c.name)}.${q(f.name)}`
-      const where =
-        f.maxSelect > 1
-          ? `EXISTS (SELECT 1 FROM ${d.jsonEach(d.jsonArray(col, true))} __je__ WHERE __je__.value = ?)`
-          : `${col} = ?`
-      const row = await app.db.get<{ [key: string]: unknown }>(
-        `SELECT ${q(c.name)}.* FROM ${q(c.name)} WHERE ${where} LIMIT 1`,
-        [filename],
-      )
-      if (row !== undefined) return Record.fromRow(c as Collection, row)
-    }
-  }
-  return undefined
 }

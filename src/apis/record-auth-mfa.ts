@@ -1,16 +1,16 @@
 import type { Context } from 'hono'
 import {
   authRefExpired,
+  claimAuthRef,
   findAuthRefById,
   newAuthRef,
   purgeExpiredAuthRefs,
   saveAuthRef,
 } from '../core/auth-system-records.ts'
 import type { Record } from '../core/record-model.ts'
-import { recordSelect } from '../core/record-rules.ts'
+import { recordMatchesRule } from '../core/record-rules.ts'
 import type { RequestInfo } from '../core/request-info.ts'
 import { badRequestError } from '../tools/router/api-error.ts'
-import { sql } from '../tools/search/select-query.ts'
 import type { Env } from './middlewares.ts'
 import { readRequestBody } from './request-body.ts'
 
@@ -22,16 +22,8 @@ import { readRequestBody } from './request-body.ts'
 async function wantsMFA(c: Context<Env>, record: Record, info: RequestInfo): Promise<boolean> {
   const rule = record.collection.auth!.mfa.rule
   if (rule === '') return true
-  const app = c.get('app')
-  const col = record.collection
-  const q = app.db.dialect.quoteIdent
   try {
-    const s = recordSelect(app, col, info, { rule })
-      .where(sql(`${q(col.name)}.${q('id')} = :__mfa_rid`, { __mfa_rid: record.id }))
-      .columns(`${q(col.name)}.${q('id')}`)
-      .limit(1)
-      .toSql()
-    return (await app.db.get(s.sql, s.params)) !== undefined
+    return await recordMatchesRule(c.get('app'), record, info, rule)
   } catch (err) {
     throw badRequestError('Failed to authenticate.', undefined, { cause: err })
   }
@@ -77,7 +69,7 @@ export async function checkMFA(
   }
   const mfa = await findAuthRefById(app, '_mfas', mfaId)
   if (mfa === undefined || authRefExpired(mfa, options.mfa.duration)) {
-    if (mfa !== undefined) await app.db.run('DELETE FROM `_mfas` WHERE `id` = ?', [mfa.id])
+    if (mfa !== undefined) await claimAuthRef(app, '_mfas', mfa.id)
     throw badRequestError('Invalid or expired MFA session.')
   }
   if (
@@ -90,7 +82,7 @@ export async function checkMFA(
     throw badRequestError('A different authentication method is required.')
   }
   // Single use: claimed by one DELETE, so a second request with the same mfaId fails.
-  const claimed = await app.db.run('DELETE FROM `_mfas` WHERE `id` = ?', [mfa.id])
-  if (claimed.changes === 0) throw badRequestError('Invalid or expired MFA session.')
+  if (!(await claimAuthRef(app, '_mfas', mfa.id)))
+    throw badRequestError('Invalid or expired MFA session.')
   return ''
 }

@@ -3,11 +3,16 @@ import type { App } from '../core/app.ts'
 import { LOG_LEVEL, reportError } from '../core/app-report.ts'
 import type { OAuth2ProviderConfig } from '../core/collection-auth-options.ts'
 import type { Collection } from '../core/collection-model.ts'
+import { findExternalAuthByProvider } from '../core/external-auth-query.ts'
 import { FileField } from '../core/field-file.ts'
 import { TextField } from '../core/field-text.ts'
 import { findSingleColumnUniqueIndex } from '../core/record-find-by-identity.ts'
 import { Record } from '../core/record-model.ts'
-import { findFirstRecordByData, findRecordById } from '../core/record-query.ts'
+import {
+  findAuthRecordByEmail,
+  findFirstRecordByData,
+  findRecordById,
+} from '../core/record-query.ts'
 import { saveRecord } from '../core/record-save.ts'
 import { type AuthUser, authUserJSON } from '../tools/auth/provider.ts'
 import { newProvider } from '../tools/auth/providers.ts'
@@ -101,10 +106,10 @@ async function authWithOAuth2(
     throw badRequestError('Failed to fetch OAuth2 user.', undefined, { cause: err })
   }
 
-  const link = await findExternalAuth(app, collection, form.provider, user.id)
+  const link = await findExternalAuthByProvider(app, collection, form.provider, user.id)
   let record: Record | undefined
   if (link !== undefined) {
-    record = await findRecordById(app, collection, String(link.recordRef))
+    record = await findRecordById(app, collection, link.getString('recordRef'))
   } else if (fallback !== null) {
     record = fallback
   } else if (user.email !== '') {
@@ -185,18 +190,6 @@ function validateForm(
     throw badRequestError('An error occurred while loading the submitted data.', errors)
   }
   return config
-}
-
-async function findExternalAuth(
-  app: App,
-  collection: Collection,
-  provider: string,
-  providerId: string,
-): Promise<{ [key: string]: unknown } | undefined> {
-  return app.db.get<{ [key: string]: unknown }>(
-    'SELECT * FROM `_externalAuths` WHERE collectionRef = ? AND provider = ? AND providerId = ? LIMIT 1',
-    [collection.id, provider, providerId],
-  )
 }
 
 /**
@@ -326,20 +319,6 @@ async function updateAccount(
   }
   if (changed) await saveRecord(txApp, record)
   return record
-}
-
-/** The auth record with this email (case-insensitive like the default NOCASE index), or undefined. */
-async function findAuthRecordByEmail(
-  app: App,
-  collection: Collection,
-  email: string,
-): Promise<Record | undefined> {
-  const q = app.db.dialect.quoteIdent
-  const row = await app.db.get<{ [key: string]: unknown }>(
-    `SELECT * FROM ${q(collection.name)} WHERE ${q('email')} = ? COLLATE NOCASE LIMIT 1`,
-    [email],
-  )
-  return row === undefined ? undefined : Record.fromRow(collection, row)
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono'
 import { reportError } from '../core/app-report.ts'
 import { consumeAttempt } from '../core/auth-guards.ts'
-import { authRefExpired, findAuthRefById } from '../core/auth-system-records.ts'
+import { authRefExpired, claimAuthRef, findAuthRefById } from '../core/auth-system-records.ts'
 import { toPasswordValue } from '../core/field-password.ts'
 import { findRecordById } from '../core/record-query.ts'
 import { saveRecord } from '../core/record-save.ts'
@@ -67,8 +67,7 @@ async function authWithOTP(c: Context<Env>): Promise<Response> {
   }
   // Single use: the row is claimed with one DELETE, so of two concurrent requests with the same
   // code only the one that removed it signs in.
-  const claimed = await app.db.run('DELETE FROM `_otps` WHERE `id` = ?', [otp.id])
-  if (claimed.changes === 0) throw invalid()
+  if (!(await claimAuthRef(app, '_otps', otp.id))) throw invalid()
   const sentTo = otp.getString('sentTo')
   if (!record.getBool('verified') && sentTo !== '' && record.getString('email') === sentTo) {
     record.set('verified', true)

@@ -1,12 +1,12 @@
 import type { Context } from 'hono'
 import type { Collection } from '../core/collection-model.ts'
 import { exportRecord } from '../core/record-export.ts'
-import { Record } from '../core/record-model.ts'
+import { findRecordsPage, type RecordsPage } from '../core/record-query.ts'
 import { RecordsListRequestEvent } from '../core/record-request-events.ts'
 import { recordSelect } from '../core/record-rules.ts'
 import { isSuperuser } from '../core/request-info.ts'
 import { badRequestError, forbiddenError } from '../tools/router/api-error.ts'
-import { DEFAULT_PER_PAGE, MAX_PER_PAGE, planList } from '../tools/search/provider.ts'
+import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from '../tools/search/provider.ts'
 import type { Env } from './middlewares.ts'
 import { buildRequestInfo, enrichRecords, jsonResponse } from './record-helpers.ts'
 
@@ -77,37 +77,19 @@ export async function listRecords(c: Context<Env>, collection: Collection): Prom
     }
   }
   const params = parseListParams(info.query)
-  let rows: { [key: string]: unknown }[]
-  let totalItems = -1
-  let totalPages = -1
+  let page: RecordsPage
   try {
     const query = recordSelect(app, collection, info, {
       rule: su || collection.listRule === null ? undefined : collection.listRule,
       filter: filter === '' ? undefined : filter,
       sort: sort === '' ? undefined : sort,
     })
-    const d = app.db.dialect
-    // NOTE: a page beyond any possible offset is simply empty.
-    const beyond = params.perPage * (params.page - 1) > Number.MAX_SAFE_INTEGER
-    const plan = planList(query, {
-      page: beyond ? 1 : params.page,
-      perPage: params.perPage,
-      skipTotal: params.skipTotal,
-      countColumn: collection.isView
-        ? `${d.quoteIdent(collection.name)}.${d.quoteIdent('id')}`
-        : d.rowid(collection.name),
-    })
-    if (plan.count !== undefined) {
-      const row = await app.db.get<{ total: number }>(plan.count.sql, plan.count.params)
-      totalItems = Number(row?.total ?? 0)
-      totalPages = Math.ceil(totalItems / params.perPage)
-    }
-    rows = beyond ? [] : await app.db.all(plan.rows.sql, plan.rows.params)
+    page = await findRecordsPage(app, collection, query, params)
   } catch (err) {
     throw badRequestError('', undefined, { cause: err })
   }
 
-  const records = rows.map((row) => Record.fromRow(collection, row))
+  const { records, totalItems, totalPages } = page
   const result = { page: params.page, perPage: params.perPage, totalItems, totalPages }
   const event = new RecordsListRequestEvent(app, collection, records, result, info)
   await app.onRecordsListRequest.trigger(event, async (e) => {

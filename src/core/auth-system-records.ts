@@ -53,6 +53,21 @@ export async function findAuthRefsByRecord(
   return rows.map((row) => Record.fromRow(c, row))
 }
 
+/**
+ * Claims a single-use row (an OTP or MFA session) by deleting it with one plain DELETE (no
+ * hooks): true for the one caller that removed it, false when it was already gone, so of two
+ * concurrent requests with the same row only one succeeds.
+ */
+export async function claimAuthRef(
+  app: App,
+  name: AuthRefCollection,
+  id: string,
+): Promise<boolean> {
+  const q = app.db.dialect.quoteIdent
+  const res = await app.db.run(`DELETE FROM ${q(name)} WHERE ${q('id')} = ?`, [id])
+  return res.changes > 0
+}
+
 /** Deletes one row (record delete, hooks included). */
 export function deleteAuthRef(app: App, row: Record): Promise<void> {
   return deleteRecord(app, row)

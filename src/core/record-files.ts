@@ -2,7 +2,7 @@ import type { App } from './app.ts'
 import type { Collection } from './collection-model.ts'
 import { FileField, fileNames, pendingUploads } from './field-file.ts'
 import { appFileSystem, recordFilesPath } from './filesystem.ts'
-import type { Record } from './record-model.ts'
+import { Record } from './record-model.ts'
 
 /**
  * Stores the pending uploads of `record` under `<collectionId>/<recordId>/<name>` (with their
@@ -102,4 +102,33 @@ async function deleteFiles(app: App, base: string, names: readonly string[]): Pr
 
 function fileFields(c: Collection): FileField[] {
   return c.fields.filter((f): f is FileField => f instanceof FileField)
+}
+
+/**
+ * The record of a non-view collection whose file field holds `filename` (view collections
+ * expose their source's file names; stored names carry a random suffix, so they are unique).
+ */
+export async function findRecordByFileName(
+  app: App,
+  filename: string,
+): Promise<Record | undefined> {
+  const d = app.db.dialect
+  const q = d.quoteIdent
+  for (const c of app.collections()) {
+    if (c.isView) continue
+    for (const f of c.fields) {
+      if (!(f instanceof FileField)) continue
+      const col = `${q(c.name)}.${q(f.name)}`
+      const where =
+        f.maxSelect > 1
+          ? `EXISTS (SELECT 1 FROM ${d.jsonEach(d.jsonArray(col, true))} __je__ WHERE __je__.value = ?)`
+          : `${col} = ?`
+      const row = await app.db.get<{ [key: string]: unknown }>(
+        `SELECT ${q(c.name)}.* FROM ${q(c.name)} WHERE ${where} LIMIT 1`,
+        [filename],
+      )
+      if (row !== undefined) return Record.fromRow(c, row)
+    }
+  }
+  return undefined
 }

@@ -53,10 +53,12 @@ export async function findAuthRecordByIdentity(
   if (f === undefined || index === undefined) {
     throw new NoRowsError(`Missing unique identity field "${field}".`)
   }
-  const q = app.db.dialect.quoteIdent
-  const nocase = index.collate.toLowerCase() === 'nocase'
+  const d = app.db.dialect
+  const column = d.quoteIdent(f.name)
+  const match =
+    index.collate.toLowerCase() === 'nocase' ? d.equalsNoCase(column, '?') : `${column} = ?`
   const row = await app.db.get<{ [key: string]: unknown }>(
-    `SELECT * FROM ${q(collection.name)} WHERE ${q(f.name)} = ?${nocase ? ' COLLATE NOCASE' : ''} LIMIT 1`,
+    `SELECT * FROM ${d.quoteIdent(collection.name)} WHERE ${match} LIMIT 1`,
     [value],
   )
   if (row === undefined) throw new NoRowsError()

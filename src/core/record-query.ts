@@ -1,4 +1,5 @@
 import { NoRowsError } from '../tools/db/db.ts'
+import { planList } from '../tools/search/provider.ts'
 import { SelectQuery, sql } from '../tools/search/select-query.ts'
 import type { App } from './app.ts'
 import type { Collection } from './collection-model.ts'
@@ -69,4 +70,63 @@ export async function findRecordsByIds(
     .toSql()
   const rows = await app.db.all<{ [key: string]: unknown }>(s.sql, s.params)
   return rows.map((row) => Record.fromRow(collection, row))
+}
+
+/**
+ * The auth record of `collection` whose email equals `email` ignoring ASCII case (SQLite
+ * `COLLATE NOCASE`, as PocketBase's OAuth2 email lookup), or undefined (no API rule applied).
+ */
+export async function findAuthRecordByEmail(
+  app: App,
+  collection: Collection,
+  email: string,
+): Promise<Record | undefined> {
+  const d = app.db.dialect
+  const row = await app.db.get<{ [key: string]: unknown }>(
+    `SELECT * FROM ${d.quoteIdent(collection.name)} WHERE ${d.equalsNoCase(d.quoteIdent('email'), '?')} LIMIT 1`,
+    [email],
+  )
+  return row === undefined ? undefined : Record.fromRow(collection, row)
+}
+
+/** One page of records and the totals (-1 with `skipTotal`), PocketBase's list shape. */
+export interface RecordsPage {
+  records: Record[]
+  totalItems: number
+  totalPages: number
+}
+
+/**
+ * Runs one list page of a prepared record SELECT (see `recordSelect`): rows with
+ * `LIMIT perPage OFFSET perPage*(page-1)` and, unless `skipTotal`, the COUNT of distinct row ids
+ * (view collections count their `id`). A page beyond any possible offset is simply empty.
+ * `page`/`perPage` must be normalised already. Filter/SQL errors propagate.
+ */
+export async function findRecordsPage(
+  app: App,
+  collection: Collection,
+  query: SelectQuery,
+  options: { page: number; perPage: number; skipTotal: boolean },
+): Promise<RecordsPage> {
+  const d = app.db.dialect
+  const beyond = options.perPage * (options.page - 1) > Number.MAX_SAFE_INTEGER
+  const plan = planList(query, {
+    page: beyond ? 1 : options.page,
+    perPage: options.perPage,
+    skipTotal: options.skipTotal,
+    countColumn: collection.isView
+      ? `${d.quoteIdent(collection.name)}.${d.quoteIdent('id')}`
+      : d.rowid(collection.name),
+  })
+  let totalItems = -1
+  let totalPages = -1
+  if (plan.count !== undefined) {
+    const row = await app.db.get<{ total: number }>(plan.count.sql, plan.count.params)
+    totalItems = Number(row?.total ?? 0)
+    totalPages = Math.ceil(totalItems / options.perPage)
+  }
+  const rows = beyond
+    ? []
+    : await app.db.all<{ [key: string]: unknown }>(plan.rows.sql, plan.rows.params)
+  return { records: rows.map((row) => Record.fromRow(collection, row)), totalItems, totalPages }
 }

@@ -109,6 +109,20 @@ export async function canAccessRecord(
   if (isSuperuser(info)) return true
   if (rule === null) return false
   if (rule === '') return true
+  return recordMatchesRule(app, record, info, rule)
+}
+
+/**
+ * Reports whether the stored row of `record` satisfies the filter `rule` for the requester,
+ * without {@link canAccessRecord}'s superuser and empty-rule shortcuts (e.g. an MFA rule).
+ * Rule compile errors propagate (FilterError).
+ */
+export async function recordMatchesRule(
+  app: App,
+  record: Record,
+  info: RequestInfo,
+  rule: string,
+): Promise<boolean> {
   const c = record.collection
   const q = app.db.dialect.quoteIdent
   const s = recordSelect(app, c, info, { rule })
