@@ -1,6 +1,5 @@
 import type { Context, Hono } from 'hono'
 import { stream } from 'hono/streaming'
-import type { App } from '../core/app.ts'
 import { FileField, fileNames } from '../core/field-file.ts'
 import { appFileSystem, recordFilesPath } from '../core/filesystem.ts'
 import { findRecordByFileName } from '../core/record-files.ts'
