@@ -2,10 +2,11 @@
 // first-run installer link printed by serve, password sign-in with its error messages (wrong
 // credentials, 429), staying signed in across a reload, and signing out.
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { launchBrowser, screenshot, type TestBrowser } from '../src/tests/browser.ts'
 import { cleanupAll, makeTempDir, type ServerProcess, startSatchel } from '../src/tests/process.ts'
 import { client, upsertSuperuser } from '../src/tests/sdk.ts'
+import { type SmtpInbox, startSmtpInbox } from '../src/tests/smtp-inbox.ts'
 
 const EMAIL = 'admin@example.com'
 const PASSWORD = 'correct-horse-42'
@@ -14,6 +15,10 @@ let browser: TestBrowser
 
 beforeAll(async () => {
   browser = await launchBrowser()
+})
+
+afterEach(({ task }) => {
+  if (task.result?.state === 'fail') console.error(browser.problems())
 })
 
 afterAll(async () => {
@@ -29,6 +34,14 @@ async function installerLink(server: ServerProcess): Promise<string> {
     if (m) return m[1]!
     if (Date.now() > end) throw new Error(`no installer link in:\n${server.output()}`)
     await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+/** The code of the `n`-th OTP email to the superuser (other emails, e.g. login alerts, skipped). */
+async function otpCode(inbox: SmtpInbox, n: number): Promise<string> {
+  for (let i = 1; ; i++) {
+    const m = /\b(\d{6,})\b/.exec((await inbox.next(EMAIL, i)).text)
+    if (m && --n === 0) return m[1]!
   }
 }
 
@@ -142,6 +155,54 @@ describe('dashboard sign-in', () => {
       expect(browser.problems()).toEqual([])
     } finally {
       await server.stop()
+    }
+  })
+
+  test('MFA: password then emailed code, or code then password', async () => {
+    const dir = makeTempDir()
+    upsertSuperuser('satchel', dir, EMAIL, PASSWORD)
+    const server = await startSatchel(dir, undefined, { args: ['--workers=1'] })
+    const inbox = await startSmtpInbox()
+    try {
+      const su = client(server.url)
+      await su.collection('_superusers').authWithPassword(EMAIL, PASSWORD)
+      await su.settings.update({
+        smtp: { enabled: true, host: '127.0.0.1', port: inbox.port, tls: false },
+      })
+      await su.collections.update('_superusers', { otp: { enabled: true }, mfa: { enabled: true } })
+
+      const page = await browser.newPage()
+      await page.goto(`${server.url}/_/`)
+      await signIn(page, EMAIL, PASSWORD)
+      await page.getByRole('heading', { name: 'Enter your code' }).waitFor()
+      await page.getByText(`We sent a one-time code to ${EMAIL}.`).waitFor()
+      const code = await otpCode(inbox, 1)
+      await screenshot(page, 'login-code', { phone: false })
+
+      await page.getByLabel('One-time code').fill('000000')
+      await page.getByRole('button', { name: 'Verify' }).click()
+      await page.getByRole('alert').getByText('That code is wrong or has expired.').waitFor()
+      await page.getByLabel('One-time code').fill(code)
+      await page.getByRole('button', { name: 'Verify' }).click()
+      await page.getByRole('button', { name: 'Sign out' }).waitFor()
+      await page.getByRole('button', { name: 'Sign out' }).click()
+
+      // the code first: for superusers OTP always comes with MFA, so the password follows
+      await page.reload()
+      await page.getByRole('button', { name: 'Sign in with a one-time code' }).click()
+      await page.getByLabel('Email').fill(EMAIL)
+      await page.getByRole('button', { name: 'Send code' }).click()
+      await page.getByLabel('One-time code').waitFor()
+      await page.getByLabel('One-time code').fill(await otpCode(inbox, 2))
+      await page.getByRole('button', { name: 'Verify' }).click()
+      await page.getByText('Code accepted. Now enter your password.').waitFor()
+      await page.getByLabel('Password').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+      await page.getByRole('button', { name: 'Sign out' }).waitFor()
+      expect(browser.problems()).toEqual([])
+    } finally {
+      await server.stop()
+      await inbox.close()
     }
   })
 })
