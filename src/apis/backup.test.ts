@@ -164,8 +164,11 @@ describe('download, upload, delete', () => {
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="a.zip"')
     const bytes = Buffer.from(await res.arrayBuffer())
     expect(bytes.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04')
-    res = await app.request('GET', `/api/backups/missing.zip?token=${fileToken}`)
-    expect(res.status).toBe(404)
+    for (const key of ['missing.zip', '..%2Fdata.db', 'x%2Fy.zip']) {
+      res = await app.request('GET', `/api/backups/${key}?token=${fileToken}`)
+      expect(res.status, key).toBe(404)
+      expect((await json(res)).message).toBe("The requested resource wasn't found.")
+    }
   })
 
   test('upload: required, zip only, unique name, stored under its base name; delete', async () => {

@@ -3,7 +3,8 @@ import { backupsFileSystem, listBackups } from '../core/backup-filesystem.ts'
 import { RestoreError, restoreBackup } from '../core/backup-restore.ts'
 import { activeBackup, BackupBusyError } from '../core/backup-state.ts'
 import { findAuthRecordByToken } from '../core/record-tokens.ts'
-import { badRequestError, forbiddenError } from '../tools/router/api-error.ts'
+import type { FileSystem } from '../tools/filesystem/filesystem.ts'
+import { badRequestError, forbiddenError, notFoundError } from '../tools/router/api-error.ts'
 import { formatDate } from '../tools/types/datetime.ts'
 import { BACKUP_BUSY, backupCreate } from './backup-create.ts'
 import { backupUpload } from './backup-upload.ts'
@@ -48,9 +49,32 @@ async function backupDownload(c: Context<Env>): Promise<Response> {
     throw forbiddenError('Insufficient permissions to access the resource.')
   }
   const key = c.req.param('key') ?? ''
-  // NOTE: not closed here: the response streams from it after this returns.
   const fs = backupsFileSystem(app)
-  return serveFile(c, fs, key, key.slice(key.lastIndexOf('/') + 1))
+  let streaming = false
+  try {
+    // NOTE: keys the driver refuses (`../x`) are missing files too, as on PocketBase.
+    if (!(await fs.exists(key).catch(() => false))) throw notFoundError()
+    // The response streams after this returns: the file system closes when the body does.
+    const closing: FileSystem = {
+      put: (k, source, options) => fs.put(k, source, options),
+      get: async (k, range) => {
+        const obj = await fs.get(k, range)
+        streaming = true
+        obj.body.once('close', () => void fs.close())
+        return obj
+      },
+      attributes: (k) => fs.attributes(k),
+      exists: (k) => fs.exists(k),
+      delete: (k) => fs.delete(k),
+      deletePrefix: (prefix) => fs.deletePrefix(prefix),
+      list: (prefix) => fs.list(prefix),
+      check: () => fs.check(),
+      close: () => fs.close(),
+    }
+    return await serveFile(c, closing, key, key.slice(key.lastIndexOf('/') + 1))
+  } finally {
+    if (!streaming) await fs.close()
+  }
 }
 
 async function backupDelete(c: Context<Env>): Promise<Response> {
