@@ -170,8 +170,9 @@ export function createCli(): Command {
 }
 
 /**
- * Runs the command line `argv` (`process.argv` shape). Flag errors print like PocketBase's
- * (`2026/01/02 03:04:05 unknown flag: --nope` on stderr) and set exit code 1.
+ * Runs the command line `argv` (`process.argv` shape). Flag errors and commands that fail print
+ * one line like PocketBase's (`2026/01/02 03:04:05 unknown flag: --nope` on stderr) and set exit
+ * code 1.
  */
 export async function runCli(argv: readonly string[]): Promise<void> {
   const program = createCli()
@@ -184,5 +185,12 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     process.exitCode = 1
     return
   }
-  await program.parseAsync(args, { from: 'user' })
+  try {
+    await program.parseAsync(args, { from: 'user' })
+  } catch (err) {
+    // NOTE: a command that fails to start (bad --encryptionEnv, unreadable data dir) reports
+    // like PocketBase's log.Fatal: one line, exit 1, no stack trace.
+    process.stderr.write(goLogLine(err instanceof Error ? err.message : String(err)))
+    process.exitCode = 1
+  }
 }

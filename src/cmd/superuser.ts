@@ -34,6 +34,7 @@ export function registerSuperuserCommand(program: Command): void {
       .command(action)
       .description(DESCRIPTIONS[action])
       .argument('[args...]', 'EMAIL PASSWORD')
+      .addHelpText('after', `\nExample:\n  satchel superuser ${action} test@example.com 1234567890`)
       .action(async (args: string[], _o: unknown, sub: Command) => {
         if (args.length !== 2) return fail('missing email and password arguments')
         if (!isEmailFormat(args[0]!)) return fail('missing or invalid email address')
