@@ -37,6 +37,7 @@ import { cleanupUploads } from './request-body.ts'
 import { bindSettingsApi } from './settings.ts'
 import { bindSettingsAppleClientSecretApi } from './settings-apple-client-secret.ts'
 import { bindSettingsTestS3Api } from './settings-test-s3.ts'
+import { bindSqlApi } from './sql.ts'
 import { serveStatic } from './static.ts'
 
 /** Options of the HTTP surface. */
@@ -127,6 +128,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindInstallerApi(api, options.installer)
   bindBackupApi(api)
   bindCronApi(api)
+  bindSqlApi(api, app)
   router.route('/api', api)
   // PocketBase answers 307 here (its router's redirect to the dashboard's canonical URL).
   router.get('/_', (c) => c.redirect('/_/', 307))

@@ -280,6 +280,16 @@ export class App implements FieldContext {
   }
 
   /**
+   * Reloads the collections and settings unconditionally: after raw SQL (the SQL console) that
+   * may have changed `_collections` or `_params` without touching what `refreshCaches` watches.
+   */
+  async reloadCaches(): Promise<void> {
+    await this.reloadCollections()
+    await this.reloadSettings()
+    this.state.stamp = await cacheStamp(this.db)
+  }
+
+  /**
    * The app's scheduler (PocketBase `app.Cron()`), available once bootstrapped: the system jobs
    * are registered at bootstrap,
    * the ticker starts when the app serves (`startServer`) and stops on `close()`. Scheduled runs

@@ -12,6 +12,34 @@ export type Params = readonly SqlValue[] | Readonly<Record<string, SqlValue>>
 /** One result row keyed by column name. */
 export type Row = Record<string, unknown>
 
+/** A result column of {@link Db.runScript}. */
+export interface ScriptColumn {
+  /** The column's name in the result. */
+  readonly name: string
+  /** The declared type of the table column it comes from, upper-cased (`TEXT`, `VARCHAR(255)`); '' for an expression. */
+  readonly type: string
+}
+
+/** Options of {@link Db.runScript}. */
+export interface ScriptOptions {
+  /** The most rows read from the last statement (the rest are never read). */
+  readonly maxRows: number
+  /** A time limit in ms, checked between result rows (see `SqliteOptions.queryTimeoutMs`). */
+  readonly timeoutMs?: number
+}
+
+/** What {@link Db.runScript} returns: the result of the script's last statement. */
+export interface ScriptResult {
+  readonly columns: ScriptColumn[]
+  /** Cells as the driver gives them: bigint (integers), number, string, Uint8Array or null. */
+  readonly rows: unknown[][]
+  /**
+   * Rows changed by the script's last statement that returns no rows, like `sqlite3_changes()`
+   * after the script (0 when none ran; DDL reports the connection's previous count, as SQLite).
+   */
+  readonly changes: number
+}
+
 /** Outcome of a write statement. */
 export interface RunResult {
   changes: number
@@ -270,6 +298,15 @@ export interface Db {
   run(sql: string, params?: Params): Promise<RunResult>
   /** Runs a script of one or more statements without parameters. */
   exec(script: string): Promise<void>
+  /**
+   * Runs a script a person typed (the superuser SQL console, PocketBase `POST /api/sql`): its
+   * statements in order, answering with the last one's columns, rows (at most `maxRows`) and
+   * changes. Outside a transaction, read-only statements use a read connection and any other
+   * statement takes the write lock for itself; on a transaction handle everything runs in the
+   * transaction. Transaction statements (BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT, RELEASE) are
+   * refused. Throws an Error whose message is the driver's raw error text.
+   */
+  runScript(script: string, options: ScriptOptions): Promise<ScriptResult>
   /**
    * Runs `fn` inside one write transaction: commits when it resolves, rolls back when it throws
    * (and rethrows). Called on a transaction handle, it reuses that transaction.

@@ -6,10 +6,13 @@ import {
   QueryTimeoutError,
   type Row,
   type RunResult,
+  type ScriptOptions,
+  type ScriptResult,
   type SqlValue,
 } from './db.ts'
 import { sqliteDialect } from './dialect-sqlite.ts'
 import { Mutex } from './mutex.ts'
+import { runSqliteScript } from './sqlite-script.ts'
 
 type Statement = Database.Statement<unknown[], unknown>
 
@@ -212,6 +215,20 @@ class SqliteDb implements Db {
     }
   }
 
+  runScript(script: string, options: ScriptOptions): Promise<ScriptResult> {
+    return runSqliteScript(script, options, {
+      reader: this.#reader.raw,
+      write: async (fn) => {
+        const release = await this.#lock.lock()
+        try {
+          return fn(this.#writer.raw)
+        } finally {
+          release()
+        }
+      },
+    })
+  }
+
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     const release = await this.#lock.lock()
     const tx = new SqliteTx(this.#writer)
@@ -273,6 +290,12 @@ class SqliteTx implements Db {
   async exec(script: string): Promise<void> {
     this.#check()
     this.#conn.exec(script)
+  }
+
+  runScript(script: string, options: ScriptOptions): Promise<ScriptResult> {
+    this.#check()
+    const raw = this.#conn.raw
+    return runSqliteScript(script, options, { reader: raw, write: async (fn) => fn(raw) })
   }
 
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {

@@ -1,7 +1,9 @@
-// Scheduled cron runs under `satchel serve --workers=2`: each tick of a job runs in one worker
-// only (claimed in auxiliary.db), while a manual `POST /api/crons/{id}` runs in the worker that
-// got the request. The test-only probe (`SATCHEL_CRON_PROBE`, src/cmd/cron-probe.ts) ticks every
-// second and writes one row per run, so no test waits for a real minute.
+// Operations under `satchel serve --workers=2`.
+// Crons: each scheduled tick of a job runs in one worker only (claimed in auxiliary.db), while a
+// manual `POST /api/crons/{id}` runs in the worker that got the request. The test-only probe
+// (`SATCHEL_CRON_PROBE`, src/cmd/cron-probe.ts) ticks every second and writes one row per run,
+// so no test waits for a real minute.
+// SQL console: a raw write to `_collections` through one worker reaches every worker's cache.
 import { request } from 'node:http'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -38,20 +40,33 @@ afterAll(async () => {
   cleanupAll()
 })
 
-/** POSTs `path` on a connection of its own (no keep-alive agent); resolves with the status. */
-function postOnNewConnection(path: string, token: string): Promise<number> {
+/** Sends a request on a connection of its own (no keep-alive agent): status and body text. */
+function onNewConnection(
+  method: string,
+  path: string,
+  headers: { [k: string]: string } = {},
+  body?: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${server.url}${path}`,
-      { method: 'POST', agent: false, headers: { Authorization: token, Connection: 'close' } },
+      { method, agent: false, headers: { ...headers, Connection: 'close' } },
       (res) => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode ?? 0))
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => {
+          text += chunk
+        })
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
       },
     )
     req.on('error', reject)
-    req.end()
+    req.end(body)
   })
+}
+
+function postOnNewConnection(path: string, token: string): Promise<number> {
+  return onNewConnection('POST', path, { Authorization: token }).then((r) => r.status)
 }
 
 interface ProbeRow {
@@ -105,3 +120,39 @@ test('each scheduled tick runs once across 2 workers; manual runs run where requ
   // both workers have the job (and run it when asked)
   expect(new Set(manual.map((r) => r.pid)).size).toBe(2)
 }, 40_000)
+
+test('a raw SQL write to _collections reaches the caches of both workers', async () => {
+  const su = client(server.url)
+  await su.collection('_superusers').authWithPassword('root@example.com', 'root-pass-123')
+  await su.collection('users').create({
+    email: 'seen@example.com',
+    password: '1234567890',
+    passwordConfirm: '1234567890',
+  })
+  const guestTotals = async () => {
+    const totals: number[] = []
+    // consecutive new connections alternate between the two workers
+    for (let i = 0; i < 4; i++) {
+      const res = await onNewConnection('GET', '/api/collections/users/records')
+      totals.push((JSON.parse(res.text) as { totalItems: number }).totalItems)
+    }
+    return totals
+  }
+  expect(await guestTotals()).toEqual([0, 0, 0, 0])
+  // NOTE: `updated` stays as it was, so the per-request stamp check alone would not notice
+  const res = await onNewConnection(
+    'POST',
+    '/api/sql',
+    { Authorization: su.authStore.token, 'content-type': 'application/json' },
+    JSON.stringify({ query: "update _collections set listRule = '' where name = 'users'" }),
+  )
+  expect(res.status).toBe(200)
+  // the other worker reloads when the bus message arrives (IPC through the primary)
+  const deadline = Date.now() + 5000
+  let totals = await guestTotals()
+  while (totals.some((t) => t !== 1) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50))
+    totals = await guestTotals()
+  }
+  expect(totals).toEqual([1, 1, 1, 1])
+}, 30_000)
