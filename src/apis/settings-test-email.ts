@@ -32,7 +32,9 @@ export const TEST_EMAIL_TEMPLATES = [
  * `POST /api/settings/test/email` (superusers; PocketBase §3.8): sends one system email of
  * `collection` (default `_superusers`) to `email` through the configured mailer, for a stand-in
  * record with id `__pb_test_id__`. 204, or 400 `Failed to send the test email.` with field
- * errors (`email`, `template`, `collection`) or when delivery fails (also logged).
+ * errors (`email`, `template`, `collection`), or `… Raw error: \n<mailer error>` when delivery
+ * fails (also logged; without SMTP and without a `sendmail` binary that is
+ * `failed to locate a sendmail executable path`).
  */
 export async function settingsTestEmail(c: Context<Env>): Promise<Response> {
   requireSuperuserAuth(c)
@@ -85,7 +87,11 @@ export async function settingsTestEmail(c: Context<Env>): Promise<Response> {
     }
   } catch (err) {
     await reportError(app, 'Failed to send the test email', err, { template })
-    throw badRequestError('Failed to send the test email.', undefined, { cause: err })
+    // NOTE: PocketBase puts the mailer's error text into the message (data stays empty)
+    const raw = err instanceof Error ? err.message : String(err)
+    throw badRequestError(`Failed to send the test email. Raw error: \n${raw}`, undefined, {
+      cause: err,
+    })
   }
   return c.body(null, 204)
 }

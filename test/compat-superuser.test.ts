@@ -1,21 +1,68 @@
-// Collections API scenarios (import, auth defaults, view queries, …) sent to the real PocketBase
-// and to Satchel, both seeded the same way: status and JSON body must be equal. Cases change
-// the schema, so they run on their own pair, in order; the destructive import comes last.
+// Superuser API scenarios (collections import, auth defaults, view queries, test emails, OAuth2
+// provider lists) sent to the real PocketBase and to Satchel, both seeded the same way: status
+// and JSON body must be equal. Cases change the schema, so they run on their own pair, in order;
+// the destructive import comes last. Test emails go to a real `smtp-server` started here.
 import type PocketBase from 'pocketbase'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type CompatCase, type CompatPair, outcome, startCompatPair } from '../src/tests/compat.ts'
 import { pocketBaseExecutable } from '../src/tests/process.ts'
+import { type CapturedMail, type SmtpCapture, startSmtpCapture } from '../src/tests/smtp-capture.ts'
 
 let pair: CompatPair
+let smtp: SmtpCapture
 
 beforeAll(async () => {
   pocketBaseExecutable()
+  smtp = await startSmtpCapture()
   pair = await startCompatPair()
 }, 180_000)
 
 afterAll(async () => {
   await pair?.close()
+  await smtp?.close()
 })
+
+const TEST_EMAIL_TEMPLATES = [
+  'verification',
+  'password-reset',
+  'email-change',
+  'otp',
+  'login-alert',
+]
+
+/** Sends every test email template, for `_superusers` (default) and `users`. */
+const sendTestEmails = async (pb: PocketBase, to: (template: string, col: string) => string) => {
+  const out: { [key: string]: unknown } = {}
+  for (const template of TEST_EMAIL_TEMPLATES) {
+    for (const collection of [undefined, 'users']) {
+      const body = { email: to(template, collection ?? ''), template, collection }
+      out[`${template}/${collection ?? ''}`] = await outcome(
+        pb.send('/api/settings/test/email', { method: 'POST', body }),
+      )
+    }
+  }
+  return out
+}
+
+/** What a test email carries besides its wording: addresses, token claims, links, codes. */
+const mailShape = (mail: CapturedMail, port: string) => {
+  const hide = (v: string) => v.replaceAll(port, '<port>')
+  const claims = [...new Set(mail.body.match(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/g) ?? [])].map((t) => {
+    const { exp: _e, ...rest } = JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString())
+    return JSON.parse(hide(JSON.stringify(rest)))
+  })
+  const links = [...new Set(mail.body.match(/http:\/\/app\.test[^\s"()<]*/g) ?? [])]
+  return {
+    from: mail.from,
+    to: mail.to.map(hide),
+    fromHeader: mail.headers.from,
+    hasSubject: (mail.headers.subject ?? '') !== '',
+    claims,
+    links: links.map((l) => l.replace(/eyJ[\w.-]+/, '<token>')).sort(),
+    otp: mail.body.includes('123456'),
+    alert: mail.body.includes('TEST_IP TEST_USER_AGENT'),
+  }
+}
 
 /** `PUT /api/collections/import` with a raw body (the SDK always sends a well-formed one). */
 const importRaw = (pb: PocketBase, body: unknown) =>
@@ -199,6 +246,62 @@ const cases: CompatCase[] = [
         method: 'POST',
         body: { query: `SELECT 1 AS id ${' '.repeat(5000)}` },
       }),
+  },
+  // settings test emails, for each template, with and without `collection`
+  {
+    name: 'test email without SMTP: sendmail or its error (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb) => sendTestEmails(pb, () => 'nobody@example.com'),
+  },
+  {
+    name: 'test email: invalid bodies (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const send = (body: object) =>
+        outcome(pb.send('/api/settings/test/email', { method: 'POST', body }))
+      return {
+        empty: await send({}),
+        badEmail: await send({ email: 'nope', template: 'otp' }),
+        badTemplate: await send({ email: 'a@example.com', template: 'nope' }),
+        badCollection: await send({ email: 'a@example.com', template: 'otp', collection: 'tags' }),
+        missingCollection: await send({ template: 'nope', collection: 'nope' }),
+      }
+    },
+  },
+  {
+    name: 'test email through a real SMTP server (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const port = new URL(pb.baseURL).port
+      await pb.settings.update({
+        meta: { appName: 'Cmp', appURL: 'http://app.test', senderName: 'Sender' },
+        smtp: { enabled: true, host: '127.0.0.1', port: smtp.port, tls: false },
+      })
+      const to = (template: string, col: string) => `${template}.${col || 'su'}.${port}@example.com`
+      const results = await sendTestEmails(pb, to)
+      const refused = await outcome(
+        pb.settings.update({ smtp: { enabled: true, host: '127.0.0.1', port: 1 } }).then(() =>
+          pb.send('/api/settings/test/email', {
+            method: 'POST',
+            body: { email: 'a@example.com', template: 'otp' },
+          }),
+        ),
+      )
+      await pb.settings.update({ smtp: { enabled: false } })
+      const mails: { [key: string]: unknown } = {}
+      for (const template of TEST_EMAIL_TEMPLATES) {
+        for (const col of ['', 'users']) {
+          const got = smtp.to(to(template, col))
+          if (got.length !== 1) throw new Error(`${got.length} mails to ${to(template, col)}`)
+          mails[`${template}/${col}`] = mailShape(got[0]!, port)
+        }
+      }
+      // NOTE: the text of a refused connection is the mailer's own (Go's dialer vs Node's)
+      return { results, mails, refused: refused.status }
+    },
   },
   // auth collections: defaults merged over a partial body
   {
