@@ -148,6 +148,13 @@ describe('restore', () => {
       db.exec('CREATE TABLE _migrations (file TEXT, applied INTEGER)')
       db.exec("INSERT INTO _migrations VALUES ('1640988000_init.go', 1), ('2999999999_v1.go', 2)")
     })
+  const encryptedDb = () =>
+    sqliteFile((db) => {
+      db.exec('CREATE TABLE _collections (id TEXT, fields JSON)')
+      db.exec('CREATE TABLE _migrations (file TEXT, applied INTEGER)')
+      db.exec('CREATE TABLE _params (id TEXT, value JSON)')
+      db.exec("INSERT INTO _params VALUES ('settings', 'bm90IGpzb24gYnV0IGJhc2U2NA==')")
+    })
   const hostile: [string, () => Promise<Buffer> | Buffer, RegExp][] = [
     ['absolute path', () => rawZip([{ name: '/etc/evil', data: 'x' }]), /absolute path/],
     ['.. path', () => rawZip([{ name: '../evil', data: 'x' }]), /invalid relative path/],
@@ -191,6 +198,11 @@ describe('restore', () => {
       /not a PocketBase 0\.23\+ database/,
     ],
     [
+      'settings encrypted with a key this server lacks',
+      () => rawZip([{ name: 'data.db', data: encryptedDb() }]),
+      /settings in the backup are encrypted/,
+    ],
+    [
       'newer PocketBase',
       () => rawZip([{ name: 'data.db', data: futureDb() }]),
       /newer PocketBase version .*2999999999_v1\.go/,
@@ -209,6 +221,30 @@ describe('restore', () => {
     expect(await titles()).toEqual(['stays'])
     expect(activeBackup(app)).toBeUndefined()
     expect(readdirSync(app.dataDir.temp).filter((f) => f.startsWith('pb_restore'))).toEqual([])
+  })
+
+  test('restored data that fails to start is swapped back: the old data keeps being served', async () => {
+    await addPost('old data')
+    mkdirSync(join(app.dataDir.storage, 'c1'), { recursive: true })
+    writeFileSync(join(app.dataDir.storage, 'c1', 'f.txt'), 'kept')
+    // passes the checks (tables, migrations) but the bootstrap cannot open it (no _params …)
+    const broken = sqliteFile((db) => {
+      db.exec('CREATE TABLE _collections (id TEXT, fields JSON)')
+      db.exec('CREATE TABLE _migrations (file TEXT, applied INTEGER)')
+    })
+    putBackup('broken.zip', rawZip([{ name: 'data.db', data: broken }]))
+    const before = fingerprint()
+    const { restarted } = await restoreBackup(app, 'broken.zip')
+    await restarted
+    expect(await titles()).toEqual(['old data'])
+    const after = fingerprint()
+    // the databases were reopened (their -wal may differ); every other file is back as it was
+    const files = (f: { [p: string]: string }) =>
+      Object.fromEntries(Object.entries(f).filter(([p]) => !/\.db(-wal|-shm)?$/.test(p)))
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort())
+    expect(files(after)).toEqual(files(before))
+    expect(Object.keys(files(after))).toEqual(['storage/c1/f.txt'])
+    expect(activeBackup(app)).toBeUndefined()
   })
 
   test('caps the total uncompressed size', async () => {

@@ -3,8 +3,10 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { ArchiveError, type ExtractLimits, extractArchive } from '../tools/archive/extract.ts'
+import type { Db } from '../tools/db/db.ts'
 import { openSqlite } from '../tools/db/sqlite.ts'
 import { checkSqliteFile } from '../tools/db/sqlite-file.ts'
+import { decrypt } from '../tools/security/encrypt.ts'
 import { randomString } from '../tools/security/random.ts'
 import type { App } from './app.ts'
 import { backupsFileSystem } from './backup-filesystem.ts'
@@ -121,7 +123,7 @@ async function prepareRestore(
       if (err instanceof ArchiveError) throw new RestoreError(err.message, { cause: err })
       throw err
     }
-    await verifyExtracted(extractedDir)
+    await verifyExtracted(e.app, extractedDir)
     op.progress(95)
     return { name: e.name, extractedDir, exclude: [...e.exclude] }
   } catch (err) {
@@ -134,7 +136,7 @@ async function prepareRestore(
 }
 
 /** Checks the databases of an extracted backup; throws RestoreError. */
-async function verifyExtracted(extractedDir: string): Promise<void> {
+async function verifyExtracted(app: App, extractedDir: string): Promise<void> {
   const dataDb = join(extractedDir, 'data.db')
   if (!existsSync(dataDb)) throw new RestoreError('The backup has no data.db file.')
   for (const file of ['data.db', 'auxiliary.db']) {
@@ -170,8 +172,41 @@ async function verifyExtracted(extractedDir: string): Promise<void> {
         `The backup comes from a newer PocketBase version than this server supports (unknown system migration ${newer.sort()[0]}).`,
       )
     }
+    await verifySettings(app, db)
   } finally {
     await db.close()
+  }
+}
+
+/**
+ * Checks that this server can read the backup's settings: plain JSON, or encrypted (PocketBase's
+ * `--encryptionEnv`) with the key this server was started with.
+ */
+async function verifySettings(app: App, db: Db): Promise<void> {
+  const row = await db
+    .get<{ value: unknown }>("SELECT `value` FROM `_params` WHERE `id` = 'settings'")
+    .catch(() => undefined)
+  if (row === undefined || row.value === null) return
+  const raw = Buffer.isBuffer(row.value) ? row.value.toString('utf8') : String(row.value)
+  try {
+    JSON.parse(raw)
+    return
+  } catch {
+    // encrypted (or broken): needs this server's key
+  }
+  const key = app.config.encryptionKey
+  if (key === undefined) {
+    throw new RestoreError(
+      'The settings in the backup are encrypted: restart the server with the --encryptionEnv key they were saved with.',
+    )
+  }
+  try {
+    JSON.parse(decrypt(raw, key))
+  } catch (err) {
+    throw new RestoreError(
+      "The settings in the backup cannot be read with this server's --encryptionEnv key.",
+      { cause: err },
+    )
   }
 }
 
