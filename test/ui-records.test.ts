@@ -167,7 +167,12 @@ describe('dashboard records', () => {
     await editor.getByRole('group', { name: 'tags' }).getByLabel('classic').check()
     await editor.getByRole('group', { name: 'tags' }).getByLabel('signed').check()
     await editor.getByLabel('meta').fill('{"isbn": "0-06-012563-2", "awards": 2}')
-    await editor.getByLabel('author').fill(authorId)
+    await editor.getByRole('button', { name: 'Choose author' }).click()
+    const picker = page.getByRole('dialog', { name: 'Choose from authors' })
+    await picker.getByLabel('Search authors').fill('Urs')
+    await picker.getByRole('radio', { name: /Ursula/ }).click()
+    await expect.poll(() => picker.count()).toBe(0)
+    expect(await editor.getByLabel('author', { exact: true }).inputValue()).toBe(authorId)
     await editor.getByLabel('cover').setInputFiles({
       name: 'cover.txt',
       mimeType: 'text/plain',
