@@ -68,6 +68,8 @@ describe('GET /api/crons', () => {
           { id: '__pbDBOptimize__', expression: '0 0 * * *' },
           { id: '__pbMFACleanup__', expression: '0 * * * *' },
           { id: '__pbOTPCleanup__', expression: '0 * * * *' },
+          // NOTE: PocketBase listed __pbZ before __pbLogsCleanup__: its pb_hooks (cronAdd) run
+          // before the logger registers that job; here every system job exists at bootstrap
           { id: '__pbLogsCleanup__', expression: '0 */6 * * *' },
           { id: '__pbZ', expression: '0 0 1 1 *' },
         ])

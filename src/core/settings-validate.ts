@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { cronExpressionError } from '../tools/cron/cron.ts'
 import {
   required,
   type ValidationError,
@@ -79,89 +80,6 @@ export const settingsShape = z.object({
 
 /** A rate limit label: `METHOD /path`, `/path`, `collection:action`, `*:action` or a word. */
 const RATE_LIMIT_LABEL = /^(\w+ \/[\w/-]*|\/[\w/-]*|\w+:\w+|\*:\w+|\w+)$/
-
-const CRON_MACROS = new Set([
-  '@yearly',
-  '@annually',
-  '@monthly',
-  '@weekly',
-  '@daily',
-  '@midnight',
-  '@hourly',
-])
-const CRON_RANGES: readonly [number, number][] = [
-  [0, 59],
-  [0, 23],
-  [1, 31],
-  [1, 12],
-  [0, 6],
-]
-
-/**
- * Why PocketBase's cron parser (`cron.NewSchedule`) refuses `expr`, as the sentence its settings
- * validation answers (e.g. `Invalid segment value - must be between the min and max of the
- * segment.`); undefined when it is a macro or 5 valid single-space-separated segments.
- */
-export function cronExpressionError(expr: string): string | undefined {
-  if (CRON_MACROS.has(expr)) return undefined
-  const segments = expr.split(' ')
-  if (segments.length !== 5) {
-    return 'Invalid cron expression - must be a valid macro or to have exactly 5 space separated segments.'
-  }
-  for (const [i, seg] of segments.entries()) {
-    const error = cronSegmentError(seg, CRON_RANGES[i]!)
-    if (error !== undefined) return error
-  }
-  return undefined
-}
-
-/** Go's `strconv.Atoi`, with its error sentence. */
-function atoi(s: string): number | string {
-  if (!/^[+-]?\d+$/.test(s)) return `Strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax.`
-  return Number(s)
-}
-
-function cronSegmentError(seg: string, [min, max]: readonly [number, number]): string | undefined {
-  for (const part of seg.split(',')) {
-    const stepParts = part.split('/')
-    let step = 1
-    if (stepParts.length === 2) {
-      const n = atoi(stepParts[1]!)
-      if (typeof n === 'string') return n
-      if (n < 1 || n > max) {
-        return `Invalid segment step boundary - the step must be between 1 and the ${max}.`
-      }
-      step = n
-    } else if (stepParts.length > 2) {
-      return 'Invalid segment step format - must be in the format */n or 1-30/n.'
-    }
-    if (stepParts[0] === '*') continue
-    const range = stepParts[0]!.split('-')
-    if (range.length === 1) {
-      if (step !== 1) {
-        return 'Invalid segment step - step > 1 could be used only with the wildcard or range format.'
-      }
-      const n = atoi(range[0]!)
-      if (typeof n === 'string') return n
-      if (n < min || n > max) {
-        return 'Invalid segment value - must be between the min and max of the segment.'
-      }
-    } else if (range.length === 2) {
-      const a = atoi(range[0]!)
-      if (typeof a === 'string') return a
-      if (a < min || a > max) {
-        return `Invalid segment range minimum - must be between ${min} and ${max}.`
-      }
-      const b = atoi(range[1]!)
-      if (typeof b === 'string') return b
-      if (b < a || b > max)
-        return `Invalid segment range maximum - must be between ${a} and ${max}.`
-    } else {
-      return 'Invalid segment range format - the range must have 1 or 2 parts.'
-    }
-  }
-  return undefined
-}
 
 /** Reports whether `value` is an IP address or an IP/CIDR subnet. */
 export function isIpOrSubnet(value: string): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { Cron, CronExpressionError, parseSchedule } from './cron.ts'
+import { Cron, CronExpressionError, cronExpressionError, parseSchedule } from './cron.ts'
 
 const at = (iso: string) => new Date(iso)
 
@@ -24,6 +24,38 @@ describe('parseSchedule', () => {
     const s = parseSchedule(expr)
     expect(s.expression).toBe(expr.startsWith('@') ? s.expression : expr)
     expect(s.nextRun(at(from))?.toISOString()).toBe(next)
+  })
+
+  test.each([
+    // what PocketBase's parser also accepts (Go's Atoi takes a sign and leading zeros)
+    ['+5 * * * *', '2026-03-04T10:05:00Z', '2026-03-04T11:05:00.000Z'],
+    ['05 * * * *', '2026-03-04T10:05:00Z', '2026-03-04T11:05:00.000Z'],
+    ['5/1 * * * *', '2026-03-04T10:05:00Z', '2026-03-04T11:05:00.000Z'],
+    ['*/59 * * * *', '2026-03-04T10:05:00Z', '2026-03-04T10:59:00.000Z'],
+    ['0 0 * * 0-6/3', '2026-03-04T10:05:00Z', '2026-03-07T00:00:00.000Z'],
+  ])('accepts %s like PocketBase (after %s: %s)', (expr, from, next) => {
+    expect(parseSchedule(expr).nextRun(at(from))?.toISOString()).toBe(next)
+  })
+
+  test.each([
+    [
+      '* * * *',
+      'Invalid cron expression - must be a valid macro or to have exactly 5 space separated segments.',
+    ],
+    ['60 * * * *', 'Invalid segment value - must be between the min and max of the segment.'],
+    ['*/60 * * * *', 'Invalid segment step boundary - the step must be between 1 and the 59.'],
+    [
+      '5/2 * * * *',
+      'Invalid segment step - step > 1 could be used only with the wildcard or range format.',
+    ],
+    ['1/2/3 * * * *', 'Invalid segment step format - must be in the format */n or 1-30/n.'],
+    ['* 5-3 * * *', 'Invalid segment range maximum - must be between 5 and 23.'],
+    ['* * 0-3 * *', 'Invalid segment range minimum - must be between 1 and 31.'],
+    ['1-2-3 * * * *', 'Invalid segment range format - the range must have 1 or 2 parts.'],
+    ['* * * * MON', 'Strconv.Atoi: parsing "MON": invalid syntax.'],
+  ])('%j: %s (PocketBase’s reason)', (expr, message) => {
+    expect(() => parseSchedule(expr)).toThrow(message)
+    expect(cronExpressionError(expr)).toBe(message)
   })
 
   test('macros are listed expanded, like PocketBase', () => {
@@ -84,7 +116,7 @@ describe('Cron', () => {
   test('an invalid expression throws and keeps the previous job', () => {
     const c = new Cron()
     c.add('a', '* * * * *', () => {})
-    expect(() => c.add('a', 'nope', () => {})).toThrow(/Invalid cron expression/)
+    expect(() => c.add('a', 'nope', () => {})).toThrow(CronExpressionError)
     expect(c.job('a')?.expression).toBe('* * * * *')
   })
 

@@ -49,56 +49,127 @@ export class Schedule {
   }
 }
 
+/** The bounds of the 5 fields: minute, hour, day of month, month, day of week (0 = Sunday). */
+const FIELD_RANGES: readonly (readonly [number, number])[] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 6],
+]
+
+/** Go's `strconv.Atoi` (optional sign, decimal digits), with its error as a sentence. */
+function atoi(s: string): number {
+  if (!/^[+-]?\d+$/.test(s)) {
+    throw new CronExpressionError(`Strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax.`)
+  }
+  return Number(s)
+}
+
+/** The values one field matches (PocketBase `parseCronSegment`), or its error. */
+function fieldSlots(field: string, [min, max]: readonly [number, number]): Set<number> {
+  const slots = new Set<number>()
+  for (const part of field.split(',')) {
+    const stepParts = part.split('/')
+    let step = 1
+    if (stepParts.length === 2) {
+      step = atoi(stepParts[1]!)
+      if (step < 1 || step > max) {
+        throw new CronExpressionError(
+          `Invalid segment step boundary - the step must be between 1 and the ${max}.`,
+        )
+      }
+    } else if (stepParts.length > 2) {
+      throw new CronExpressionError(
+        'Invalid segment step format - must be in the format */n or 1-30/n.',
+      )
+    }
+    let from = min
+    let to = max
+    if (stepParts[0] !== '*') {
+      const range = stepParts[0]!.split('-')
+      if (range.length === 1) {
+        if (step !== 1) {
+          throw new CronExpressionError(
+            'Invalid segment step - step > 1 could be used only with the wildcard or range format.',
+          )
+        }
+        from = atoi(range[0]!)
+        if (from < min || from > max) {
+          throw new CronExpressionError(
+            'Invalid segment value - must be between the min and max of the segment.',
+          )
+        }
+        to = from
+      } else if (range.length === 2) {
+        from = atoi(range[0]!)
+        if (from < min || from > max) {
+          throw new CronExpressionError(
+            `Invalid segment range minimum - must be between ${min} and ${max}.`,
+          )
+        }
+        to = atoi(range[1]!)
+        if (to < from || to > max) {
+          throw new CronExpressionError(
+            `Invalid segment range maximum - must be between ${from} and ${max}.`,
+          )
+        }
+      } else {
+        throw new CronExpressionError(
+          'Invalid segment range format - the range must have 1 or 2 parts.',
+        )
+      }
+    }
+    for (let v = from; v <= to; v += step) slots.add(v)
+  }
+  return slots
+}
+
 /**
- * Parses a cron expression the way PocketBase's `cron.NewSchedule` accepts it: one of the macros
- * `@yearly @annually @monthly @weekly @daily @midnight @hourly`, or exactly 5 fields separated by
- * single spaces (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6 with
- * 0 = Sunday), each a list of `*`, `n`, `a-b`, `*∕n` or `a-b∕n`. Day of month and day of week
- * must both match (PocketBase's AND, unlike Vixie cron's OR). Names (`MON`), `L`, `W`, `#`, `?`
- * and seconds are refused. Throws {@link CronExpressionError} with the reason.
+ * Parses a cron expression exactly as PocketBase's `cron.NewSchedule` does: one of the macros
+ * `@yearly @annually @monthly @weekly @daily @midnight @hourly`, or exactly 5 fields separated
+ * by single spaces (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6 with
+ * 0 = Sunday), each a comma list of `*`, `n`, `a-b`, `*∕n` or `a-b∕n`. Day of month and day of
+ * week must both match (PocketBase's AND, unlike Vixie cron's OR). The matched values are handed
+ * to croner as explicit lists, so croner's wider grammar (names, `L`, `W`, `#`, `?`, seconds)
+ * never applies. Throws {@link CronExpressionError} with PocketBase's reason, as a sentence.
  */
 export function parseSchedule(expression: string): Schedule {
   const expanded = MACROS[expression] ?? expression
   const fields = expanded.split(' ')
   if (fields.length !== 5) {
     throw new CronExpressionError(
-      'Invalid cron expression: it must be a valid macro or have exactly 5 space separated segments.',
+      'Invalid cron expression - must be a valid macro or to have exactly 5 space separated segments.',
     )
   }
-  for (const field of fields) {
-    if (!/^[\d*,/-]+$/.test(field)) {
-      throw new CronExpressionError(
-        `Invalid cron expression segment "${field}": only digits and * , - / are allowed.`,
-      )
-    }
-  }
-  // NOTE: croner reads 7 as Sunday too; PocketBase's day of week stops at 6.
-  const dow = fields[4] ?? ''
-  for (const part of dow.split(',')) {
-    const values = part.split('/')[0] ?? ''
-    if (values.split('-').some((v) => v !== '*' && Number(v) > 6)) {
-      throw new CronExpressionError(
-        `Invalid cron expression segment "${dow}": the day of week must be between 0 and 6.`,
-      )
-    }
-  }
-  let pattern: Croner
+  const pattern = fields
+    .map((field, i) => {
+      const [min, max] = FIELD_RANGES[i]!
+      const slots = fieldSlots(field, [min, max])
+      return slots.size === max - min + 1 ? '*' : [...slots].sort((a, b) => a - b).join(',')
+    })
+    .join(' ')
+  const croner = new Croner(pattern, {
+    paused: true,
+    timezone: 'UTC',
+    mode: '5-part',
+    domAndDow: true,
+  })
+  return new Schedule(expanded, croner)
+}
+
+/**
+ * The sentence PocketBase's settings validation answers for an invalid cron expression (the
+ * {@link CronExpressionError} message of {@link parseSchedule}); undefined when it is valid.
+ */
+export function cronExpressionError(expression: string): string | undefined {
   try {
-    pattern = new Croner(expanded, {
-      paused: true,
-      // NOTE: UTC as an offset, not `timezone: 'UTC'`: the same times without Intl's time zone
-      // machinery, whose first use costs ~40-60 ms of every process's start-up
-      utcOffset: 0,
-      mode: '5-part',
-      domAndDow: true,
-    })
+    parseSchedule(expression)
+    return undefined
   } catch (err) {
-    const reason = (err as Error).message.replace(/^CronPattern:\s*/, '')
-    throw new CronExpressionError(`Invalid cron expression "${expression}": ${reason}`, {
-      cause: err,
-    })
+    if (err instanceof CronExpressionError) return err.message
+    throw err
   }
-  return new Schedule(expanded, pattern)
 }
 
 /** What a job is told about its run. */
