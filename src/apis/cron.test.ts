@@ -144,3 +144,36 @@ describe('POST /api/crons/{id}', () => {
     }
   })
 })
+
+describe('__pbRateLimitersCleanup__', () => {
+  test('is added with the rate limiter on the first limited request, like PocketBase', async () => {
+    const app = await TestApp.create()
+    try {
+      const { token } = await app.createSuperuser()
+      const ids = () =>
+        app
+          .cron()
+          .jobs()
+          .map((j) => j.id)
+      await app.request('GET', '/api/health')
+      expect(ids()).not.toContain('__pbRateLimitersCleanup__')
+      await app.saveSettings({
+        ...app.settings(),
+        rateLimits: {
+          ...app.settings().rateLimits,
+          enabled: true,
+          rules: [{ label: '/api/health', audience: '', duration: 60, maxRequests: 100 }],
+        },
+        // in-process requests have no socket address: the client IP comes from this header
+        trustedProxy: { headers: ['X-Forwarded-For'], useLeftmostIP: false },
+      })
+      await app.request('GET', '/api/health', { headers: { 'X-Forwarded-For': '10.0.0.1' } })
+      const res = await app.request('GET', '/api/crons', { headers: { Authorization: token } })
+      const list = (await res.json()) as { id: string; expression: string }[]
+      expect(list.at(-1)).toEqual({ id: '__pbRateLimitersCleanup__', expression: '2 * * * *' })
+      await app.cron().job('__pbRateLimitersCleanup__')?.run()
+    } finally {
+      await app.cleanup()
+    }
+  })
+})

@@ -22,13 +22,23 @@ import { type Env, isSubRequest, isSuperuserRequest } from './middlewares.ts'
 
 const stores = new WeakMap<App, RateLimitStore>()
 
+/** PocketBase's job that drops idle windows, added with the store on first use (2 * * * *). */
+export const RATE_LIMITERS_CLEANUP_JOB = Object.freeze({
+  id: '__pbRateLimitersCleanup__',
+  expression: '2 * * * *',
+})
+
 function storeOf(app: App): RateLimitStore {
   let store = stores.get(app)
   if (store === undefined) {
-    store = app.config.sharedDataDir
+    const created = app.config.sharedDataDir
       ? new SqliteRateLimitStore(app.auxDb)
       : new MemoryRateLimitStore()
+    store = created
     stores.set(app, store)
+    // NOTE: like PocketBase, the job appears in GET /api/crons after the first limited request
+    const { id, expression } = RATE_LIMITERS_CLEANUP_JOB
+    app.cron().add(id, expression, () => created.cleanup(Math.floor(Date.now() / 1000)))
   }
   return store
 }

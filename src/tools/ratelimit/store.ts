@@ -10,6 +10,8 @@ export interface RateLimitStore {
   consume(key: string, max: number, intervalSeconds: number, nowSeconds: number): Promise<boolean>
   /** Forgets every window (settings changed). */
   reset(): Promise<void>
+  /** Drops the windows idle for over 30 minutes (PocketBase's hourly `__pbRateLimitersCleanup__`). */
+  cleanup(nowSeconds: number): Promise<void>
 }
 
 interface Window {
@@ -43,6 +45,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   async reset(): Promise<void> {
     this.#windows.clear()
+  }
+
+  async cleanup(nowSeconds: number): Promise<void> {
+    this.#sweep(nowSeconds)
   }
 
   /** Drops windows idle for over 30 minutes, at most once a minute. */
@@ -100,11 +106,15 @@ export class SqliteRateLimitStore implements RateLimitStore {
     const row = await this.#db.transaction((tx) =>
       tx.get<{ available: number }>(sql, { key, max, now, interval }),
     )
-    if (now >= this.#sweepAt) {
-      this.#sweepAt = now + 300
-      await this.#db.run(`DELETE FROM ${table} WHERE lastConsume < ?`, [now - 1800])
-    }
+    if (now >= this.#sweepAt) await this.cleanup(now)
     return (row?.available ?? 0) >= 0
+  }
+
+  async cleanup(nowSeconds: number): Promise<void> {
+    await this.#init()
+    this.#sweepAt = nowSeconds + 300
+    const table = this.#db.dialect.quoteIdent(RATE_LIMIT_TABLE)
+    await this.#db.run(`DELETE FROM ${table} WHERE lastConsume < ?`, [nowSeconds - 1800])
   }
 
   async reset(): Promise<void> {
