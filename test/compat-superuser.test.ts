@@ -6,6 +6,7 @@ import type PocketBase from 'pocketbase'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type CompatCase, type CompatPair, outcome, startCompatPair } from '../src/tests/compat.ts'
 import { pocketBaseExecutable } from '../src/tests/process.ts'
+import { client } from '../src/tests/sdk.ts'
 import { type CapturedMail, type SmtpCapture, startSmtpCapture } from '../src/tests/smtp-capture.ts'
 
 let pair: CompatPair
@@ -21,6 +22,12 @@ afterAll(async () => {
   await pair?.close()
   await smtp?.close()
 })
+
+/** True for an inline SVG document string (PocketBase's `logo` form). */
+const isInlineSvg = (v: unknown) =>
+  typeof v === 'string' &&
+  /^<svg\s[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/.test(v) &&
+  v.endsWith('</svg>')
 
 const TEST_EMAIL_TEMPLATES = [
   'verification',
@@ -301,6 +308,60 @@ const cases: CompatCase[] = [
       }
       // NOTE: the text of a refused connection is the mailer's own (Go's dialer vs Node's)
       return { results, mails, refused: refused.status }
+    },
+  },
+  // OAuth2 provider logos: an inline SVG string where PocketBase puts one (Satchel draws its own)
+  {
+    name: 'oauth2 providers list: names, display names, inline SVG logos (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const list = (await pb.send('/api/collections/meta/oauth2-providers', {})) as {
+        name: string
+        logo: string
+      }[]
+      return list.map((p) => ({ ...p, logo: isInlineSvg(p.logo) }))
+    },
+  },
+  {
+    name: 'auth methods: provider logos (guest, after a superuser enables OAuth2)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      await pb.collections.create({
+        name: 'oauth_members',
+        type: 'auth',
+        oauth2: {
+          enabled: true,
+          providers: [
+            { name: 'github', clientId: 'id1', clientSecret: 'secret1' },
+            {
+              name: 'oidc',
+              clientId: 'id2',
+              clientSecret: 'secret2',
+              displayName: 'My IdP',
+              authURL: 'https://idp.test/auth',
+              tokenURL: 'https://idp.test/token',
+              userInfoURL: 'https://idp.test/me',
+            },
+          ],
+        },
+      })
+      const methods = (await client(pb.baseURL).send(
+        '/api/collections/oauth_members/auth-methods',
+        {},
+      )) as { oauth2: { providers: { [k: string]: unknown }[] } }
+      const shape = (p: { [k: string]: unknown }) => ({
+        name: p.name,
+        displayName: p.displayName,
+        logo: p.logo === '' ? '' : isInlineSvg(p.logo),
+        keys: Object.keys(p).sort(),
+      })
+      const raw = methods as unknown as { authProviders: { [k: string]: unknown }[] }
+      return {
+        providers: methods.oauth2.providers.map(shape),
+        legacy: raw.authProviders.map(shape),
+      }
     },
   },
   // auth collections: defaults merged over a partial body

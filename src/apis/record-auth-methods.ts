@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import type { Collection } from '../core/collection-model.ts'
 import type { ProviderConfig } from '../tools/auth/provider.ts'
-import { newProvider } from '../tools/auth/providers.ts'
+import { newProvider, providerLogo } from '../tools/auth/providers.ts'
 import { pickFields } from '../tools/picker/pick.ts'
 import { randomString } from '../tools/security/random.ts'
 import type { Env } from './middlewares.ts'
@@ -109,7 +109,7 @@ export function providerEntry(config: ProviderConfig): AuthMethodProvider | unde
   return {
     name: config.name,
     displayName: provider.displayName,
-    logo: '',
+    logo: providerLogo(config.name),
     state,
     authURL,
     authUrl: authURL,

@@ -22,6 +22,7 @@ import { OIDCProvider } from './oidc.ts'
 import { patreon } from './patreon.ts'
 import { planningcenter } from './planningcenter.ts'
 import type { Provider, ProviderConfig } from './provider.ts'
+import { providerLogo } from './provider-logos.ts'
 import { spotify } from './spotify.ts'
 import { strava } from './strava.ts'
 import { trakt } from './trakt.ts'
@@ -35,7 +36,7 @@ import { yandex } from './yandex.ts'
 export interface OAuth2ProviderInfo {
   name: string
   displayName: string
-  /** Inline SVG in PocketBase; empty until Satchel ships its own logos. */
+  /** The provider's mark as an inline SVG string (Satchel's own badges, see provider-logos.ts). */
   logo: string
 }
 
@@ -77,12 +78,14 @@ const byName = new Map(SPECS.map((s) => [s.name, s]))
 
 /**
  * The OAuth2 providers PocketBase 0.40 knows, in its order (names and display names are
- * protocol: they key `oauth2.providers[].name`). Logos are empty strings.
+ * protocol: they key `oauth2.providers[].name`), each with its inline SVG logo.
  */
 export const OAUTH2_PROVIDERS: readonly OAuth2ProviderInfo[] = Object.freeze([
-  ...SPECS.map((s) => ({ name: s.name, displayName: s.displayName, logo: '' })),
-  ...OIDC_NAMES.map((name) => ({ name, displayName: 'OIDC', logo: '' })),
+  ...SPECS.map((s) => ({ name: s.name, displayName: s.displayName, logo: providerLogo(s.name) })),
+  ...OIDC_NAMES.map((name) => ({ name, displayName: 'OIDC', logo: providerLogo(name) })),
 ])
+
+export { providerLogo }
 
 /** True when `name` is a provider Satchel can build. */
 export function isKnownProvider(name: string): boolean {
