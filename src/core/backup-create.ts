@@ -58,26 +58,29 @@ async function writeBackup(e: BackupEvent, op: BackupOperation): Promise<void> {
       { name: 'data.db', src: dir.dataDb },
       { name: 'auxiliary.db', src: dir.auxiliaryDb },
     ]
+    // NOTE: the main files' sizes only weigh the progress (recent pages may sit in the -wal).
     const sizes = await Promise.all(
       dbs.map((d) =>
         stat(d.src).then(
           (s) => s.size,
-          () => 0,
+          () => -1,
         ),
       ),
     )
     const dbTotal = Math.max(
       1,
-      sizes.reduce((a, b) => a + b, 0),
+      sizes.reduce((a, b) => a + Math.max(0, b), 0),
     )
     const extra: { name: string; path: string }[] = []
     let before = 0
     for (const [i, db] of dbs.entries()) {
-      const size = sizes[i] ?? 0
-      if (size === 0) continue
+      const size = sizes[i] ?? -1
+      if (size < 0) continue
       const path = join(work, db.name)
-      await snapshotSqlite(db.src, path, (f) => op.progress((20 * (before + f * size)) / dbTotal))
-      before += size
+      await snapshotSqlite(db.src, path, (f) =>
+        op.progress((20 * (before + f * Math.max(0, size))) / dbTotal),
+      )
+      before += Math.max(0, size)
       extra.push({ name: db.name, path })
     }
     const zipPath = join(work, 'backup.zip')

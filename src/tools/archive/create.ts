@@ -1,7 +1,8 @@
 import { createWriteStream } from 'node:fs'
 import { type FileHandle, mkdir, open, readdir, rm, stat } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
-import { pipeline } from 'node:stream/promises'
+import { Transform } from 'node:stream'
+import { finished, pipeline } from 'node:stream/promises'
 import { ZipFile } from 'yazl'
 
 /** A file added to an archive under another name (e.g. a database snapshot as `data.db`). */
@@ -80,21 +81,25 @@ export async function createArchive(
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
         throw err
       }
-      const stream = fh.createReadStream()
-      stream.on('data', (chunk) => {
-        done += chunk.length
-        options.onProgress?.(done, total)
+      // NOTE: counted through a Transform piped to yazl: a 'data' listener on the file stream
+      // itself would make it flow before yazl reaches this entry, and the bytes would be lost.
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          done += chunk.length
+          options.onProgress?.(done, total)
+          cb(null, chunk)
+        },
       })
-      const ended = new Promise<void>((resolve, reject) => {
-        stream.once('close', resolve)
-        stream.once('error', reject)
-      })
-      zip.addReadStream(stream, h.name, {
+      const source = fh.createReadStream()
+      source.pipe(counter)
+      source.once('error', (err) => counter.destroy(err))
+      zip.addReadStream(counter, h.name, {
         mtime: h.mtime,
         mode: h.mode & 0o777,
         compressionLevel: level,
       })
-      await ended
+      // the entry is written once yazl has read the counter to its end
+      await finished(counter)
     }
     zip.end()
     await written
