@@ -49,6 +49,19 @@ describe('GET /api/health', () => {
       expectedContent: ['"realIP":"9.9.9.9"', '"possibleProxyHeader":"X-Forwarded-For"'],
     },
     {
+      name: 'guest: a trusted proxy header name that is no HTTP token is skipped (no 500)',
+      method: 'GET',
+      url: '/api/health',
+      beforeTest: async (app) => {
+        const s = structuredClone(app.settings())
+        s.trustedProxy.headers = ['a b', 'X-Forwarded-For']
+        await app.saveSettings(s)
+      },
+      headers: { 'X-Forwarded-For': '9.9.9.9' },
+      expectedStatus: 200,
+      expectedContent: ['"message":"API is healthy."'],
+    },
+    {
       name: 'HEAD answers like GET without a body',
       method: 'HEAD',
       url: '/api/health',

@@ -31,6 +31,8 @@ export function bindHealthApi(api: Hono<Env>): void {
   })
 }
 
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
 /**
  * The client IP (PocketBase `RealIP`, §2.1): with `settings.trustedProxy.headers`, the first
  * listed header present is split on commas and the right-most (or left-most with
@@ -40,6 +42,9 @@ export function bindHealthApi(api: Hono<Env>): void {
 export function realIP(c: Context<Env>): string {
   const proxy = c.get('app').settings().trustedProxy
   for (const name of proxy.headers) {
+    // NOTE: the settings accept any text; a name that is no HTTP token (e.g. "a b") matches no
+    // header, as in Go, instead of making every request fail
+    if (!HEADER_NAME.test(name)) continue
     const value = c.req.header(name)
     if (value === undefined || value.trim() === '') continue
     const ips = value
