@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { homedir, tmpdir, userInfo } from 'node:os'
+import { lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { brotliDecompressSync } from 'node:zlib'
 
@@ -60,9 +60,17 @@ export function extractionDir(manifest: EmbeddedManifest = embeddedManifest()): 
     mkdirSync(home, { recursive: true })
     return home
   } catch {
-    // NOTE: a read-only or missing home (containers, service users): fall back to tmp
-    const tmp = join(tmpdir(), `satchel-${userInfo().uid}`, manifest.hash)
-    mkdirSync(tmp, { recursive: true, mode: 0o700 })
+    // NOTE: a read-only or missing home (containers, service users): fall back to tmp, in a
+    // folder only this user may write (tmp is shared: nobody else may plant an addon there)
+    const uid = process.getuid?.() ?? 0
+    const mine = join(tmpdir(), `satchel-${uid}`)
+    mkdirSync(mine, { recursive: true, mode: 0o700 })
+    const st = lstatSync(mine)
+    if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o022) !== 0) {
+      throw new Error(`${mine} is not a private folder of this user: cannot extract there.`)
+    }
+    const tmp = join(mine, manifest.hash)
+    mkdirSync(tmp, { recursive: true })
     return tmp
   }
 }
