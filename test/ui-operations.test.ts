@@ -1,0 +1,128 @@
+// The dashboard's operations pages in Chromium: logs (requests chart, filter, an entry's
+// details), application settings, and backups (create, download, delete) — each checked
+// against what the server then holds.
+import type { Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import {
+  launchBrowser,
+  screenshot,
+  signInToDashboard,
+  type TestBrowser,
+} from '../src/tests/browser.ts'
+import { cleanupAll, makeTempDir, type ServerProcess, startSatchel } from '../src/tests/process.ts'
+import { client, upsertSuperuser } from '../src/tests/sdk.ts'
+
+const EMAIL = 'admin@example.com'
+const PASSWORD = 'correct-horse-42'
+
+let browser: TestBrowser
+let server: ServerProcess
+let page: Page
+
+async function sdk() {
+  const pb = client(server.url)
+  await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD)
+  return pb
+}
+
+beforeAll(async () => {
+  const dir = makeTempDir()
+  upsertSuperuser('satchel', dir, EMAIL, PASSWORD)
+  server = await startSatchel(dir, undefined, { args: ['--workers=1'] })
+  browser = await launchBrowser()
+  page = await browser.newPage()
+  await signInToDashboard(page, server.url, EMAIL, PASSWORD)
+})
+
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail') return
+  console.error(browser.problems())
+  await screenshot(page, `failed-${task.name.slice(0, 30)}`, { dark: false, phone: false })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+  cleanupAll()
+})
+
+function section(name: string) {
+  return page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name })
+}
+
+describe('dashboard operations', () => {
+  test('logs: requests chart, filter by status, an entry in detail', async () => {
+    // a failing request to find again among the logs
+    const missing = await fetch(`${server.url}/api/collections/nope_missing/records`)
+    expect(missing.status).toBe(404)
+    await section('Logs').click()
+    await page.getByRole('heading', { name: 'Logs', level: 1 }).waitFor()
+    await page.getByLabel('Filter logs').fill('data.status >= 400')
+    await page.getByLabel('Filter logs').press('Enter')
+    // request logs are written in batches: refresh until that one shows
+    const entry = page.getByRole('button', { name: /nope_missing/ }).first()
+    await expect
+      .poll(
+        async () => {
+          if (await entry.isVisible()) return true
+          await page.getByRole('button', { name: 'Refresh' }).click()
+          return false
+        },
+        { timeout: 15_000, interval: 300 },
+      )
+      .toBe(true)
+    await page.getByRole('img', { name: /Requests per hour: [1-9]\d* in total/ }).waitFor()
+    const statuses = await page.getByRole('row').allTextContents()
+    expect(statuses.slice(1).every((row) => /(?<!\d)4\d\d(?!\d)/.test(row))).toBe(true)
+    await screenshot(page, 'logs')
+
+    await entry.click()
+    const detail = page.getByRole('dialog', { name: 'Log entry' })
+    await detail.getByText(/"status": 404/).waitFor()
+    await detail.getByRole('button', { name: 'Close' }).click()
+  })
+
+  test('settings: application name and URL are saved', async () => {
+    await section('Settings').click()
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
+    await expect.poll(() => page.getByLabel('Application name').isEnabled()).toBe(true)
+    await page.getByLabel('Application name').fill('Bookshop')
+    await page.getByLabel('Application URL').fill('https://books.example.com')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await page.getByRole('status').getByText('Saved.').waitFor()
+    await screenshot(page, 'settings')
+    const settings = await (await sdk()).settings.getAll()
+    expect(settings.meta).toMatchObject({
+      appName: 'Bookshop',
+      appURL: 'https://books.example.com',
+    })
+  })
+
+  test('backups: create, download, delete', async () => {
+    await section('Backups').click()
+    await page.getByRole('heading', { name: 'Backups', level: 1 }).waitFor()
+    await page.getByText('No backups yet.').waitFor()
+    await page.getByLabel('Backup name (optional)').fill('before_change.zip')
+    await page.getByRole('button', { name: 'Create backup' }).click()
+    const item = page.getByRole('list', { name: 'Backups' }).getByRole('listitem', {
+      name: 'before_change.zip',
+    })
+    await item.waitFor({ timeout: 20_000 })
+    const pb = await sdk()
+    expect((await pb.backups.getFullList()).map((b) => b.key)).toEqual(['before_change.zip'])
+    await screenshot(page, 'backups')
+
+    const download = page.waitForEvent('download')
+    await item.getByRole('button', { name: 'Download before_change.zip' }).click()
+    expect((await download).suggestedFilename()).toBe('before_change.zip')
+
+    await item.getByRole('button', { name: 'Delete before_change.zip' }).click()
+    await page
+      .getByRole('dialog', { name: 'Delete before_change.zip?' })
+      .getByRole('button', { name: 'Delete', exact: true })
+      .click()
+    await page.getByText('No backups yet.').waitFor()
+    expect(await pb.backups.getFullList()).toEqual([])
+    expect(browser.problems()).toEqual([])
+  })
+})
