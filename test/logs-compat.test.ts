@@ -293,6 +293,11 @@ describe('request logs with --workers', () => {
   test('two workers: a stop writes what each still buffers', async () => {
     const dir = makeTempDir()
     const proc = await startSatchel(dir, undefined, { args: ['--workers=2'] })
+    // health answers once one worker listens; the primary prints this once both do
+    const deadline = Date.now() + 30_000
+    while (!proc.output().includes('Server started') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
     const s: Server = { url: proc.url, su: '', user: '', stop: () => proc.stop('SIGKILL') }
     for (let i = 0; i < 12; i++) await call(s, 'GET', `/api/health?n=${i}`)
     // well before the 3 s interval: only the shutdown flush can have written them
