@@ -269,6 +269,19 @@ describe('POST /api/sql (superuser)', () => {
     )
   })
 
+  test('?fields= picks keys', async () => {
+    const res = await app.request('POST', '/api/sql?fields=rows,execTime', {
+      headers: { Authorization: token },
+      body: { query: 'select 1' },
+    })
+    expect(Object.keys((await res.json()) as object)).toEqual(['execTime', 'rows'])
+    const cols = await app.request('POST', '/api/sql?fields=columns.name', {
+      headers: { Authorization: token },
+      body: { query: 'select 1' },
+    })
+    expect(await cols.json()).toEqual({ columns: [{ name: '1' }] })
+  })
+
   test('at most 1000 rows', async () => {
     const r = await sql(
       'with recursive c(x) as (select 1 union all select x+1 from c where x < 1500) select x from c',

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import { realtimeHub } from '../core/realtime-hub.ts'
 import type { ScriptResult } from '../tools/db/db.ts'
+import { pickFields } from '../tools/picker/pick.ts'
 import { ApiError, badRequestError } from '../tools/router/api-error.ts'
 import { required, validationError } from '../tools/validation/validation-errors.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
@@ -55,6 +56,7 @@ export function bindSqlApi(api: Hono<Env>, app: App): void {
  * changes) with no columns or rows; a read query answers the last statement's columns (`type`
  * the declared column type, '' for expressions; `nullable` always true, like the Go driver) and
  * at most 1000 rows, every cell a string or null. `execTime` is in whole milliseconds.
+ * `?fields=` picks keys, as on every PocketBase JSON response.
  */
 async function runSql(c: Context<Env>): Promise<Response> {
   requireSuperuserAuth(c)
@@ -104,13 +106,18 @@ async function runSql(c: Context<Env>): Promise<Response> {
     }
   }
   const execTime = Math.trunc(performance.now() - started)
-  if (isWrite) return c.json({ execTime, affectedRows: result.changes, columns: [], rows: [] })
-  return c.json({
-    execTime,
-    affectedRows: 0,
-    columns: result.columns.map((col) => ({ name: col.name, type: col.type, nullable: true })),
-    rows: result.rows.map((row) => row.map((v, i) => cellText(v, result.columns[i]?.type ?? ''))),
-  })
+  const data = isWrite
+    ? { execTime, affectedRows: result.changes, columns: [], rows: [] }
+    : {
+        execTime,
+        affectedRows: 0,
+        columns: result.columns.map((col) => ({ name: col.name, type: col.type, nullable: true })),
+        rows: result.rows.map((row) =>
+          row.map((v, i) => cellText(v, result.columns[i]?.type ?? '')),
+        ),
+      }
+  const fields = c.req.query('fields')
+  return c.json(fields ? pickFields(data, fields) : data)
 }
 
 /** The `query` of the body; 400 (load error) for a malformed body or a non-string query. */
