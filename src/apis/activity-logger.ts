@@ -74,7 +74,9 @@ function logRequest(
   if ((c.get('app') as App | undefined) === undefined) c.set('app', app)
   const auth = (c.get('auth') as Env['Variables']['auth'] | undefined) ?? null
   const method = cut(c.req.method.toUpperCase(), 50)
-  const url = cut(requestURI(c), 3000)
+  // NOTE: Node's parsed request, when served over HTTP: plain property reads, no Headers object.
+  const incoming = (c.env as { incoming?: Incoming } | undefined)?.incoming
+  const url = cut(requestURI(c, incoming), 3000)
   // NOTE: keys in Go's (sorted) order, so the stored JSON needs no re-sorting.
   const data: { [key: string]: unknown } = { auth: auth === null ? '' : auth.collection.name }
   if (auth !== null && logAuthId) data.authId = auth.id
@@ -84,12 +86,12 @@ function logRequest(
   }
   data.execTime = Math.round(execTime * 1e6) / 1e6
   data.method = method
-  data.referer = cut(c.req.header('referer') ?? '', 2000)
+  data.referer = cut(header(c, incoming, 'referer'), 2000)
   if (logIP) data.remoteIP = remoteAddress(c)
   data.status = c.res.status
   data.type = 'request'
   data.url = url
-  data.userAgent = cut(c.req.header('user-agent') ?? '', 2000)
+  data.userAgent = cut(header(c, incoming, 'user-agent'), 2000)
   if (logIP) data.userIP = realIP(c)
   // NOTE: straight to the handler: `data` is ours, so it needs no defensive copy.
   app.logger().handler.add({
@@ -129,9 +131,21 @@ function plainValidationErrors(map: ValidationErrorMap): { [key: string]: unknow
   return out
 }
 
+interface Incoming {
+  readonly url?: string
+  readonly headers?: { readonly [name: string]: string | string[] | undefined }
+}
+
+/** A request header (`name` lower-case), "" when absent. */
+function header(c: Context<Env>, incoming: Incoming | undefined, name: string): string {
+  const v = incoming?.headers?.[name]
+  if (typeof v === 'string') return v
+  return c.req.header(name) ?? ''
+}
+
 /** The raw request target (path and query as sent). */
-function requestURI(c: Context<Env>): string {
-  const raw = (c.env as { incoming?: { url?: string } } | undefined)?.incoming?.url
+function requestURI(c: Context<Env>, incoming: Incoming | undefined): string {
+  const raw = incoming?.url
   if (raw?.startsWith('/')) return raw
   const u = new URL(c.req.url)
   return u.pathname + u.search
