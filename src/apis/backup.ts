@@ -57,6 +57,7 @@ async function backupDownload(c: Context<Env>): Promise<Response> {
     // The response streams after this returns: the file system closes when the body does.
     const closing: FileSystem = {
       put: (k, source, options) => fs.put(k, source, options),
+      moveIn: (k, path, options) => fs.moveIn(k, path, options),
       get: async (k, range) => {
         const obj = await fs.get(k, range)
         streaming = true

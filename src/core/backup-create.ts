@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs'
 import { mkdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createArchive } from '../tools/archive/create.ts'
@@ -94,10 +93,9 @@ async function writeBackup(e: BackupEvent, op: BackupOperation): Promise<void> {
     const size = (await stat(zipPath)).size
     const fs = backupsFileSystem(e.app)
     try {
-      await fs.put(e.name, createReadStream(zipPath), {
+      await fs.moveIn(e.name, zipPath, {
         contentType: 'application/zip',
         metadata: { 'original-filename': e.name },
-        size,
       })
     } finally {
       await fs.close()

@@ -25,6 +25,26 @@ export function fileSystemContract(name: string, open: () => Promise<FileSystem>
       expect(obj.attrs.modTime.getTime()).toBeGreaterThan(Date.now() - 60_000)
     })
 
+    test('moveIn stores a local file under a key and removes the file', async () => {
+      const fs = await open()
+      const { mkdtempSync, writeFileSync, existsSync } = await import('node:fs')
+      const { tmpdir } = await import('node:os')
+      const { join } = await import('node:path')
+      const path = join(mkdtempSync(join(tmpdir(), 'satchel-movein-')), 'x.zip')
+      writeFileSync(path, 'hello world')
+      await fs.moveIn('b.zip', path, {
+        contentType: 'application/zip',
+        metadata: { 'original-filename': 'b.zip' },
+      })
+      expect(existsSync(path)).toBe(false)
+      const obj = await fs.get('b.zip')
+      expect(await text(obj.body)).toBe('hello world')
+      expect(obj.attrs.contentType).toBe('application/zip')
+      expect(obj.attrs.metadata['original-filename']).toBe('b.zip')
+      expect(obj.attrs.size).toBe(11)
+      expect(obj.attrs.md5).toBe('XrY7u+Ae7tCTyyK7j1rNww==')
+    })
+
     test('put from a buffer replaces an existing key', async () => {
       const fs = await open()
       await fs.put('c/r/f.bin', Buffer.from('one'))

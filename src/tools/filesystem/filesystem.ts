@@ -57,6 +57,11 @@ export class FileNotFoundError extends Error {
 export interface FileSystem {
   /** Stores `source` (streamed, never buffered whole by the driver) under `key`, replacing it. */
   put(key: string, source: Readable | Buffer, options?: PutOptions): Promise<void>
+  /**
+   * Stores the local file at `path` under `key` and removes `path` (the local driver renames it
+   * when both are on one disk, so a large file is not copied).
+   */
+  moveIn(key: string, path: string, options?: PutOptions): Promise<void>
   /** Opens `key` (optionally a byte range); throws FileNotFoundError when missing. */
   get(key: string, range?: ByteRange): Promise<FileObject>
   /** The attributes of `key`; throws FileNotFoundError when missing. */

@@ -77,6 +77,31 @@ export class LocalFileSystem implements FileSystem {
     }
   }
 
+  async moveIn(key: string, path: string, options: PutOptions = {}): Promise<void> {
+    const target = this.#path(key)
+    await mkdir(dirname(target), { recursive: true })
+    const md5 = createHash('md5')
+    await pipeline(createReadStream(path), md5)
+    const attrs: AttrsJSON = {
+      'user.cache_control': '',
+      'user.content_disposition': '',
+      'user.content_encoding': '',
+      'user.content_language': '',
+      'user.content_type': options.contentType ?? '',
+      'user.metadata': { ...(options.metadata ?? {}) },
+      md5: md5.digest('base64'),
+    }
+    await writeFile(target + ATTRS_SUFFIX, JSON.stringify(attrs))
+    try {
+      await rename(path, target)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err
+      // another disk: copy, then remove the source
+      await this.put(key, createReadStream(path), options)
+      await rm(path, { force: true })
+    }
+  }
+
   async attributes(key: string): Promise<FileAttrs> {
     const path = this.#path(key)
     let st: Awaited<ReturnType<typeof stat>>

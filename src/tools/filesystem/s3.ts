@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs'
+import { rm, stat } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import type { S3Client } from '@aws-sdk/client-s3'
 import {
@@ -74,6 +76,12 @@ export class S3FileSystem implements FileSystem {
         Metadata: { ...(options.metadata ?? {}) },
       }),
     )
+  }
+
+  async moveIn(key: string, path: string, options: PutOptions = {}): Promise<void> {
+    const { size } = await stat(path)
+    await this.put(key, createReadStream(path), { ...options, size })
+    await rm(path, { force: true })
   }
 
   async attributes(key: string): Promise<FileAttrs> {
