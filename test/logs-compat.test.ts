@@ -110,7 +110,11 @@ function traffic(s: Server): (() => Promise<unknown>)[] {
         signal: ctl.signal,
       })
       const reader = res.body?.getReader()
-      await reader?.read() // PB_CONNECT
+      const first = await reader?.read() // PB_CONNECT
+      const clientId = /"clientId":"([^"]+)"/.exec(new TextDecoder().decode(first?.value))?.[1]
+      await call(s, 'POST', '/api/realtime', {
+        body: { clientId, subscriptions: ['users/*'] },
+      })
       ctl.abort()
       await reader?.cancel().catch(() => undefined)
     },
@@ -202,7 +206,7 @@ afterAll(async () => {
 describe('request logs compared with PocketBase', () => {
   test('the same requests write the same rows', async () => {
     for (const s of Object.values(servers)) for (const send of traffic(s)) await send()
-    const pb = await marked(servers.pocketbase, 16)
+    const pb = await marked(servers.pocketbase, 17)
     const ours = await marked(servers.satchel, pb.length)
     // what PocketBase logs (and leaves out) for this traffic
     expect(pb.map((i) => i.message)).toEqual([
@@ -219,6 +223,7 @@ describe('request logs compared with PocketBase', () => {
       'GET /api/logs?sort=nope',
       'GET /api/logs/stats?filter=bad((',
       'GET /nothing-here',
+      'POST /api/realtime',
       'POST /api/batch',
       'POST /api/batch',
       'POST /api/collections/_superusers/auth-with-password',
