@@ -275,8 +275,21 @@ export class App implements FieldContext {
     const stamp = await cacheStamp(this.db)
     if (stamp === this.state.stamp) return
     await this.reloadCollections()
-    await this.reloadSettings()
+    await this.#reloadSettingsNotifying()
     this.state.stamp = stamp
+  }
+
+  /**
+   * Re-reads the settings; when they differ from the cached ones (changed by another process or
+   * by raw SQL) fires `onSettingsReload`, as PocketBase's `ReloadSettings` does, so what derives
+   * from them (the `__pbAutoBackup__` schedule, the logs retention) follows.
+   */
+  async #reloadSettingsNotifying(): Promise<void> {
+    const before = JSON.stringify(this.state.settings)
+    await this.reloadSettings()
+    if (JSON.stringify(this.state.settings) !== before) {
+      await this.onSettingsReload.trigger(new AppEvent(this))
+    }
   }
 
   /**
@@ -285,7 +298,7 @@ export class App implements FieldContext {
    */
   async reloadCaches(): Promise<void> {
     await this.reloadCollections()
-    await this.reloadSettings()
+    await this.#reloadSettingsNotifying()
     this.state.stamp = await cacheStamp(this.db)
   }
 
@@ -308,6 +321,8 @@ export class App implements FieldContext {
     return new Cron({
       // NOTE: every process serving this data dir ticks; the claim lets one of them run the job.
       claim: (id, scheduledAt) => claimCronRun(this.auxDb, id, scheduledAt),
+      // an idle worker may hold settings (and so schedules) another process changed since
+      beforeTick: this.config.sharedDataDir ? () => this.refreshCaches() : undefined,
       onError: (id, err) => this.logger().error('Cron job failed', 'jobId', id, 'error', err),
     })
   }

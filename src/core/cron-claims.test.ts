@@ -9,7 +9,12 @@ let second: App
 beforeEach(async () => {
   first = await TestApp.create()
   // a second process's App on the same data dir
-  second = new App({ dataDir: first.dataDir.root, dev: false, queryTimeoutMs: 30_000 })
+  second = new App({
+    dataDir: first.dataDir.root,
+    dev: false,
+    queryTimeoutMs: 30_000,
+    sharedDataDir: true,
+  })
   await second.bootstrap()
 })
 afterEach(async () => {
@@ -46,4 +51,23 @@ test('claims older than a day are removed on the first tick of an hour', async (
     'SELECT scheduled FROM `_satchelCronRuns` ORDER BY scheduled',
   )
   expect(rows.map((r) => r.scheduled)).toEqual([hour - 60_000, hour])
+})
+
+test('an idle worker picks up schedules changed by another process before it ticks', async () => {
+  const backupJob = (app: App) => app.cron().job('__pbAutoBackup__')?.expression
+  expect(backupJob(second)).toBeUndefined()
+  await first.saveSettings({
+    ...first.settings(),
+    backups: { ...first.settings().backups, cron: '0 3 * * *', cronMaxKeep: 2 },
+  })
+  expect(backupJob(first)).toBe('0 3 * * *')
+  // no request reached `second`; its next tick (nothing due at 10:01) reloads first
+  await second.cron().runDue(new Date(Date.UTC(2026, 2, 4, 10, 1)))
+  expect(backupJob(second)).toBe('0 3 * * *')
+  await first.saveSettings({
+    ...first.settings(),
+    backups: { ...first.settings().backups, cron: '' },
+  })
+  await second.cron().runDue(new Date(Date.UTC(2026, 2, 4, 10, 2)))
+  expect(backupJob(second)).toBeUndefined()
 })

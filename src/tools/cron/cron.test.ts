@@ -190,6 +190,25 @@ describe('Cron', () => {
     expect(claims).toHaveLength(2)
   })
 
+  test('beforeTick runs before the due jobs are chosen; its failure is reported', async () => {
+    const errors: string[] = []
+    let fail = false
+    const c = new Cron({
+      beforeTick: async () => {
+        if (fail) throw new Error('reload failed')
+        c.add('late', '* * * * *', () => ran.push('late'))
+      },
+      onError: (id, err) => errors.push(`${id}: ${(err as Error).message}`),
+    })
+    const ran: string[] = []
+    await c.runDue(new Date())
+    expect(ran).toEqual(['late'])
+    fail = true
+    await c.runDue(new Date())
+    expect(ran).toEqual(['late', 'late'])
+    expect(errors).toEqual(['*: reload failed'])
+  })
+
   test('a failing claim skips the run and is reported', async () => {
     const errors: string[] = []
     const c = new Cron({

@@ -235,6 +235,11 @@ export interface CronOptions {
    * is skipped.
    */
   readonly claim?: (id: string, scheduledAt: number) => Promise<boolean>
+  /**
+   * Awaited at each tick before the due jobs are chosen (e.g. to reload state that jobs are
+   * scheduled from); a rejection is reported through `onError` (id `*`) and the tick goes on.
+   */
+  readonly beforeTick?: () => Promise<void>
   /** Receives what a job threw or rejected with (default: ignored). */
   readonly onError?: (id: string, err: unknown) => void
 }
@@ -352,6 +357,13 @@ export class Cron {
     // tick, and processes ticking a few ms apart name the same one.
     const step = this.#intervalSeconds * 1000
     const scheduledAt = Math.round(at.getTime() / step) * step
+    if (this.#options.beforeTick !== undefined) {
+      try {
+        await this.#options.beforeTick()
+      } catch (err) {
+        this.#report('*', err)
+      }
+    }
     const moment = new Date(scheduledAt)
     const due = this.jobs().filter((j) => j.schedule.isDue(moment))
     await Promise.all(due.map((j) => this.#runScheduled(j, scheduledAt)))
