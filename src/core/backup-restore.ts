@@ -152,8 +152,9 @@ async function verifyExtracted(app: App, extractedDir: string): Promise<void> {
   try {
     let files: string[]
     try {
-      await db.get('SELECT `fields` FROM `_collections` LIMIT 1')
-      files = (await db.all<{ file: string }>('SELECT `file` FROM `_migrations`')).map(
+      const q = db.dialect.quoteIdent
+      await db.get(`SELECT ${q('fields')} FROM ${q('_collections')} LIMIT 1`)
+      files = (await db.all<{ file: string }>(`SELECT ${q('file')} FROM ${q('_migrations')}`)).map(
         (r) => r.file,
       )
     } catch (err) {

@@ -8,7 +8,8 @@ import { DomainListFieldBase, toStringValue } from './field-values.ts'
 
 // Unicode letters accepted in addresses (the ranges used by PocketBase's email check).
 const U = '\\u00A0-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF'
-const ATEXT = `A-Za-z0-9!#$%&'*+\\-/=?^_\`{|}~${U}`
+// NOTE: \u0060 is the backtick (written escaped so it does not read as SQL quoting).
+const ATEXT = `A-Za-z0-9!#$%&'*+\\-/=?^_\u0060{|}~${U}`
 const LOCAL_PART = new RegExp(`^[${ATEXT}]+(?:\\.[${ATEXT}]+)*$`)
 const DOMAIN_CHAR = new RegExp(`^[A-Za-z0-9\\-._~${U}]$`)
 const ALNUM = new RegExp(`^[A-Za-z0-9${U}]$`)

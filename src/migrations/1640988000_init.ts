@@ -1,10 +1,14 @@
 import type { App } from '../core/app.ts'
 import { type AuthOptions, defaultAuthOptions } from '../core/collection-auth-options.ts'
+import { quoteStoredIdent } from '../core/collection-index.ts'
 import { Collection, type CollectionType, defaultFieldId } from '../core/collection-model.ts'
 import { authIndexes, authSystemFields, defaultIdField } from '../core/collection-scaffolds.ts'
 import { createCollectionTable } from '../core/db-table.ts'
 import { type FieldJSON, fieldFromJSON } from '../core/field.ts'
 import { registerSystemMigration } from '../core/migrations-runner.ts'
+
+/** Quotes a name inside a stored index definition (PocketBase's SQLite syntax). */
+const stored = quoteStoredIdent
 
 const OWNER_RULE =
   "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId"
@@ -57,7 +61,7 @@ function specs(): Spec[] {
         ...autodates(true),
       ],
       indexes: [
-        'CREATE INDEX `idx_mfas_collectionRef_recordRef` ON `_mfas` (collectionRef,recordRef)',
+        `CREATE INDEX ${stored('idx_mfas_collectionRef_recordRef')} ON ${stored('_mfas')} (collectionRef,recordRef)`,
       ],
       rules: ownerRead,
     },
@@ -75,7 +79,7 @@ function specs(): Spec[] {
         ...autodates(true),
       ],
       indexes: [
-        'CREATE INDEX `idx_otps_collectionRef_recordRef` ON `_otps` (collectionRef, recordRef)',
+        `CREATE INDEX ${stored('idx_otps_collectionRef_recordRef')} ON ${stored('_otps')} (collectionRef, recordRef)`,
       ],
       rules: ownerRead,
     },
@@ -93,8 +97,8 @@ function specs(): Spec[] {
         ...autodates(true),
       ],
       indexes: [
-        'CREATE UNIQUE INDEX `idx_externalAuths_record_provider` ON `_externalAuths` (collectionRef, recordRef, provider)',
-        'CREATE UNIQUE INDEX `idx_externalAuths_collection_provider` ON `_externalAuths` (collectionRef, provider, providerId)',
+        `CREATE UNIQUE INDEX ${stored('idx_externalAuths_record_provider')} ON ${stored('_externalAuths')} (collectionRef, recordRef, provider)`,
+        `CREATE UNIQUE INDEX ${stored('idx_externalAuths_collection_provider')} ON ${stored('_externalAuths')} (collectionRef, provider, providerId)`,
       ],
       rules: { ...ownerRead, deleteRule: OWNER_RULE },
     },
@@ -111,7 +115,7 @@ function specs(): Spec[] {
         ...autodates(true),
       ],
       indexes: [
-        'CREATE UNIQUE INDEX `idx_authOrigins_unique_pairs` ON `_authOrigins` (collectionRef, recordRef, fingerprint)',
+        `CREATE UNIQUE INDEX ${stored('idx_authOrigins_unique_pairs')} ON ${stored('_authOrigins')} (collectionRef, recordRef, fingerprint)`,
       ],
       rules: { ...ownerRead, deleteRule: OWNER_RULE },
     },
@@ -174,8 +178,9 @@ async function createSystemCollection(app: App, spec: Spec): Promise<void> {
   delete row.created
   delete row.updated
   const cols = Object.keys(row)
+  const q = app.db.dialect.quoteIdent
   await app.db.run(
-    `INSERT INTO \`_collections\` (${cols.map((k) => `\`${k}\``).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    `INSERT INTO ${q('_collections')} (${cols.map((k) => q(k)).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
     Object.values(row),
   )
   await createCollectionTable(app.db, c)
@@ -189,31 +194,7 @@ async function createSystemCollection(app: App, spec: Spec): Promise<void> {
 registerSystemMigration({
   file: '1640988000_init.go',
   async up(app) {
-    await app.db.exec(`
-      CREATE TABLE \`_params\` (
-        \`id\`      TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL,
-        \`value\`   JSON DEFAULT NULL,
-        \`created\` TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL,
-        \`updated\` TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL
-      );
-      CREATE TABLE \`_collections\` (
-        \`id\`         TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL,
-        \`system\`     BOOLEAN DEFAULT FALSE NOT NULL,
-        \`type\`       TEXT DEFAULT "base" NOT NULL,
-        \`name\`       TEXT UNIQUE NOT NULL,
-        \`fields\`     JSON DEFAULT "[]" NOT NULL,
-        \`indexes\`    JSON DEFAULT "[]" NOT NULL,
-        \`listRule\`   TEXT DEFAULT NULL,
-        \`viewRule\`   TEXT DEFAULT NULL,
-        \`createRule\` TEXT DEFAULT NULL,
-        \`updateRule\` TEXT DEFAULT NULL,
-        \`deleteRule\` TEXT DEFAULT NULL,
-        \`options\`    JSON DEFAULT "{}" NOT NULL,
-        \`created\`    TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL,
-        \`updated\`    TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL
-      );
-      CREATE INDEX idx__collections_type on \`_collections\` (\`type\`);
-    `)
+    await app.db.exec(app.db.dialect.systemTablesSql('data'))
     for (const spec of specs()) await createSystemCollection(app, spec)
   },
 })
@@ -222,17 +203,6 @@ registerSystemMigration({
 registerSystemMigration({
   file: '1640988000_aux_init.go',
   async up(app) {
-    await app.auxDb.exec(`
-      CREATE TABLE IF NOT EXISTS \`_logs\` (
-        \`id\`      TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL,
-        \`level\`   INTEGER DEFAULT 0 NOT NULL,
-        \`message\` TEXT DEFAULT "" NOT NULL,
-        \`data\`    JSON DEFAULT "{}" NOT NULL,
-        \`created\` TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS idx_logs_level on \`_logs\` (\`level\`);
-      CREATE INDEX IF NOT EXISTS idx_logs_message on \`_logs\` (\`message\`);
-      CREATE INDEX IF NOT EXISTS idx_logs_created_hour on \`_logs\` (strftime('%Y-%m-%d %H:00:00', \`created\`));
-    `)
+    await app.auxDb.exec(app.auxDb.dialect.systemTablesSql('auxiliary'))
   },
 })

@@ -279,6 +279,15 @@ export interface Dialect {
    * SQLite `PRAGMA wal_checkpoint(TRUNCATE)`, plus `PRAGMA optimize` when `analyze` is true.
    */
   optimizeStatements(analyze: boolean): string[]
+  /**
+   * The fresh-install script of the tables that are not collections, exactly PocketBase's:
+   * `data` → `_params` and `_collections` (+ the `type` index); `auxiliary` → `_logs` (+ its
+   * level, message and hourly `created` indexes; `IF NOT EXISTS`). SQLite: PocketBase's text byte
+   * for byte, so `sqlite_master` matches a PocketBase data dir. PostgreSQL: the same columns
+   * (text ids defaulting to `'r'` + 14 random hex chars, `created`/`updated` defaulting to
+   * {@link now}, the JSON columns as text) and indexes.
+   */
+  systemTablesSql(database: 'data' | 'auxiliary'): string
 }
 
 /**

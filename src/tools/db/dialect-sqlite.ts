@@ -61,6 +61,47 @@ function createIndex(idx: IndexDef): string {
   return s
 }
 
+/** PocketBase's fresh-install DDL of `data.db`'s non-collection tables (whitespace included). */
+const SYSTEM_TABLES_DATA = `
+      CREATE TABLE \`_params\` (
+        \`id\`      TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL,
+        \`value\`   JSON DEFAULT NULL,
+        \`created\` TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL,
+        \`updated\` TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL
+      );
+      CREATE TABLE \`_collections\` (
+        \`id\`         TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL,
+        \`system\`     BOOLEAN DEFAULT FALSE NOT NULL,
+        \`type\`       TEXT DEFAULT "base" NOT NULL,
+        \`name\`       TEXT UNIQUE NOT NULL,
+        \`fields\`     JSON DEFAULT "[]" NOT NULL,
+        \`indexes\`    JSON DEFAULT "[]" NOT NULL,
+        \`listRule\`   TEXT DEFAULT NULL,
+        \`viewRule\`   TEXT DEFAULT NULL,
+        \`createRule\` TEXT DEFAULT NULL,
+        \`updateRule\` TEXT DEFAULT NULL,
+        \`deleteRule\` TEXT DEFAULT NULL,
+        \`options\`    JSON DEFAULT "{}" NOT NULL,
+        \`created\`    TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL,
+        \`updated\`    TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL
+      );
+      CREATE INDEX idx__collections_type on \`_collections\` (\`type\`);
+    `
+
+/** PocketBase's fresh-install DDL of `auxiliary.db` (`_logs`), whitespace included. */
+const SYSTEM_TABLES_AUX = `
+      CREATE TABLE IF NOT EXISTS \`_logs\` (
+        \`id\`      TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL,
+        \`level\`   INTEGER DEFAULT 0 NOT NULL,
+        \`message\` TEXT DEFAULT "" NOT NULL,
+        \`data\`    JSON DEFAULT "{}" NOT NULL,
+        \`created\` TEXT DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ')) NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS idx_logs_level on \`_logs\` (\`level\`);
+      CREATE INDEX IF NOT EXISTS idx_logs_message on \`_logs\` (\`message\`);
+      CREATE INDEX IF NOT EXISTS idx_logs_created_hour on \`_logs\` (strftime('%Y-%m-%d %H:00:00', \`created\`));
+    `
+
 /** SQLite's SQL flavour: backtick-quoted identifiers like PocketBase's generated SQL. */
 export const sqliteDialect: Dialect = Object.freeze({
   name: 'sqlite' as const,
@@ -183,5 +224,8 @@ export const sqliteDialect: Dialect = Object.freeze({
   optimizeStatements(analyze: boolean): string[] {
     const checkpoint = 'PRAGMA wal_checkpoint(TRUNCATE)'
     return analyze ? [checkpoint, 'PRAGMA optimize'] : [checkpoint]
+  },
+  systemTablesSql(database: 'data' | 'auxiliary'): string {
+    return database === 'data' ? SYSTEM_TABLES_DATA : SYSTEM_TABLES_AUX
   },
 })
