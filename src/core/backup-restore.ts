@@ -184,8 +184,11 @@ async function verifyExtracted(app: App, extractedDir: string): Promise<void> {
  * `--encryptionEnv`) with the key this server was started with.
  */
 async function verifySettings(app: App, db: Db): Promise<void> {
+  const q = db.dialect.quoteIdent
   const row = await db
-    .get<{ value: unknown }>("SELECT `value` FROM `_params` WHERE `id` = 'settings'")
+    .get<{ value: unknown }>(
+      `SELECT ${q('value')} FROM ${q('_params')} WHERE ${q('id')} = 'settings'`,
+    )
     .catch(() => undefined)
   if (row === undefined || row.value === null) return
   const raw = Buffer.isBuffer(row.value) ? row.value.toString('utf8') : String(row.value)
