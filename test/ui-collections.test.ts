@@ -191,4 +191,90 @@ describe('dashboard collections', () => {
     await page.getByRole('button', { name: 'Close' }).click()
     expect(browser.problems()).toEqual([])
   })
+
+  test('indexes, unsaved-change warning, duplicate, truncate, view collection', async () => {
+    const pb = await sdk()
+    await page
+      .getByRole('navigation', { name: 'Collections' })
+      .getByRole('link', { name: /^posts\b/ })
+      .click()
+    await page.getByRole('heading', { name: 'posts', level: 1 }).waitFor()
+
+    // a multi-column unique index
+    await page.getByRole('button', { name: 'Edit collection' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Edit posts' })
+    await dialog.getByRole('tab', { name: 'Indexes' }).click()
+    await dialog.getByRole('button', { name: 'Add index' }).click()
+    await dialog
+      .getByLabel('Index 1', { exact: true })
+      .fill('CREATE UNIQUE INDEX idx_posts_title_status ON posts (title, status)')
+    await dialog.getByRole('button', { name: 'Save changes' }).click()
+    await expect.poll(() => dialog.count()).toBe(0)
+    expect((await pb.collections.getOne('posts')).indexes).toEqual([
+      'CREATE UNIQUE INDEX idx_posts_title_status ON posts (title, status)',
+    ])
+
+    // closing with unsaved changes asks first, and nothing is saved
+    await page.getByRole('button', { name: 'Edit collection' }).click()
+    await dialog.getByLabel('Name', { exact: true }).fill('posts_renamed')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await page
+      .getByRole('dialog', { name: 'Discard your changes?' })
+      .getByRole('button', { name: 'Discard changes' })
+      .click()
+    await expect.poll(() => dialog.count()).toBe(0)
+    expect((await pb.collections.getOne('posts')).name).toBe('posts')
+
+    // duplicate: a new collection with the same fields
+    await page.getByRole('button', { name: 'Edit collection' }).click()
+    await dialog.getByRole('button', { name: 'Duplicate collection' }).click()
+    const copy = page.getByRole('dialog', { name: 'New collection' })
+    expect(await copy.getByLabel('Name', { exact: true }).inputValue()).toBe('posts_duplicate')
+    await copy.getByRole('button', { name: 'Create collection' }).click()
+    await page.getByRole('heading', { name: 'posts_duplicate', level: 1 }).waitFor()
+    const names = (c: { fields: { name: string }[] }) => c.fields.map((f) => f.name)
+    expect(names(await pb.collections.getOne('posts_duplicate'))).toEqual(
+      names(await pb.collections.getOne('posts')),
+    )
+
+    // truncate: every record goes, the collection stays
+    await page
+      .getByRole('navigation', { name: 'Collections' })
+      .getByRole('link', { name: /^posts\b/ })
+      .click()
+    await page
+      .getByRole('button', { name: /^Open record / })
+      .first()
+      .waitFor()
+    await page.getByRole('button', { name: 'Edit collection' }).click()
+    await dialog.getByRole('button', { name: 'Truncate collection' }).click()
+    await page
+      .getByRole('dialog', { name: 'Truncate posts?' })
+      .getByRole('button', { name: 'Delete all records' })
+      .click()
+    await page.getByText('No records yet.').waitFor()
+    expect((await pb.collection('posts').getList(1, 1)).totalItems).toBe(0)
+
+    // a view collection: a bad query's error, then its inferred fields
+    await page.getByRole('button', { name: 'New collection' }).click()
+    const view = page.getByRole('dialog', { name: 'New collection' })
+    await view.getByLabel('Name', { exact: true }).fill('post_titles')
+    await view.getByLabel('Type').selectOption('view')
+    await view.getByLabel('View query').fill('SELECT id, nope FROM posts')
+    await view.getByRole('button', { name: 'Create collection' }).click()
+    await expect.poll(() => view.getByLabel('View query').getAttribute('aria-invalid')).toBe('true')
+    await view.getByLabel('View query').fill('SELECT id, title, view_count FROM posts')
+    await view.getByRole('button', { name: 'Create collection' }).click()
+    await page.getByRole('heading', { name: 'post_titles', level: 1 }).waitFor()
+    const saved = await pb.collections.getOne('post_titles')
+    expect(saved.type).toBe('view')
+    expect(names(saved)).toEqual(['id', 'title', 'view_count'])
+    expect(await page.getByRole('button', { name: 'New record' }).count()).toBe(0)
+    await page.getByRole('button', { name: 'Edit collection' }).click()
+    const inferred = page.getByRole('list', { name: 'Inferred fields' })
+    await inferred.getByText('title').waitFor()
+    await screenshot(page, 'collection-view')
+    await page.getByRole('button', { name: 'Close' }).click()
+    expect(browser.problems()).toEqual([])
+  })
 })

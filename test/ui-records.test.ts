@@ -234,6 +234,10 @@ describe('dashboard records', () => {
       .click()
     await page.getByText('No records yet.').waitFor()
     await expect(pb.collection('books').getOne(saved!.id)).rejects.toMatchObject({ status: 404 })
+
+    // live: a record another client creates shows up without a reload
+    await pb.collection('books').create({ title: 'Arrived live' })
+    await page.getByRole('cell', { name: 'Arrived live' }).waitFor()
     expect(browser.problems()).toEqual([])
   })
 })

@@ -70,10 +70,17 @@ export function newField(type: FieldType, taken: readonly string[]): DraftField 
   return field
 }
 
-/** Wraps the server's fields for editing. */
-export function draftFields(fields: readonly CollectionField[]): DraftField[] {
+/**
+ * Wraps the server's fields for editing; `fresh` (a duplicate) drops their ids so the new
+ * collection gets its own.
+ */
+export function draftFields(fields: readonly CollectionField[], fresh = false): DraftField[] {
   // NOTE: a JSON copy, not structuredClone: the fields may be reactive proxies.
-  return fields.map((f) => ({ ...JSON.parse(JSON.stringify(f)), _key: f.id || `new-${++seq}` }))
+  return fields.map((f) => {
+    const copy = JSON.parse(JSON.stringify(f)) as CollectionField
+    if (fresh) copy.id = ''
+    return { ...copy, _key: (!fresh && f.id) || `copy-${++seq}` }
+  })
 }
 
 /** The fields to send: client-only keys dropped, new ones without an empty id. */
