@@ -74,6 +74,13 @@ describe('dashboard collections', () => {
     await system.getByRole('link', { name: /^_superusers\b/ }).waitFor()
     await nav.getByLabel('Search collections').fill('')
     await own.getByRole('link', { name: /^users\b/ }).waitFor()
+
+    // on a phone the list hides behind a menu button
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.getByRole('button', { name: 'Show collections' }).click()
+    await own.getByRole('link', { name: /^users\b/ }).waitFor()
+    await page.getByRole('button', { name: 'Hide collections' }).waitFor()
+    await screenshot(page, 'sidebar-phone', { desktop: false }) // then back at desktop size
   })
 
   test('create a base collection with fields of every common type and API rules', async () => {

@@ -105,6 +105,8 @@ export interface ShotOptions {
   readonly dark?: boolean
   /** Also take the phone viewport (default true). */
   readonly phone?: boolean
+  /** Take the desktop viewport (default true); false keeps the page's current state at 390×844. */
+  readonly desktop?: boolean
 }
 
 /**
@@ -114,9 +116,12 @@ export interface ShotOptions {
 export async function screenshot(page: Page, name: string, opts: ShotOptions = {}): Promise<void> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true })
   const schemes = opts.dark === false ? (['light'] as const) : (['light', 'dark'] as const)
-  const sizes = opts.phone === false ? (['desktop'] as const) : (['desktop', 'phone'] as const)
+  const sizes = (['desktop', 'phone'] as const).filter((s) =>
+    s === 'phone' ? opts.phone !== false : opts.desktop !== false,
+  )
   for (const size of sizes) {
-    await page.setViewportSize(VIEWPORTS[size])
+    if (page.viewportSize()?.width !== VIEWPORTS[size].width)
+      await page.setViewportSize(VIEWPORTS[size])
     for (const scheme of schemes) {
       await page.emulateMedia({ colorScheme: scheme })
       await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}-${scheme}-${size}.png`) })
