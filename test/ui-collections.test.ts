@@ -284,4 +284,44 @@ describe('dashboard collections', () => {
     await page.getByRole('button', { name: 'Close' }).click()
     expect(browser.problems()).toEqual([])
   })
+
+  test('auth collection: sign-in methods and token lifetimes, with their errors', async () => {
+    const pb = await sdk()
+    await page.getByRole('button', { name: 'New collection' }).click()
+    const dialog = page.getByRole('dialog', { name: 'New collection' })
+    await dialog.getByLabel('Name', { exact: true }).fill('members')
+    await dialog.getByLabel('Type').selectOption('auth')
+    await dialog.getByRole('tab', { name: 'Options' }).click()
+    const options = dialog.getByRole('tabpanel', { name: 'Options' })
+    await options.getByLabel('Sign in with an emailed code').check()
+    await options.getByLabel('Code length').fill('0')
+    await options.getByLabel('Auth token').fill('3600')
+    await dialog.getByRole('button', { name: 'Create collection' }).click()
+    await expect
+      .poll(() => options.getByLabel('Code length').getAttribute('aria-invalid'))
+      .toBe('true')
+    await options.getByLabel('Code length').fill('6')
+    await dialog.getByRole('button', { name: 'Create collection' }).click()
+    await page.getByRole('heading', { name: 'members', level: 1 }).waitFor()
+    const members = await pb.collections.getOne('members')
+    expect(members).toMatchObject({
+      type: 'auth',
+      passwordAuth: { enabled: true, identityFields: ['email'] },
+      otp: { enabled: true, length: 6 },
+      authToken: { duration: 3600 },
+    })
+
+    await page.getByRole('button', { name: 'Edit collection' }).click()
+    const edit = page.getByRole('dialog', { name: 'Edit members' })
+    await edit.getByRole('tab', { name: 'Options' }).click()
+    await edit.getByLabel('Require two sign-in methods').check()
+    await screenshot(page, 'collection-auth-options')
+    await edit.getByRole('button', { name: 'Save changes' }).click()
+    await expect.poll(() => edit.count()).toBe(0)
+    const updated = await pb.collections.getOne('members')
+    expect(updated.mfa.enabled).toBe(true)
+    // only changed sections were sent: the earlier token lifetime stays
+    expect(updated.authToken).toMatchObject({ duration: 3600 })
+    expect(browser.problems()).toEqual([])
+  })
 })
