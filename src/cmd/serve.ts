@@ -226,11 +226,18 @@ async function servePrimary(
   let stopping = false
   let restarting = false
   let listening = 0
+  // NOTE: a worker still booting may miss a 'shutdown' sent now (its listener is not attached
+  // yet); the ones asked to stop get it again when they report 'listening'.
+  const toStop = new WeakSet<Worker>()
+  const shutdown = (w: Worker) => {
+    toStop.add(w)
+    if (w.isConnected()) w.send('shutdown')
+  }
   const stopAll = (code: number) => {
     if (stopping) return
     stopping = true
     process.exitCode = code
-    for (const w of workers) if (w.isConnected()) w.send('shutdown')
+    for (const w of workers) shutdown(w)
   }
   const fork = (): Worker => {
     const w = cluster.fork(
@@ -239,6 +246,10 @@ async function servePrimary(
     // Realtime: record events and client requests travel between workers through here.
     relayClusterBus(w, () => workers)
     w.on('message', (msg: WorkerMessage) => {
+      if (msg.type === 'listening' && toStop.has(w)) {
+        if (w.isConnected()) w.send('shutdown')
+        return
+      }
       if (msg.type === 'listening' && ++listening === count)
         printStarted(options, msg.address, installer)
       if (msg.type === 'error') {
@@ -269,7 +280,7 @@ async function servePrimary(
     const exited = workers.map(
       (w) => new Promise<void>((resolve) => w.once('exit', () => resolve())),
     )
-    for (const w of workers) if (w.isConnected()) w.send('shutdown')
+    for (const w of workers) shutdown(w)
     await Promise.all(exited)
     try {
       const swap = await swapDataDir(new App(configFromFlags(flags)).dataDir, pending)
@@ -293,6 +304,20 @@ async function servePrimary(
 
 async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<void> {
   const send = (msg: WorkerMessage) => process.send?.(msg)
+  // Listen for 'shutdown' (and SIGTERM) from the start: one arriving while this worker boots
+  // stops it as soon as it is up.
+  let stop: (() => Promise<void>) | undefined
+  let stopRequested = false
+  const requestStop = () => {
+    stopRequested = true
+    if (stop !== undefined) void stop()
+  }
+  process.on('message', (msg) => {
+    if (msg === 'shutdown') requestStop()
+  })
+  // The primary relays signals as 'shutdown'; a worker ignores the terminal's SIGINT itself.
+  process.on('SIGINT', () => {})
+  process.on('SIGTERM', requestStop)
   const app = await openApp(flags, { sharedDataDir: true })
   await installCronProbe(app, process.env.SATCHEL_CRON_PROBE)
   // Realtime clients live in one worker; the bus reaches the others (relayed by the primary).
@@ -311,17 +336,16 @@ async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<v
     send({ type: 'restore', pending })
     await new Promise<never>(() => {})
   }
-  const stop = async () => {
-    await server.close()
-    await app.close()
-    process.exit(0)
+  let stopping: Promise<void> | undefined
+  stop = () => {
+    stopping ??= (async () => {
+      await server.close()
+      await app.close()
+      process.exit(0)
+    })()
+    return stopping
   }
-  process.on('message', (msg) => {
-    if (msg === 'shutdown') void stop()
-  })
-  // The primary relays signals as 'shutdown'; a worker ignores the terminal's SIGINT itself.
-  process.on('SIGINT', () => {})
-  process.on('SIGTERM', () => void stop())
+  if (stopRequested) void stop()
 }
 
 /** The installer token handed down by the primary (`token.expiresAt`), if any. */
