@@ -1,7 +1,9 @@
 import { Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import type { InstallerToken } from '../core/installer.ts'
+import type { RequestEvent } from '../core/request-event.ts'
 import { notFoundError } from '../tools/router/api-error.ts'
+import type { Router } from '../tools/router/router.ts'
 import { activityLogger } from './activity-logger.ts'
 import { errorResponse } from './api-error.ts'
 import { bindBackupApi } from './backup.ts'
@@ -10,6 +12,12 @@ import { limitBody } from './body-limit.ts'
 import { bindCollectionApi } from './collection.ts'
 import { cors } from './cors.ts'
 import { bindCronApi } from './cron.ts'
+import {
+  bindCustomBodyLimitMarks,
+  bindCustomRoutes,
+  customGlobalMiddleware,
+  hasOwnBodyLimit,
+} from './custom-routes.ts'
 import { bindDashboard } from './dashboard.ts'
 import { bindFileApi } from './file.ts'
 import { bindHealthApi } from './health.ts'
@@ -50,6 +58,8 @@ export interface RouterOptions {
   readonly indexFallback?: boolean
   /** The first-run installer token (`serve` makes one while no superuser exists). */
   readonly installer?: InstallerToken
+  /** The custom routes and middlewares added by `onServe` handlers (`e.router`). */
+  readonly routes?: Router<RequestEvent>
 }
 
 /** The default body limit of every route: 32 MiB (PocketBase §2.1). */
@@ -75,11 +85,14 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
     return next()
   })
   const defaultBodyLimit = limitBody(DEFAULT_BODY_LIMIT)
+  const custom = options.routes
+  if (custom !== undefined) bindCustomBodyLimitMarks(router, custom)
   router.use('/api/*', (c, next) =>
     !hasBody(c.req.method) ||
     c.req.path === '/api/batch' ||
     c.req.path === '/api/backups/upload' ||
-    isRecordWriteRequest(c)
+    isRecordWriteRequest(c) ||
+    hasOwnBodyLimit(c)
       ? next()
       : defaultBodyLimit(c, next),
   )
@@ -94,6 +107,8 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   }
   router.use('*', loadAuthToken(app))
   router.use('/api/*', rateLimit())
+  const customGlobal = custom && customGlobalMiddleware(custom)
+  if (customGlobal !== undefined) router.use('*', customGlobal)
   router.onError((err, c) => errorResponse(c, err))
   // NOTE: PocketBase's GET catch-all is its static file server, hence "File not found." there.
   router.notFound((c) =>
@@ -130,6 +145,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindCronApi(api)
   bindSqlApi(api, app)
   router.route('/api', api)
+  if (custom !== undefined) bindCustomRoutes(router, custom, DEFAULT_BODY_LIMIT)
   // PocketBase answers 307 here (its router's redirect to the dashboard's canonical URL).
   router.get('/_', (c) => c.redirect('/_/', 307))
   bindDashboard(router)

@@ -3,6 +3,9 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import type { App } from '../core/app.ts'
+import { ServeEvent } from '../core/events.ts'
+import type { RequestEvent } from '../core/request-event.ts'
+import { Router } from '../tools/router/router.ts'
 import { closeRealtimeClients } from './realtime.ts'
 import { createRouter, type RouterOptions } from './router.ts'
 
@@ -40,11 +43,26 @@ const TIMEOUTS = { requestTimeout: 5 * 60_000, headersTimeout: 60_000, keepAlive
 /**
  * Serves the API over HTTP, or over HTTPS with `tls` (PocketBase `apis.Serve`). Rejects with a
  * clear Error when an address is in use or the certificate/key cannot be loaded.
- * Request/header timeouts follow PocketBase (5 min / 1 min). Starts the app's cron ticker once
- * listening (`app.close()` stops it).
+ * Request/header timeouts follow PocketBase (5 min / 1 min). Fires `app.onServe` first: its
+ * handlers add custom routes to `e.router`, and its last link starts listening (a handler that
+ * does not call `e.next()` leaves the server stopped: rejects). Starts the app's cron ticker
+ * once listening (`app.close()` stops it).
  */
 export async function startServer(app: App, options: ServeOptions): Promise<RunningServer> {
-  const running = await listenAll(app, options)
+  let started: RunningServer | undefined
+  try {
+    await app.onServe.trigger(new ServeEvent(app, new Router<RequestEvent>()), async (e) => {
+      started = await listenAll(app, { ...options, routes: e.router })
+    })
+  } catch (err) {
+    // a handler that failed after `e.next()` must not leave a listening server behind
+    await started?.close()
+    throw err
+  }
+  if (started === undefined) {
+    throw new Error('An onServe handler did not call e.next(): the server was not started.')
+  }
+  const running = started
   // PocketBase starts the scheduler when it serves (its `__pbCronStart__` OnServe handler).
   app.cron().start()
   return running

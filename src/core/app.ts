@@ -4,6 +4,7 @@ import type { Db } from '../tools/db/db.ts'
 import { NoRowsError } from '../tools/db/db.ts'
 import { openSqlite } from '../tools/db/sqlite.ts'
 import { Hook } from '../tools/hook/hook.ts'
+import { taggableHook } from '../tools/hook/tagged-hook.ts'
 import type { Logger } from '../tools/logger/logger.ts'
 import { decrypt, encrypt } from '../tools/security/encrypt.ts'
 import { createAppLogger, printQuery, registerLogsCleanupJob } from './app-logger.ts'
@@ -19,6 +20,7 @@ import {
   type CollectionEvent,
   type RecordErrorEvent,
   type RecordEvent,
+  type ServeEvent,
 } from './events.ts'
 import type { FieldContext } from './field.ts'
 import './fields.ts'
@@ -98,48 +100,60 @@ export class App implements FieldContext {
 
   /** After the app is bootstrapped. */
   readonly onBootstrap = new Hook<AppEvent>()
+  /**
+   * When the app starts serving (PocketBase `OnServe`): handlers add custom routes and
+   * middlewares to `e.router`; the last link starts listening. Fires in every `--workers` process.
+   *
+   * @example
+   * app.onServe.bind(async (e) => {
+   *   e.router.get('/api/hello/{name}', (e) => e.json(200, { hello: e.pathValue('name') }))
+   *   e.router.group('/api/admin').bind(requireSuperuserAuth()).get('/stats', stats)
+   *   await e.next()
+   * })
+   */
+  readonly onServe = new Hook<ServeEvent>()
   /** Before the app stops (databases still open). */
   readonly onTerminate = new Hook<AppEvent>()
   /** Around the validation of a record (field validators are the last link). */
-  readonly onRecordValidate = new Hook<RecordEvent>()
+  readonly onRecordValidate = taggableHook<RecordEvent>(recordTags)
   /** Around a record insert (validation, then the INSERT, are inside `e.next()`). */
-  readonly onRecordCreate = new Hook<RecordEvent>()
+  readonly onRecordCreate = taggableHook<RecordEvent>(recordTags)
   /** Around a record update. */
-  readonly onRecordUpdate = new Hook<RecordEvent>()
+  readonly onRecordUpdate = taggableHook<RecordEvent>(recordTags)
   /** Around a record delete (cascades included). */
-  readonly onRecordDelete = new Hook<RecordEvent>()
+  readonly onRecordDelete = taggableHook<RecordEvent>(recordTags)
   /** After a record insert was committed. */
-  readonly onRecordAfterCreateSuccess = new Hook<RecordEvent>()
+  readonly onRecordAfterCreateSuccess = taggableHook<RecordEvent>(recordTags)
   /** After a record update was committed. */
-  readonly onRecordAfterUpdateSuccess = new Hook<RecordEvent>()
+  readonly onRecordAfterUpdateSuccess = taggableHook<RecordEvent>(recordTags)
   /** After a record delete was committed. */
-  readonly onRecordAfterDeleteSuccess = new Hook<RecordEvent>()
+  readonly onRecordAfterDeleteSuccess = taggableHook<RecordEvent>(recordTags)
   /** After a record insert failed or was rolled back. */
-  readonly onRecordAfterCreateError = new Hook<RecordErrorEvent>()
+  readonly onRecordAfterCreateError = taggableHook<RecordErrorEvent>(recordTags)
   /** After a record update failed or was rolled back. */
-  readonly onRecordAfterUpdateError = new Hook<RecordErrorEvent>()
+  readonly onRecordAfterUpdateError = taggableHook<RecordErrorEvent>(recordTags)
   /** After a record delete failed or was rolled back. */
-  readonly onRecordAfterDeleteError = new Hook<RecordErrorEvent>()
+  readonly onRecordAfterDeleteError = taggableHook<RecordErrorEvent>(recordTags)
   /** Around a collection insert (the table is created inside `e.next()`). */
-  readonly onCollectionCreate = new Hook<CollectionEvent>()
+  readonly onCollectionCreate = taggableHook<CollectionEvent>(collectionTags)
   /** Around a collection update (the table is altered inside `e.next()`). */
-  readonly onCollectionUpdate = new Hook<CollectionEvent>()
+  readonly onCollectionUpdate = taggableHook<CollectionEvent>(collectionTags)
   /** Around a collection delete. */
-  readonly onCollectionDelete = new Hook<CollectionEvent>()
+  readonly onCollectionDelete = taggableHook<CollectionEvent>(collectionTags)
   /** After the settings were saved. */
   readonly onSettingsReload = new Hook<AppEvent>()
   /** Around a records list request (the last link writes the response). */
-  readonly onRecordsListRequest = new Hook<RecordsListRequestEvent>()
+  readonly onRecordsListRequest = taggableHook<RecordsListRequestEvent>(collectionTags)
   /** Around a record view request. */
-  readonly onRecordViewRequest = new Hook<RecordRequestEvent>()
+  readonly onRecordViewRequest = taggableHook<RecordRequestEvent>(collectionTags)
   /** Around a record create request (after the createRule check; the save is inside). */
-  readonly onRecordCreateRequest = new Hook<RecordRequestEvent>()
+  readonly onRecordCreateRequest = taggableHook<RecordRequestEvent>(collectionTags)
   /** Around a record update request (after the updateRule check; the save is inside). */
-  readonly onRecordUpdateRequest = new Hook<RecordRequestEvent>()
+  readonly onRecordUpdateRequest = taggableHook<RecordRequestEvent>(collectionTags)
   /** Around a record delete request (after the deleteRule check; the delete is inside). */
-  readonly onRecordDeleteRequest = new Hook<RecordRequestEvent>()
+  readonly onRecordDeleteRequest = taggableHook<RecordRequestEvent>(collectionTags)
   /** For every record about to be sent by the records API (expanded ones included). */
-  readonly onRecordEnrich = new Hook<RecordEnrichEvent>()
+  readonly onRecordEnrich = taggableHook<RecordEnrichEvent>(recordTags)
   /** Around a backup (the snapshot, archive and upload are the last link). */
   readonly onBackupCreate = new Hook<BackupEvent>()
   /**
@@ -424,6 +438,16 @@ export class App implements FieldContext {
     this.state.settings = settings
     await this.onSettingsReload.trigger(new AppEvent(this))
   }
+}
+
+/** The tags of a record event: its collection's id and name (`app.onRecordCreate('posts')`). */
+function recordTags(e: { record: { collection: Collection } }): string[] {
+  return [e.record.collection.id, e.record.collection.name]
+}
+
+/** The tags of a collection or collection-scoped request event. */
+function collectionTags(e: { collection: Collection }): string[] {
+  return [e.collection.id, e.collection.name]
 }
 
 /** A fingerprint of the cached tables: `_collections` count and latest update, settings update. */

@@ -1,7 +1,9 @@
 import { HookEvent } from '../tools/hook/hook.ts'
+import type { Router } from '../tools/router/router.ts'
 import type { App } from './app.ts'
 import type { Collection } from './collection-model.ts'
 import type { Record } from './record-model.ts'
+import type { RequestEvent } from './request-event.ts'
 
 /** Fired around app start (`onBootstrap`) and stop (`onTerminate`). */
 export class AppEvent extends HookEvent {
@@ -61,5 +63,25 @@ export class BackupEvent extends HookEvent {
     this.app = app
     this.name = name
     this.exclude = exclude
+  }
+}
+
+/**
+ * The `onServe` event (PocketBase `ServeEvent`): handlers add routes and middlewares to
+ * `router` before calling `await e.next()`, which starts listening.
+ *
+ * @example
+ * app.onServe.bind(async (e) => {
+ *   e.router.get('/api/hello', (e) => e.json(200, { hello: 'world' }))
+ *   await e.next()
+ * })
+ */
+export class ServeEvent extends HookEvent {
+  readonly app: App
+  readonly router: Router<RequestEvent>
+  constructor(app: App, router: Router<RequestEvent>) {
+    super()
+    this.app = app
+    this.router = router
   }
 }

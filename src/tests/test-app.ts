@@ -38,7 +38,8 @@ export class TestApp extends App {
       if (
         typeof key !== 'string' ||
         !key.startsWith('on') ||
-        typeof hook !== 'object' ||
+        // NOTE: tagged hooks (`app.onRecordCreate('posts')`) are callable objects
+        (typeof hook !== 'object' && typeof hook !== 'function') ||
         hook === null
       )
         continue
