@@ -1,5 +1,5 @@
 import cluster from 'node:cluster'
-import { createCli } from './pocketbase.ts'
+import { runCli } from './pocketbase.ts'
 
 // The entry of the single `satchel` executable (`npm run build:exe` bundles it; `src/main.ts` is
 // the entry under `node`). CommonJS, so no top-level await: a rejection ends the process with the
@@ -11,4 +11,5 @@ import { createCli } from './pocketbase.ts'
 const argv = cluster.isWorker
   ? [...process.argv.slice(0, 2), ...process.argv.slice(3)]
   : process.argv
-void createCli().parseAsync(argv)
+// runCli: Go flag forms and PocketBase-style errors, as under `node` (src/main.ts).
+void runCli(argv)
