@@ -13,6 +13,7 @@ import {
 } from '../src/tests/browser.ts'
 import { cleanupAll, makeTempDir, type ServerProcess, startSatchel } from '../src/tests/process.ts'
 import { client, upsertSuperuser } from '../src/tests/sdk.ts'
+import { startSmtpInbox } from '../src/tests/smtp-inbox.ts'
 import { openSqlite } from '../src/tools/db/sqlite.ts'
 
 const EMAIL = 'admin@example.com'
@@ -252,5 +253,49 @@ describe('dashboard records', () => {
     await pb.collection('books').create({ title: 'Arrived live' })
     await page.getByRole('cell', { name: 'Arrived live' }).waitFor()
     expect(browser.problems()).toEqual([])
+  })
+
+  test('auth record: password, verification and reset emails, impersonation', async () => {
+    const inbox = await startSmtpInbox()
+    try {
+      const pb = await sdk()
+      await pb.settings.update({
+        smtp: { enabled: true, host: '127.0.0.1', port: inbox.port, tls: false },
+      })
+      await openCollection('users')
+      await page.getByRole('button', { name: 'New record' }).click()
+      const editor = page.getByRole('dialog', { name: 'New users record' })
+      await editor.getByLabel('email', { exact: true }).fill('reader@example.com')
+      await editor.getByLabel('Password', { exact: true }).fill('reader-pass-1')
+      await editor.getByLabel('Confirm password').fill('reader-pass-2')
+      await editor.getByRole('button', { name: 'Create record' }).click()
+      await editor.getByText("Values don't match.").waitFor()
+      await editor.getByLabel('Confirm password').fill('reader-pass-1')
+      await editor.getByRole('button', { name: 'Create record' }).click()
+      await expect.poll(() => editor.count()).toBe(0)
+      const auth = await client(server.url)
+        .collection('users')
+        .authWithPassword('reader@example.com', 'reader-pass-1')
+      const id = auth.record.id
+
+      await page.getByRole('button', { name: `Open record ${id}` }).click()
+      const edit = page.getByRole('dialog', { name: 'Edit users record' })
+      await edit.getByRole('button', { name: 'Send verification email' }).click()
+      await edit.getByRole('status').getByText('Verification email sent').waitFor()
+      expect((await inbox.next('reader@example.com', 1)).text).toMatch(/verif/i)
+      await edit.getByRole('button', { name: 'Send password reset email' }).click()
+      await edit.getByRole('status').getByText('Password reset email sent').waitFor()
+      expect((await inbox.next('reader@example.com', 2)).text).toMatch(/reset/i)
+
+      await edit.getByRole('button', { name: 'Impersonate' }).click()
+      const token = await edit.getByLabel('Impersonation token').inputValue()
+      const as = client(server.url, token)
+      expect((await as.collection('users').getOne(id)).email).toBe('reader@example.com')
+      await screenshot(page, 'record-auth-actions', { phone: false })
+      await edit.getByRole('button', { name: 'Close' }).click()
+      expect(browser.problems()).toEqual([])
+    } finally {
+      await inbox.close()
+    }
   })
 })
