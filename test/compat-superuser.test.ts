@@ -364,6 +364,130 @@ const cases: CompatCase[] = [
       }
     },
   },
+  // API rules: the raw resolver/parser texts of invalid rules
+  {
+    name: 'collection create: invalid rules of every kind (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const rules = [
+        'nope = 1',
+        '@request.nope = 1',
+        '@request.query = 1',
+        '@request.body.x:nope = 1',
+        '@collection.nope.id = 1',
+        '@collection.users.nope = 1',
+        'id.nope = 1',
+        'nope.id = 1',
+        'id:nope = 1',
+        'id:lower:upper = 1',
+        '@nope = 1',
+        'users_via_nope.id = 1',
+        'nope_via_owner.id = 1',
+        'things_via_title.id = 1',
+        'geoDistance(1) = 1',
+        '1 = geoDistance(1, 2, 3, "x")',
+        'nope() = 1',
+        'strftime() = 1',
+        'strftime(id) = 1',
+        'strftime("%Y", strftime("%Y")) = 1',
+        'strftime("%Y", id, id) = 1',
+        `strftime("%Y", id${', "a"'.repeat(9)}) = 1`,
+        'strftime("%Y") != ""',
+      ]
+      const out: { [rule: string]: unknown } = {}
+      for (const listRule of rules) {
+        out[listRule] = await outcome(pb.collections.create({ name: 'rules_probe', listRule }))
+        await outcome(pb.collections.delete('rules_probe'))
+      }
+      return JSON.parse(JSON.stringify(out).replace(/pbc_\d+/g, '<id>'))
+    },
+  },
+  {
+    name: 'records filter: strftime with only a format (superuser)',
+    as: 'su',
+    status: 200,
+    call: (pb) =>
+      pb
+        .collection('tags')
+        .getFullList({ filter: 'strftime("%Y") != ""', fields: 'name', sort: 'name' }),
+  },
+  // collection bodies of the wrong JSON types, system flag and type changes
+  {
+    name: 'collection create/update: bodies of the wrong JSON types (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const send = (method: string, url: string, body: string) =>
+        outcome(pb.send(url, { method, body, headers: { 'content-type': 'application/json' } }))
+      const create = (body: string) => send('POST', '/api/collections', body)
+      return {
+        invalidJson: await create('{"name":'),
+        notObject: await create('[1]'),
+        typeNumber: await create('{"name":"wrong_t","type":5}'),
+        nameNumber: await create('{"name":5}'),
+        systemString: await create('{"name":"wrong_s","system":"x"}'),
+        viewQueryNumber: await create('{"name":"wrong_v","type":"view","viewQuery":5}'),
+        idNumber: await create('{"name":"wrong_i","id":5}'),
+        updateInvalidJson: await send('PATCH', '/api/collections/tags', '{"name":'),
+        updateNotObject: await send('PATCH', '/api/collections/tags', '[1]'),
+        dryRunInvalidJson: await send('POST', '/api/collections/meta/dry-run-view', '{"query":'),
+        dryRunQueryNumber: await send('POST', '/api/collections/meta/dry-run-view', '{"query":5}'),
+      }
+    },
+  },
+  {
+    name: 'collection update: system flag and type changes (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => ({
+      systemOn: await outcome(pb.collections.update('tags', { system: true })),
+      toAuth: await outcome(pb.collections.update('tags', { type: 'auth' })),
+      toBase: await outcome(pb.collections.update('users', { type: 'base' })),
+      toView: await outcome(pb.collections.update('tags', { type: 'view' })),
+    }),
+  },
+  {
+    name: 'records: missing collection on each route (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const out: { [k: string]: unknown } = {}
+      for (const [method, url] of [
+        ['GET', '/api/collections/nope/records'],
+        ['POST', '/api/collections/nope/records'],
+        ['GET', '/api/collections/nope/records/abc'],
+        ['PATCH', '/api/collections/nope/records/abc'],
+        ['DELETE', '/api/collections/nope/records/abc'],
+      ] as const) {
+        out[`${method} ${url}`] = await outcome(pb.send(url, { method }))
+      }
+      return out
+    },
+  },
+  {
+    name: 'auth record: passwords over 72 bytes (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const create = (password: string) =>
+        outcome(
+          pb.collection('users').create(
+            {
+              email: `long${[...password].length}@example.com`,
+              password,
+              passwordConfirm: password,
+            },
+            { fields: 'email' },
+          ),
+        )
+      return {
+        chars72: await create('x'.repeat(72)),
+        chars73: await create('x'.repeat(73)),
+        bytes80: await create('é'.repeat(40)),
+      }
+    },
+  },
   // auth collections: defaults merged over a partial body
   {
     name: 'auth collection create: minimal body (superuser)',

@@ -133,9 +133,31 @@ function saveError(action: 'create' | 'update', err: unknown): ApiError {
   return badRequestError(`${message} Raw error: \n${raw}`, undefined, { cause: err })
 }
 
+/**
+ * The JSON body of a collections endpoint; a body that is no JSON object is a 400 with the
+ * endpoint's own PocketBase message.
+ */
+async function readBody(c: Context<Env>, message: string): Promise<{ [key: string]: unknown }> {
+  try {
+    return (await readRequestBody(c)).data
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 400) {
+      throw badRequestError(message, undefined, { cause: err })
+    }
+    throw err
+  }
+}
+
+const TYPE_FORMAT = 'Failed to load the collection type data due to invalid formatting.'
+
 async function create(c: Context<Env>): Promise<Response> {
   const app = c.get('app')
-  const body = (await readRequestBody(c)).data
+  const body = await readBody(c, TYPE_FORMAT)
+  // NOTE: PocketBase reads `type` and `name` first, on their own
+  for (const key of ['type', 'name']) {
+    const v = body[key]
+    if (v !== undefined && v !== null && typeof v !== 'string') throw badRequestError(TYPE_FORMAT)
+  }
   const rawType = typeof body.type === 'string' && body.type !== '' ? body.type : 'base'
   const type: CollectionType = COLLECTION_TYPES.includes(rawType as CollectionType)
     ? (rawType as CollectionType)
@@ -154,7 +176,7 @@ async function create(c: Context<Env>): Promise<Response> {
 async function update(c: Context<Env>): Promise<Response> {
   const app = c.get('app')
   const existing = findOr404(app, c.req.param('collection') ?? '')
-  const body = (await readRequestBody(c)).data
+  const body = await readBody(c, 'Failed to load the submitted data due to invalid formatting.')
   // NOTE: PocketBase applies a different `id` to the model and the update then finds no row.
   if (typeof body.id === 'string' && body.id !== existing.id) throw notFoundError()
   const collection = existing.clone()
@@ -200,7 +222,10 @@ async function truncate(c: Context<Env>): Promise<Response> {
 
 async function dryRun(c: Context<Env>): Promise<Response> {
   const app = c.get('app')
-  const body = (await readRequestBody(c)).data
+  const body = await readBody(c, 'An error occurred while loading the submitted data.')
+  if (body.query !== undefined && body.query !== null && typeof body.query !== 'string') {
+    throw badRequestError('An error occurred while loading the submitted data.')
+  }
   const query = typeof body.query === 'string' ? body.query : ''
   if (query.trim() === '') {
     throw badRequestError('An error occurred while validating the submitted data.', {

@@ -17,6 +17,12 @@ describe('cors (as PocketBase 0.40 answers)', () => {
     expect(res.headers.get('vary')).toBe('Origin')
   })
 
+  test('a request without Origin gets only Vary (no CORS request)', async () => {
+    const res = await app(['*']).request('/x')
+    expect(res.headers.get('access-control-allow-origin')).toBeNull()
+    expect(res.headers.get('vary')).toBe('Origin')
+  })
+
   test('a listed origin with wildcards is echoed; others get no allow header', async () => {
     const h = app(['https://a.example', 'https://*.b.example'])
     const ok = await h.request('/x', { headers: { Origin: 'https://x.b.example' } })

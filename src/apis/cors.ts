@@ -3,8 +3,8 @@ import type { MiddlewareHandler } from 'hono'
 const ALLOW_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE'
 
 /**
- * CORS as PocketBase's `serve` applies it (§2.1): `Vary: Origin` on every response; the allowed
- * origin (`*`, or the request's origin when it matches an `--origins` entry, where `*` and `?`
+ * CORS as PocketBase's `serve` applies it (§2.1): `Vary: Origin` on every response; for a
+ * request with an `Origin`, the allowed origin (`*`, or the request's origin when it matches an `--origins` entry, where `*` and `?`
  * are wildcards) in `Access-Control-Allow-Origin`; an OPTIONS request with an `Origin` is a
  * preflight answered 204 with the methods and the echoed requested headers.
  *
@@ -33,7 +33,8 @@ export function cors(origins: readonly string[]): MiddlewareHandler {
       headers.append('Vary', 'Access-Control-Request-Headers')
       return new Response(null, { status: 204, headers })
     }
-    if (allow !== undefined) c.header('Access-Control-Allow-Origin', allow)
+    // a request without Origin is no CORS request: PocketBase only adds `Vary`
+    if (allow !== undefined && origin !== undefined) c.header('Access-Control-Allow-Origin', allow)
     c.header('Vary', 'Origin')
     await next()
     return undefined

@@ -24,7 +24,7 @@ describe('POST /api/collections/{collection}/records', () => {
       url: '/api/collections/missing/records',
       body: {},
       expectedStatus: 404,
-      expectedContent: ['"message":"Missing collection context."'],
+      expectedContent: ['"message":"Missing or invalid collection context."'],
     },
     {
       name: 'view collection → 400 Unsupported collection type.',

@@ -28,6 +28,7 @@ import { ValidationErrors } from '../tools/validation/validation-errors.ts'
 import { limitBody } from './body-limit.ts'
 import type { Env } from './middlewares.ts'
 import { collectionRateLimit } from './rate-limit.ts'
+import { MISSING_COLLECTION } from './record-auth-helpers.ts'
 import { buildRequestInfo, enrichRecords, jsonResponse } from './record-helpers.ts'
 import { listRecords } from './record-list.ts'
 import { type RequestBody, readRequestBody } from './request-body.ts'
@@ -98,17 +99,23 @@ const recordBodyLimit = limitBody((c) => {
   return collection === undefined ? DEFAULT_BODY_LIMIT : recordBodyLimitFor(collection)
 })
 
-/** The collection of the path, or 404 `Missing collection context.` */
-export function findCollection(c: Context<Env>): Collection {
+/**
+ * The collection of the path, or 404 with `message` (PocketBase: `Missing collection context.`
+ * for list/view/delete, `Missing or invalid collection context.` for create/update).
+ */
+export function findCollection(
+  c: Context<Env>,
+  message = 'Missing collection context.',
+): Collection {
   const collection = c.get('app').findCollection(c.req.param('collection') ?? '')
   if (collection === undefined) {
-    throw notFoundError('Missing collection context.', undefined, { cause: new NoRowsError() })
+    throw notFoundError(message, undefined, { cause: new NoRowsError() })
   }
   return collection
 }
 
-function writableCollection(c: Context<Env>): Collection {
-  const collection = findCollection(c)
+function writableCollection(c: Context<Env>, message?: string): Collection {
+  const collection = findCollection(c, message)
   if (collection.isView) throw badRequestError('Unsupported collection type.')
   return collection
 }
@@ -224,7 +231,7 @@ async function findWithRule(
 
 async function recordCreate(c: Context<Env>): Promise<Response> {
   const app = c.get('app')
-  const collection = writableCollection(c)
+  const collection = writableCollection(c, MISSING_COLLECTION)
   const body = await readBody(c)
   const info = buildRequestInfo(c, body.data)
   const su = isSuperuser(info)
@@ -288,7 +295,7 @@ async function canManageNew(
 
 async function recordUpdate(c: Context<Env>): Promise<Response> {
   const app = c.get('app')
-  const collection = writableCollection(c)
+  const collection = writableCollection(c, MISSING_COLLECTION)
   const id = c.req.param('id') ?? ''
   const body = await readBody(c)
   const info = buildRequestInfo(c, body.data)

@@ -191,6 +191,14 @@ function mergeValue(current: unknown, value: unknown, path: string, strict: bool
   return typeof value === typeof current ? value : invalid()
 }
 
+/**
+ * Auth options of zero values (Go's zero `collectionAuthOptions`): what a collection that turns
+ * into an auth collection on update starts from in PocketBase (it then fails validation).
+ */
+export function zeroAuthOptions(): AuthOptions {
+  return zeroOf(defaultAuthOptions()) as AuthOptions
+}
+
 /** Go's zero value of a value of the same shape. */
 function zeroOf(v: unknown): unknown {
   if (Array.isArray(v)) return []

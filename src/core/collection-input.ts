@@ -1,5 +1,9 @@
 import { badRequestError } from '../tools/router/api-error.ts'
-import { AuthOptionsFormatError, mergeAuthOptions } from './collection-auth-options.ts'
+import {
+  AuthOptionsFormatError,
+  mergeAuthOptions,
+  zeroAuthOptions,
+} from './collection-auth-options.ts'
 import { parseIndex } from './collection-index.ts'
 import {
   type Collection,
@@ -70,10 +74,26 @@ export function applyCollectionInput(
   body: Record<string, unknown>,
   allowId: boolean,
 ): void {
-  if (allowId && typeof body.id === 'string') c.id = body.id
-  if (typeof body.name === 'string') c.name = body.name
-  if (typeof body.type === 'string') c.type = body.type as CollectionType
-  if (typeof body.system === 'boolean') c.system = body.system
+  // NOTE: like Go's unmarshal, a value of another JSON type is "invalid formatting" and null is
+  // the zero value
+  const text = (key: string): string | undefined => {
+    const v = body[key]
+    if (v === undefined) return undefined
+    if (v === null) return ''
+    if (typeof v !== 'string') throw invalidFormatError()
+    return v
+  }
+  const id = text('id')
+  const name = text('name')
+  const type = text('type')
+  const viewQuery = text('viewQuery')
+  if (body.system !== undefined && body.system !== null && typeof body.system !== 'boolean') {
+    throw invalidFormatError()
+  }
+  if (allowId && id !== undefined) c.id = id
+  if (name !== undefined) c.name = name
+  if (type !== undefined) c.type = type as CollectionType
+  if (body.system !== undefined) c.system = body.system === true
   for (const k of RULE_KEYS) {
     if (!(k in body)) continue
     const v = body[k]
@@ -87,7 +107,8 @@ export function applyCollectionInput(
     }
     c.indexes = [...(body.indexes as string[])]
   }
-  if (typeof body.viewQuery === 'string') c.viewQuery = body.viewQuery
+  if (viewQuery !== undefined) c.viewQuery = viewQuery
+  if (c.type === 'auth' && c.auth === undefined) c.auth = zeroAuthOptions()
   if (c.type === 'auth' && c.auth !== undefined) {
     try {
       c.auth = mergeAuthOptions(c.auth, body, true)

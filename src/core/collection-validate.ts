@@ -71,7 +71,7 @@ export async function validateCollection(
 
   set('id', checkId(app, c, old))
   set('type', checkType(c, old))
-  set('system', old?.system && c.system !== old.system ? systemFlagError() : undefined)
+  set('system', old !== undefined && c.system !== old.system ? systemFlagError() : undefined)
   set('name', await checkName(app, c, old))
   for (const key of RULE_KEYS) set(key, checkRuleKey(app, c, old, key))
   set('fields', checkFields(app, c, old))

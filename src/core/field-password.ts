@@ -142,8 +142,9 @@ export class PasswordField extends FieldBase implements Field {
 
   /**
    * Checks `required` (a hash or a pending plain text) and, for a pending plain text, `min`,
-   * `max` (0 → 71) and `pattern`. As in PocketBase the min/max errors carry no params and the max
-   * message reads "Must be less than {max} character(s).".
+   * `max` (0 → 71) and `pattern`; a plain text over 72 bytes (bcrypt's limit) is
+   * `validation_invalid_value` first. As in PocketBase the min/max errors carry no params and
+   * the max message reads "Must be less than {max} character(s).".
    */
   async validateValue(
     _ctx: FieldContext,
@@ -152,6 +153,10 @@ export class PasswordField extends FieldBase implements Field {
     const v = toPasswordValue(record.get(this.name))
     if (this.required && v.hash === '' && v.plain === '') return required()
     if (v.plain === '') return undefined
+    // NOTE: PocketBase hashes when the value is set; bcrypt refuses more than 72 bytes, which
+    // shows up as "Invalid value." before any length rule
+    if (byteLength(v.plain) > 72)
+      return validationError('validation_invalid_value', 'Invalid value.')
     const length = runeCount(v.plain)
     if (length < this.min) {
       return validationError(
@@ -160,8 +165,7 @@ export class PasswordField extends FieldBase implements Field {
       )
     }
     const max = this.max > 0 ? this.max : DEFAULT_PASSWORD_MAX
-    // NOTE: bcrypt reads at most 72 bytes; longer multi-byte passwords are rejected here too.
-    if (length > max || byteLength(v.plain) > 72) {
+    if (length > max) {
       return validationError(
         'validation_max_text_constraint',
         `Must be less than ${max} character(s).`,

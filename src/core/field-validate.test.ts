@@ -413,6 +413,13 @@ describe('validateValue', () => {
       'Must be less than 71 character(s).',
     ],
     [
+      'password over 72 bytes (bcrypt) is an invalid value',
+      { type: 'password', max: 100 },
+      'é'.repeat(40),
+      'validation_invalid_value',
+      'Invalid value.',
+    ],
+    [
       'password pattern',
       { type: 'password', pattern: '^[0-9]+$' },
       'abcd',

@@ -163,7 +163,7 @@ export class RecordFieldResolver implements FieldResolver {
       }
       return this.#resolveCollection(field)
     }
-    if (!PATH_RE.test(field)) throw new FilterError(`unknown field "${field}"`)
+    if (!PATH_RE.test(field)) throw new FilterError(`failed to resolve field "${field}"`)
     const { segments, modifier } = splitModifier(field)
     const c = this.#collection
     const root: Root = {
@@ -222,7 +222,11 @@ export class RecordFieldResolver implements FieldResolver {
         })
       }
 
-      if (rest.length === 0) throw new FilterError(`unknown field "${raw}"`)
+      // NOTE: PocketBase's texts: the segment that failed, not the whole path
+      if (rest.length === 0) throw new FilterError(`unknown field "${seg}"`)
+      if (field !== undefined && field.type !== 'relation') {
+        throw new FilterError(`field "${seg}" is not a valid relation`)
+      }
       if (++relations > MAX_NESTED_RELATIONS) {
         throw new FilterError(`max nested relations reached (${MAX_NESTED_RELATIONS})`)
       }
@@ -289,13 +293,19 @@ export class RecordFieldResolver implements FieldResolver {
       if (back !== null) {
         const source = this.#app.findCollection(back[1]!)
         const ref = source?.getField(back[2]!)
+        if (source === undefined) {
+          throw new FilterError(`failed to load back relation field "${seg}" collection`)
+        }
+        if (ref === undefined) {
+          throw new FilterError(`missing back relation field "${back[2]}"`)
+        }
         if (
           source === undefined ||
           ref === undefined ||
           ref.type !== 'relation' ||
           (ref as { collectionId?: unknown }).collectionId !== collection.id
         ) {
-          throw new FilterError(`invalid back relation field path "${seg}"`)
+          throw new FilterError(`invalid back relation field "${back[2]}"`)
         }
         if (root.restricted && ref.hidden) throw new FilterError(`unknown field "${raw}"`)
         const next = `${alias}_${seg}`
@@ -332,7 +342,7 @@ export class RecordFieldResolver implements FieldResolver {
         continue
       }
 
-      throw new FilterError(`unknown field "${raw}"`)
+      throw new FilterError(`failed to resolve field "${seg}"`)
     }
     throw new FilterError(`unknown field "${raw}"`)
   }
@@ -465,7 +475,9 @@ export class RecordFieldResolver implements FieldResolver {
     if (m === null || !PATH_RE.test(m[3]!))
       throw new FilterError(`invalid @collection field "${field}"`)
     const c = this.#app.findCollection(m[1]!)
-    if (c === undefined) throw new FilterError(`unknown collection "${m[1]}"`)
+    if (c === undefined) {
+      throw new FilterError(`failed to load collection "${m[1]}" from field path "${field}"`)
+    }
     const alias = m[2] === undefined ? `__collection_${c.name}` : `__collection_alias_${m[2]}`
     const mmAlias = `__mm_${alias}`
     const { segments, modifier } = splitModifier(m[3]!)
@@ -486,11 +498,10 @@ export class RecordFieldResolver implements FieldResolver {
   // ---- @request -------------------------------------------------------------------------------
 
   #resolveRequest(field: string): ResolverResult {
-    if (!PATH_RE.test(field.slice(1))) throw new FilterError(`unknown field "${field}"`)
-    const { segments, modifier } = splitModifier(field.slice('@request.'.length))
-    if (modifier !== undefined && !MODIFIERS.has(modifier)) {
-      throw new FilterError(`unknown modifier ":${modifier}"`)
-    }
+    if (!PATH_RE.test(field.slice(1))) throw new FilterError(`failed to resolve field "${field}"`)
+    // NOTE: PocketBase names the part after the source (`@request.body.x:nope` → "x:nope")
+    const label = field.slice('@request.'.length).replace(/^\w+\./, '')
+    const { segments, modifier } = splitModifier(field.slice('@request.'.length), label)
     const [source, ...path] = segments
     const info = this.#info
     switch (source) {
@@ -515,7 +526,7 @@ export class RecordFieldResolver implements FieldResolver {
         if (path.length === 0) break
         return this.#resolveAuth(path, modifier)
     }
-    throw new FilterError(`unknown field "${field}"`)
+    throw new FilterError(`failed to resolve field "${field}"`)
   }
 
   #resolveAuth(path: string[], modifier: string | undefined): ResolverResult {
@@ -668,13 +679,19 @@ export class RecordFieldResolver implements FieldResolver {
   }
 }
 
-/** Splits `a.b.c:mod` into segments and modifier (one modifier, on the last segment only). */
-function splitModifier(path: string): { segments: string[]; modifier: string | undefined } {
+/**
+ * Splits `a.b.c:mod` into segments and modifier (one modifier, on the last segment only);
+ * `label` names the path in errors.
+ */
+function splitModifier(
+  path: string,
+  label = path,
+): { segments: string[]; modifier: string | undefined } {
   const parts = path.split(':')
-  if (parts.length > 2) throw new FilterError(`invalid field modifiers in "${path}"`)
+  if (parts.length > 2) throw new FilterError(`unknown field "${label}"`)
   const modifier = parts[1]
   if (modifier !== undefined && !MODIFIERS.has(modifier)) {
-    throw new FilterError(`unknown modifier ":${modifier}"`)
+    throw new FilterError(`unknown modifier in "${label}"`)
   }
   const segments = parts[0]!.split('.')
   if (segments.some((s) => s === '')) throw new FilterError(`invalid field "${path}"`)

@@ -274,6 +274,12 @@ describe('buildFilterExpr', () => {
       { p0: '%Y-%m', p1: 'start of month', p2: '+1 day' },
     ],
     [
+      'strftime without a time value (now)',
+      "strftime('%Y') != ''",
+      "(strftime(:p0, :p1) IS NOT '' AND strftime(:p0, :p1) IS NOT NULL)",
+      { p0: '%Y', p1: 'now' },
+    ],
+    [
       'strftime vs column coalesces',
       "strftime('%Y', created) = title",
       `COALESCE(strftime(:p0, ${created}), '') = COALESCE(${title}, '')`,
@@ -354,7 +360,7 @@ describe('buildFilterExpr', () => {
     ['geoDistance arity', 'geoDistance(lon, lat, 1) < 1'],
     ['geoDistance text argument', "geoDistance(lon, 'a', 1, 2) < 1"],
     ['geoDistance nested function', 'geoDistance(geoDistance(1, 2, 3, 4), 1, 1, 2) < 1'],
-    ['strftime without time', "strftime('%Y') = 1"],
+    ['strftime without arguments', 'strftime() = 1'],
     ['strftime format not text', 'strftime(title) = 1'],
     ['strftime swapped args', "strftime(created, '%Y') = 1"],
     ['strftime numeric modifier', "strftime('%Y', created, 1) = 1"],

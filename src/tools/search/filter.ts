@@ -272,7 +272,11 @@ class FilterBuilder {
     try {
       return this.#operand(operand)
     } catch (err) {
-      if (err instanceof FilterError && !err.forbidden && operand.type === 'identifier') {
+      if (
+        err instanceof FilterError &&
+        !err.forbidden &&
+        (operand.type === 'identifier' || operand.type === 'function')
+      ) {
         throw new FilterError(
           `invalid ${which} operand "${operand.name}" - ${err.reason}`,
           err.position,
@@ -340,34 +344,51 @@ class FilterBuilder {
     switch (f.name) {
       case 'geoDistance': {
         if (f.args.length !== 4) {
-          throw new FilterError('geoDistance() expects 4 arguments (lonA, latA, lonB, latB)', f.pos)
+          throw new FilterError(`[geoDistance] expected 4 arguments, got ${f.args.length}`, f.pos)
         }
-        const args = f.args.map((a) => {
+        const args = f.args.map((a, i) => {
           if (a.type === 'identifier' || a.type === 'number') return this.#operand(a)
           if (a.type === 'placeholder') {
             const side = this.#operand(a)
             if (side.known && side.text === undefined) return side
           }
-          throw new FilterError('geoDistance() arguments must be fields or numbers', a.pos)
+          throw new FilterError(
+            `[geoDistance] argument ${i} must be an identifier or number`,
+            a.pos,
+          )
         })
         return this.#call(args, true, f.pos, (x) =>
           this.#dialect.geoDistance(x[0]!, x[1]!, x[2]!, x[3]!),
         )
       }
       case 'strftime': {
-        if (f.args.length < 2 || f.args.length > 10) {
-          throw new FilterError('strftime() expects 2 to 10 arguments', f.pos)
+        // strftime(format[, time-value[, modifiers…]]), 1 to 10 arguments like PocketBase; the
+        // time value defaults to 'now' (SQLite's own default)
+        const n = f.args.length
+        if (n === 0) throw new FilterError('[strftime] expected at least 1 arguments, got 0', f.pos)
+        if (n > 10) {
+          throw new FilterError(`[strftime] too many arguments (max allowed 10, got ${n})`, f.pos)
         }
         const args = f.args.map((a, i) => {
           if (i === 1) {
             if (a.type !== 'function') return this.#operand(a)
-          } else if (a.type === 'text' || a.type === 'placeholder') {
+            throw new FilterError(
+              '[strftime] expects the second argument to be of a valid time-value type',
+              a.pos,
+            )
+          }
+          if (a.type === 'text' || a.type === 'placeholder') {
             const side = this.#operand(a)
             if (side.text !== undefined) return side
           }
-          const what = i === 0 ? 'format' : i === 1 ? 'time value' : 'modifier'
-          throw new FilterError(`strftime(): invalid ${what} argument`, a.pos)
+          throw new FilterError(
+            i === 0
+              ? '[strftime] expects the first argument to be a format string'
+              : `[strftime] invalid modifier argument ${i - 2} - can be only string`,
+            a.pos,
+          )
         })
+        if (args.length === 1) args.push(this.#operand({ type: 'text', value: 'now', pos: f.pos }))
         return this.#call(args, false, f.pos, (x) =>
           this.#dialect.strftime(x[0]!, x[1]!, x.slice(2)),
         )
