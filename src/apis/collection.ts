@@ -99,7 +99,14 @@ async function list(c: Context<Env>): Promise<Response> {
   })
   return jsonResponse(
     c,
-    { ...result, items: result.items.map((row) => Collection.fromRow(row).toJSON()) },
+    // PocketBase's key order: items first
+    {
+      items: result.items.map((row) => Collection.fromRow(row).toJSON()),
+      page: result.page,
+      perPage: result.perPage,
+      totalItems: result.totalItems,
+      totalPages: result.totalPages,
+    },
     true,
   )
 }

@@ -133,22 +133,25 @@ export class Collection implements FieldCollection {
     }
   }
 
-  /** The API JSON (PocketBase §7.1): flat, auth options at the top level, secrets removed. */
+  /**
+   * The API JSON (PocketBase §7.1): flat, auth options at the top level, secrets removed; keys
+   * in PocketBase's order.
+   */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {
       id: this.id,
-      name: this.name,
-      type: this.type,
-      system: this.system,
-      fields: this.fields.map((f) => f.toJSON()),
-      indexes: this.indexes,
       listRule: this.listRule,
       viewRule: this.viewRule,
       createRule: this.createRule,
       updateRule: this.updateRule,
       deleteRule: this.deleteRule,
+      name: this.name,
+      type: this.type,
+      fields: this.fields.map((f) => f.toJSON()),
+      indexes: this.indexes,
       created: this.created,
       updated: this.updated,
+      system: this.system,
     }
     if (this.type === 'view') out.viewQuery = this.viewQuery
     if (this.type === 'auth' && this.auth) Object.assign(out, publicAuthOptions(this.auth))
