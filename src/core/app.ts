@@ -233,6 +233,11 @@ export class App implements FieldContext {
     return this.state.logger
   }
 
+  /** True once `bootstrap()` ran (PocketBase `IsBootstrapped`). */
+  get isBootstrapped(): boolean {
+    return this.state !== undefined
+  }
+
   /** True when this copy is bound to a transaction. */
   get inTransaction(): boolean {
     return this.db.inTransaction

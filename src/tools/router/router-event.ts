@@ -17,7 +17,7 @@ export class RouterEvent extends HookEvent {
   /** The response once a writer was called (a middleware may replace it after `e.next()`). */
   response: Response | undefined = undefined
   /** Headers added to the response a writer builds (set them before calling the writer). */
-  readonly responseHeaders = new Headers()
+  readonly responseHeaders: Headers = new Headers()
   #params: { readonly [name: string]: string }
 
   constructor(request: Request, params: { readonly [name: string]: string } = {}) {

@@ -1,0 +1,73 @@
+/**
+ * Satchel's public API for embedding and extending it (`import { … } from 'satchel'`): the
+ * `Satchel` app, its hooks and events, custom routes and their middlewares, the API errors and
+ * the record/collection models a hook works with. The only barrel of the package.
+ *
+ * @example
+ * import { Satchel } from 'satchel'
+ *
+ * const app = new Satchel({ dataDir: './pb_data' })
+ * app.onServe.bind(async (e) => {
+ *   e.router.get('/api/hello', (e) => e.json(200, { hello: 'world' }))
+ *   await e.next()
+ * })
+ * await app.start({ http: '127.0.0.1:8090' })
+ *
+ * @module
+ */
+
+export {
+  bodyLimit,
+  requireAuth,
+  requireGuestOnly,
+  requireSuperuserAuth,
+} from './apis/custom-routes.ts'
+export type { RunningServer, TlsFiles } from './apis/serve.ts'
+export { App, type AppConfig } from './core/app.ts'
+export { Collection, type CollectionType } from './core/collection-model.ts'
+export {
+  AppEvent,
+  BackupEvent,
+  CollectionEvent,
+  RecordErrorEvent,
+  RecordEvent,
+  ServeEvent,
+} from './core/events.ts'
+export { deleteRecord } from './core/record-delete.ts'
+export { Record } from './core/record-model.ts'
+export { findFirstRecordByData, findRecordById, findRecordsByIds } from './core/record-query.ts'
+export {
+  RecordEnrichEvent,
+  RecordRequestEvent,
+  RecordsListRequestEvent,
+} from './core/record-request-events.ts'
+export { type SaveOptions, saveRecord, validateRecord } from './core/record-save.ts'
+export { RequestEvent } from './core/request-event.ts'
+export type { RequestInfo } from './core/request-info.ts'
+export type { HooksFunction, HooksLoadFailure } from './plugins/hooks-loader.ts'
+export { Satchel, type SatchelOptions, type SatchelServeOptions } from './satchel.ts'
+export { NoRowsError } from './tools/db/db.ts'
+export { type BindOptions, Hook, HookEvent, type HookHandler } from './tools/hook/hook.ts'
+export { type TaggableHook, TaggedHook } from './tools/hook/tagged-hook.ts'
+export {
+  ApiError,
+  badRequestError,
+  forbiddenError,
+  internalServerError,
+  notFoundError,
+  tooLargeError,
+  tooManyRequestsError,
+  unauthorizedError,
+} from './tools/router/api-error.ts'
+export {
+  type Middleware,
+  Route,
+  type RouteAction,
+  Router,
+  RouterGroup,
+} from './tools/router/router.ts'
+export { RouterEvent } from './tools/router/router-event.ts'
+export {
+  type ValidationError,
+  ValidationErrors,
+} from './tools/validation/validation-errors.ts'

@@ -1,0 +1,131 @@
+import { spawnSync } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { App } from '../core/app.ts'
+
+/**
+ * The contract of a hooks file (`pb_hooks/*.pb.ts` or `*.pb.js` as an ES module): it exports a
+ * function named `hooks` that receives the app and binds hooks on it. It may be async; the
+ * server starts once every file's `hooks` has returned.
+ *
+ * @example
+ * // pb_hooks/posts.pb.ts
+ * import type { App } from 'satchel'
+ * import { slugify } from './lib/slugify.ts'
+ *
+ * export function hooks(app: App) {
+ *   app.onRecordCreate('posts').bind(async (e) => {
+ *     e.record.set('slug', slugify(String(e.record.get('title'))))
+ *     await e.next()
+ *   })
+ *   app.onServe.bind(async (e) => {
+ *     e.router.get('/api/hello/{name}', (e) => e.json(200, { hello: e.pathValue('name') }))
+ *     await e.next()
+ *   })
+ * }
+ */
+export type HooksFunction = (app: App) => void | Promise<void>
+
+/** A hooks file that failed to load, with where it failed. */
+export interface HooksLoadFailure {
+  /** The absolute path of the hooks file. */
+  readonly file: string
+  /** `path:line[:column]` of the failure when known (the file or a module it imports), else the file. */
+  readonly location: string
+  /** The error message. */
+  readonly message: string
+  readonly error: unknown
+}
+
+/** What `loadHooks` did. */
+export interface HooksLoadResult {
+  /** The files whose `hooks(app)` ran to the end, in load order. */
+  readonly loaded: string[]
+  readonly failures: HooksLoadFailure[]
+}
+
+/** The hooks files of a folder: `*.pb.ts` and `*.pb.js` (not in subfolders), by file name. */
+export function listHooksFiles(dir: string): string[] {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw err
+  }
+  return names
+    .filter((n) => /\.pb\.(ts|js)$/.test(n))
+    .sort()
+    .map((n) => join(dir, n))
+}
+
+/**
+ * Loads the hooks files of `dir` in file-name order (PocketBase's `pb_hooks` order) with
+ * `import()`, so `.pb.ts` runs under Node's type stripping and files can import npm packages
+ * and local modules; then calls each file's exported `hooks(app)`. Call it before
+ * `app.bootstrap()` so hooks can bind `onBootstrap`.
+ *
+ * A file that throws (at import or in `hooks`), or exports no `hooks` function, is reported in
+ * `failures` with its file:line and skipped; the other files still load, as PocketBase keeps
+ * serving when one hooks file fails. Handlers a failing `hooks` bound before it threw stay bound.
+ *
+ * NOTE: PocketBase's own `.pb.js` files (goja scripts using `routerAdd`, `$app`… globals, no
+ * exports) are not supported yet: such a file is reported as exporting no `hooks` function.
+ */
+export async function loadHooks(app: App, dir: string): Promise<HooksLoadResult> {
+  const loaded: string[] = []
+  const failures: HooksLoadFailure[] = []
+  for (const file of listHooksFiles(dir)) {
+    try {
+      const mod = (await import(pathToFileURL(file).href)) as { hooks?: unknown }
+      if (typeof mod.hooks !== 'function') {
+        throw new HooksContractError(
+          'The file exports no hooks(app) function (PocketBase-style .pb.js files with globals are not supported yet).',
+        )
+      }
+      await (mod.hooks as HooksFunction)(app)
+      loaded.push(file)
+    } catch (err) {
+      failures.push({
+        file,
+        location: err instanceof HooksContractError ? file : failureLocation(err, file, dir),
+        message: err instanceof Error ? err.message : String(err),
+        error: err,
+      })
+    }
+  }
+  return { loaded, failures }
+}
+
+class HooksContractError extends Error {}
+
+/**
+ * Where an error thrown while loading `file` happened: the first stack frame inside the hooks
+ * folder, else the `path:line` header Node puts on syntax errors, else (plain JavaScript syntax
+ * errors carry no location) what `node --check` prints for the file.
+ */
+function failureLocation(err: unknown, file: string, dir: string): string {
+  const stack = err instanceof Error ? (err.stack ?? '') : ''
+  for (const m of stack.matchAll(/(file:\/\/[^\s)]+?):(\d+)(?::(\d+))?/g)) {
+    const path = fileURLToPath(m[1]!)
+    if (path.startsWith(dir)) return `${path}:${m[2]}${m[3] ? `:${m[3]}` : ''}`
+  }
+  const header = /^(\/[^\n]+?):(\d+)\n/.exec(stack)
+  if (header !== null) return `${header[1]}:${header[2]}`
+  if (err instanceof SyntaxError) {
+    const check = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8' })
+    const m = new RegExp(`(${escapeRegExp(file)}):(\\d+)`).exec(check.stderr ?? '')
+    if (m !== null) return `${m[1]}:${m[2]}`
+  }
+  return file
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** One line per failure, PocketBase-like: `Failed to load hooks file PATH:LINE: MESSAGE`. */
+export function formatHooksFailure(f: HooksLoadFailure): string {
+  return `Failed to load hooks file ${f.location}: ${f.message}`
+}
