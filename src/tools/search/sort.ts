@@ -53,6 +53,10 @@ export function parseSort(sort: string): SortField[] {
  * Compiles a `sort` string into ORDER BY terms (PocketBase `tools/search/sort.go`): each field is
  * resolved through `resolver` (call `resolver.updateQuery` afterwards for the joins);
  * `@random` → `RANDOM()`, `@rowid` → the main table's row id (needs `resolver.rowid`).
+ * A field whose comparisons the resolver guards with `afterBuild` (an auth `email` seen by a
+ * non-superuser: only with `emailVisibility`) sorts by its value only where that guard holds and
+ * as NULL elsewhere — the same rows a filter on it could see (deliberately unlike PocketBase
+ * 0.40.4, whose raw `ORDER BY email` lets anyone binary-search hidden emails).
  * Throws {@link FilterError} for unknown fields and the limits of {@link parseSort}.
  */
 export function buildSortExpr(sort: string, resolver: FieldResolver): Sql[] {
@@ -65,6 +69,11 @@ export function buildSortExpr(sort: string, resolver: FieldResolver): Sql[] {
     const r = resolver.resolve(name)
     const params: Record<string, SqlValue> = {}
     mergeParams(params, r.params)
-    return sql(`${r.identifier} ${direction}`, params)
+    // NOTE: no sort oracle — a value a filter could not compare must not order the rows either.
+    const value =
+      r.afterBuild === undefined
+        ? r.identifier
+        : `(CASE WHEN ${r.afterBuild('1 = 1')} THEN ${r.identifier} ELSE NULL END)`
+    return sql(`${value} ${direction}`, params)
   })
 }
