@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest'
 import {
   cleanupAll,
+  freePort,
   makeTempDir,
   nodeExecutable,
   pocketBaseExecutable,
@@ -11,28 +12,28 @@ import {
 } from '../tests/process.ts'
 import { openSqlite } from '../tools/db/sqlite.ts'
 
-// NOTE: real processes on fixed ports of this suite's range (18510-18519).
-const PB_PORT = 18510
-const SATCHEL_PORT = 18511
+// NOTE: each start takes a free port: a fixed one could reach another run's server.
 const ENC_VAR = 'SATCHEL_INTEROP_TEST_KEY'
 const ENC_KEY = 'abcdefghijklmnopqrstuvwxyz012345'
 
 afterAll(() => cleanupAll())
 
-function startPb(dir: string, extra: string[] = []): Promise<ServerProcess> {
+async function startPb(dir: string, extra: string[] = []): Promise<ServerProcess> {
+  const port = await freePort()
   return spawnServer({
     command: pocketBaseExecutable(),
-    args: ['serve', `--http=127.0.0.1:${PB_PORT}`, `--dir=${dir}`, ...extra],
-    port: PB_PORT,
+    args: ['serve', `--http=127.0.0.1:${port}`, `--dir=${dir}`, ...extra],
+    port,
     dir,
   })
 }
 
-function startSatchel(dir: string, extra: string[] = []): Promise<ServerProcess> {
+async function startSatchel(dir: string, extra: string[] = []): Promise<ServerProcess> {
+  const port = await freePort()
   return spawnServer({
     command: nodeExecutable(),
-    args: [SATCHEL_BIN, 'serve', `--http=127.0.0.1:${SATCHEL_PORT}`, `--dir=${dir}`, ...extra],
-    port: SATCHEL_PORT,
+    args: [SATCHEL_BIN, 'serve', `--http=127.0.0.1:${port}`, `--dir=${dir}`, ...extra],
+    port,
     dir,
   })
 }
