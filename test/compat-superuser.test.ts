@@ -488,6 +488,58 @@ const cases: CompatCase[] = [
       }
     },
   },
+  // settings PATCH: null is the zero value (Go's JSON v2), batch body load errors
+  {
+    name: 'settings: null values (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const patch = (body: object) =>
+        outcome(
+          pb.send('/api/settings', {
+            method: 'PATCH',
+            body,
+            query: { fields: 'smtp.host,batch,rateLimits.rules,trustedProxy,meta.hideControls' },
+          }),
+        )
+      return {
+        meta: await patch({ meta: null }),
+        appName: await patch({ meta: { appName: null } }),
+        host: await patch({ smtp: { host: null } }),
+        rules: await patch({ rateLimits: { rules: null } }),
+        batch: await patch({ batch: null, trustedProxy: null }),
+      }
+    },
+  },
+  {
+    name: 'batch: bodies that do not fit (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      await pb.settings.update({ batch: { enabled: true, maxRequests: 5, timeout: 3 } })
+      const send = (body: string) =>
+        outcome(
+          pb.send('/api/batch', {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json' },
+          }),
+        )
+      const out = {
+        notList: await send('{"requests":"x"}'),
+        object: await send('{"requests":{}}'),
+        notObjects: await send('{"requests":[1]}'),
+        methodNumber: await send('{"requests":[{"method":5}]}'),
+        bodyString: await send('{"requests":[{"url":"/api/x","body":"s"}]}'),
+        headersString: await send('{"requests":[{"url":"/api/x","headers":"s"}]}'),
+        invalidJson: await send('xx'),
+        array: await send('[1]'),
+        empty: await send('{"requests":[]}'),
+      }
+      await pb.settings.update({ batch: { enabled: false } })
+      return out
+    },
+  },
   // auth collections: defaults merged over a partial body
   {
     name: 'auth collection create: minimal body (superuser)',

@@ -127,7 +127,7 @@ describe('POST /api/batch', () => {
       body: { requests: 'x' },
       beforeTest: setup,
       expectedStatus: 400,
-      expectedContent: ['An error occurred while loading the submitted data.'],
+      expectedContent: ['Failed to read the submitted batch data.'],
     },
     {
       name: 'action not allowed (list)',

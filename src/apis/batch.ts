@@ -135,7 +135,7 @@ async function batchTransaction(
 
 /** A batch body value of the wrong type: PocketBase's "loading" error. */
 function loadError(cause?: unknown): ApiError {
-  return badRequestError('An error occurred while loading the submitted data.', undefined, {
+  return badRequestError('Failed to read the submitted batch data.', undefined, {
     cause,
   })
 }

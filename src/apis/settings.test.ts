@@ -211,14 +211,27 @@ describe('PATCH /api/settings', () => {
       expectedContent: ['An error occurred while loading the submitted data.'],
     },
     {
-      name: 'null keeps the current value',
+      name: 'null is the zero value (PocketBase 0.40: a blank appName fails)',
       method: 'PATCH',
-      url: '/api/settings?fields=meta.appName,batch.enabled',
+      url: '/api/settings',
       headers: su,
       body: { meta: { appName: null }, batch: null },
+      expectedStatus: 400,
+      expectedContent: ['"meta":{"appName":{"code":"validation_required"'],
+    },
+    {
+      name: 'null resets a section or a list to zero values',
+      method: 'PATCH',
+      url: '/api/settings?fields=smtp.host,batch.maxRequests,rateLimits.rules',
+      headers: su,
+      body: { smtp: { host: null }, batch: null, rateLimits: { rules: null } },
       expectedStatus: 200,
       afterTest: async (_app, body) => {
-        expect(JSON.parse(body)).toEqual({ batch: { enabled: false }, meta: { appName: 'Acme' } })
+        expect(JSON.parse(body)).toEqual({
+          batch: { maxRequests: 0 },
+          rateLimits: { rules: [] },
+          smtp: { host: '' },
+        })
       },
     },
   ])

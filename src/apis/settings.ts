@@ -74,7 +74,7 @@ async function readPatch(c: Context<Env>): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').toLowerCase()
   if (type === '' || type.startsWith('application/json')) {
     // NOTE: parsed here (not by readRequestBody) so a JSON array is a load error, not a 400 of
-    // another wording, and so `null` values survive to mean "unchanged".
+    // another wording, and so `null` values survive (they mean "zero value").
     const text = await c.req.text()
     if (text.trim() === '') return {}
     return JSON.parse(text)

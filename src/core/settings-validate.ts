@@ -293,7 +293,8 @@ export function validateSettings(settings: unknown): Settings {
 
 /**
  * Applies a PATCH body to the current settings like PocketBase (a JSON decode into a copy of the
- * current settings): objects merge deeply, `null` leaves a value unchanged, unknown keys are
+ * current settings): objects merge deeply, `null` resets a value to its zero value (`''`, `0`,
+ * `false`, `[]`, an object of zeros — Go's JSON v2 decoding), unknown keys are
  * dropped, arrays are replaced — but an array element that is an object decodes over the old
  * element at the same index. Throws SettingsShapeError when `patch` is not an object.
  */
@@ -311,7 +312,7 @@ export function applySettingsPatch(current: Settings, patch: unknown): unknown {
 }
 
 function mergeValue(base: unknown, value: unknown): unknown {
-  if (value === null) return base
+  if (value === null) return zeroOf(base)
   if (isPlainObject(base) && isPlainObject(value)) {
     const out: { [key: string]: unknown } = { ...base }
     for (const [k, v] of Object.entries(value)) {
@@ -325,6 +326,16 @@ function mergeValue(base: unknown, value: unknown): unknown {
     )
   }
   return value
+}
+
+/** Go's zero value of a value of the same shape (what a JSON `null` decodes to in PocketBase). */
+function zeroOf(v: unknown): unknown {
+  if (Array.isArray(v)) return []
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, zeroOf(x)]))
+  if (typeof v === 'number') return 0
+  if (typeof v === 'boolean') return false
+  if (typeof v === 'string') return ''
+  return v
 }
 
 function isPlainObject(v: unknown): v is { [key: string]: unknown } {
