@@ -156,6 +156,9 @@ describe('POST /api/sql (superuser)', () => {
     expect(await sql('select abs(-9223372036854775808)')).toEqual(
       failed('SQL logic error: integer overflow (1).'),
     )
+    expect(await sql('select 1; select 2 union select')).toEqual(
+      failed('SQL logic error: incomplete input (1).'),
+    )
     expect(await sql('select ?')).toEqual(failed('missing argument with index 1.'))
     expect(await sql('select :x')).toEqual(failed('missing named argument "x".'))
   })
@@ -251,6 +254,13 @@ describe('POST /api/sql (superuser)', () => {
       ok([], []),
     )
     expect(await sql("/* c */ insert into t1 (name) values ('k')")).toEqual(ok([], []))
+    // statements run in turn: the insert stays although the next statement fails
+    expect(await sql("/* c */ insert into t1 (name) values ('k2'); selec")).toEqual(
+      failed('SQL logic error: near "selec": syntax error (1).'),
+    )
+    expect(await sql("select count(*) from t1 where name = 'k2'")).toEqual(
+      ok([['count(*)', '']], [['1']]),
+    )
     expect(await sql("select count(*) from t1 where name in ('r', 'w', 'k')")).toEqual(
       ok([['count(*)', '']], [['3']]),
     )
