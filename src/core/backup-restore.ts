@@ -1,6 +1,6 @@
 import { createWriteStream, existsSync } from 'node:fs'
 import { mkdir, readdir, rename, rm } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { ArchiveError, type ExtractLimits, extractArchive } from '../tools/archive/extract.ts'
 import type { Db } from '../tools/db/db.ts'
@@ -107,7 +107,8 @@ async function prepareRestore(
   try {
     if (!(await fs.exists(e.name))) throw new RestoreError(`Missing backup file "${e.name}".`)
     logBackup(e.app, 'Restore started', { name: e.name })
-    let zipPath = join(dir.backups, basename(e.name))
+    // NOTE: the key passed the driver's checks in exists() (no `..` segments)
+    let zipPath = join(dir.backups, ...e.name.split('/'))
     if (e.app.settings().backups.s3.enabled) {
       downloaded = join(dir.temp, `pb_restore_zip_${randomString(8)}`)
       const obj = await fs.get(e.name)
