@@ -1,6 +1,7 @@
 // Backups through the official SDK against real processes: a restore restarts `satchel serve`
 // (one process, and --workers=2) on the restored data; a backup made by PocketBase 0.40.4
 // restores in Satchel and a Satchel backup restores in PocketBase.
+import { randomBytes } from 'node:crypto'
 import type PocketBase from 'pocketbase'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
@@ -41,15 +42,21 @@ async function seed(pb: PocketBase, tag: string): Promise<void> {
     viewRule: '',
     fields: [
       { name: 'title', type: 'text' },
-      { name: 'att', type: 'file', maxSelect: 1, maxSize: 100_000 },
+      { name: 'att', type: 'file', maxSelect: 1, maxSize: 1_000_000 },
     ],
   })
   await pb.collection('notes').create({
     title: `${tag} one`,
     att: new File(['hello from the backup'], 'hello.txt'),
   })
-  await pb.collection('notes').create({ title: `${tag} two` })
+  // big and incompressible: Satchel stores it in the zip without deflating it
+  await pb.collection('notes').create({
+    title: `${tag} two`,
+    att: new File([new Uint8Array(BIG_FILE)], 'noise.bin'),
+  })
 }
+
+const BIG_FILE = randomBytes(300_000)
 
 async function noteTitles(url: string): Promise<string[]> {
   const list = await client(url).collection('notes').getFullList({ sort: 'title' })
@@ -82,6 +89,11 @@ async function expectFile(url: string, title: string): Promise<void> {
   const res = await fetch(pb.files.getURL(rec, rec.att as string))
   expect(res.status).toBe(200)
   expect(await res.text()).toBe('hello from the backup')
+  const two = await pb
+    .collection('notes')
+    .getFirstListItem(`title = "${title.replace(' one', ' two')}"`)
+  const big = await fetch(pb.files.getURL(two, two.att as string))
+  expect(Buffer.from(await big.arrayBuffer()).equals(BIG_FILE)).toBe(true)
 }
 
 describe.each([

@@ -39,6 +39,12 @@ test('createArchive + extractArchive round trip: extras first, exclusions, no sy
   })
   const total = big.length + 'small database'.length + 'file a'.length
   expect(progress.at(-1)).toEqual([total, total])
+  // random bytes do not deflate: stored as is; small files are deflated
+  const { default: yauzl } = await import('yauzl')
+  const zip = await yauzl.openPromise(join(dir, 'out.zip'), { lazyEntries: true })
+  const methods: { [name: string]: number } = {}
+  for await (const e of zip.eachEntry()) methods[e.fileName] = e.compressionMethod
+  expect(methods).toEqual({ 'data.db': 0, 'auxiliary.db': 8, 'storage/c/r/a.txt': 8 })
 
   const out = join(dir, 'out')
   mkdirSync(out)

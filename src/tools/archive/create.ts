@@ -3,6 +3,7 @@ import { type FileHandle, mkdir, open, readdir, rm, stat } from 'node:fs/promise
 import { dirname, join, relative, sep } from 'node:path'
 import { Transform } from 'node:stream'
 import { finished, pipeline } from 'node:stream/promises'
+import { deflateRawSync } from 'node:zlib'
 import { ZipFile } from 'yazl'
 
 /** A file added to an archive under another name (e.g. a database snapshot as `data.db`). */
@@ -55,7 +56,7 @@ export async function createArchive(
     outputError = err
   })
   try {
-    const files: { name: string; path: string; mtime: Date; mode: number }[] = []
+    const files: { name: string; path: string; mtime: Date; mode: number; size: number }[] = []
     let total = 0
     for (const e of entries) {
       let st: import('node:fs').Stats
@@ -67,7 +68,7 @@ export async function createArchive(
       }
       if (!st.isFile()) continue
       total += st.size
-      files.push({ name: e.name, path: e.path, mtime: st.mtime, mode: st.mode })
+      files.push({ name: e.name, path: e.path, mtime: st.mtime, mode: st.mode, size: st.size })
     }
     let done = 0
     options.onProgress?.(0, total)
@@ -90,13 +91,14 @@ export async function createArchive(
           cb(null, chunk)
         },
       })
-      const source = fh.createReadStream()
+      const source = fh.createReadStream({ start: 0 })
       source.pipe(counter)
       source.once('error', (err) => counter.destroy(err))
+      const compress = level > 0 && (await worthDeflating(fh, h.size))
       zip.addReadStream(counter, h.name, {
         mtime: h.mtime,
         mode: h.mode & 0o777,
-        compressionLevel: level,
+        compressionLevel: compress ? level : 0,
       })
       // the entry is written once yazl has read the counter to its end
       await finished(counter)
@@ -108,6 +110,23 @@ export async function createArchive(
     await rm(destFile, { force: true })
     throw err
   }
+}
+
+/** Files at least this big are sampled before deflating them. */
+const SAMPLE_MIN_SIZE = 256 * 1024
+const SAMPLE_SIZE = 64 * 1024
+
+/**
+ * False when a sample of the file barely deflates (already compressed: images, video, archives),
+ * so it is stored as is: deflating such data costs the most CPU and saves nothing.
+ */
+async function worthDeflating(fh: FileHandle, size: number): Promise<boolean> {
+  if (size < SAMPLE_MIN_SIZE) return true
+  const sample = Buffer.alloc(SAMPLE_SIZE)
+  // NOTE: from the middle, past headers that often compress well even in compressed formats
+  const { bytesRead } = await fh.read(sample, 0, SAMPLE_SIZE, Math.floor((size - SAMPLE_SIZE) / 2))
+  const deflated = deflateRawSync(sample.subarray(0, bytesRead), { level: 1 })
+  return deflated.length < bytesRead * 0.95
 }
 
 /** Every regular file below `root` as a slash-separated relative path, sorted; skips `exclude`. */
