@@ -6,6 +6,7 @@ import type PocketBase from 'pocketbase'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type CompatCase, type CompatPair, outcome, startCompatPair } from '../src/tests/compat.ts'
 import { pocketBaseExecutable } from '../src/tests/process.ts'
+import { client, type ServerKind } from '../src/tests/sdk.ts'
 
 let pair: CompatPair
 
@@ -1037,5 +1038,129 @@ describe('PocketBase vs Satchel: same call, same answer', () => {
     // on a mismatch, show what the Satchel process printed (crashes, stack traces)
     const log = pair.servers.satchel.proc.output().slice(-3000)
     expect(res.satchel, `satchel output (tail):\n${log}`).toEqual(res.pocketbase)
+  })
+})
+
+// Issue 10 item 10: filters and rules through a relation to the caller's own record (single and
+// multiple relations to `users` and `things`; autodate, date, bool, number, text; `!= ""`,
+// `= ""`, `= null`, `@request.auth.*`) return the same notes on both servers.
+describe("relation filters to the caller's own record match PocketBase", () => {
+  const KINDS = ['pocketbase', 'satchel'] as const
+  const notes: { [K in ServerKind]: string[] } = { pocketbase: [], satchel: [] }
+  const tokens: { [K in ServerKind]: string } = { pocketbase: '', satchel: '' }
+
+  beforeAll(async () => {
+    for (const kind of KINDS) {
+      const { proc, seed } = pair.servers[kind]
+      const su = client(proc.url, seed.tokens.su)
+      const users = await su.collections.getOne('users')
+      const things = await su.collections.getOne('things')
+      await su.collections.create({
+        name: 'own_notes',
+        type: 'base',
+        fields: [
+          { name: 'title', type: 'text' },
+          { name: 'owner', type: 'relation', collectionId: users.id, maxSelect: 1 },
+          { name: 'owners', type: 'relation', collectionId: users.id, maxSelect: 5 },
+          { name: 'thing', type: 'relation', collectionId: things.id, maxSelect: 1 },
+          { name: 'things', type: 'relation', collectionId: things.id, maxSelect: 5 },
+          { name: 'created', type: 'autodate', onCreate: true },
+        ],
+        listRule: 'owner = @request.auth.id',
+        createRule: '',
+      })
+      // NOTE: the cases above edited the seed: make the related records here.
+      const alice = seed.ids.alice!
+      // (alice's seed token may be stale: a case above changed her password)
+      const pb = await su.collection('users').impersonate(alice, 3600)
+      tokens[kind] = pb.authStore.token
+      const other = (
+        await su.collection('users').create({
+          email: 'carol@example.com',
+          password: 'carol-pass-1',
+          passwordConfirm: 'carol-pass-1',
+          name: 'Carol',
+        })
+      ).id
+      const thing1 = (
+        await su.collection('things').create({
+          title: 'own 1',
+          owner: alice,
+          due: '2025-01-02 03:04:05.000Z',
+          amount: 2,
+          active: true,
+        })
+      ).id
+      const thing2 = (await su.collection('things').create({ title: 'own 2', owner: alice })).id
+      const shapes = [
+        { owners: [], thing: '', things: [] },
+        { owners: [alice], thing: thing1, things: [thing1] },
+        { owners: [alice, other], thing: thing2, things: [thing1, thing2] },
+        { owners: [other], thing: '', things: [thing2] },
+      ]
+      for (const [i, shape] of shapes.entries()) {
+        const r = await pb
+          .collection('own_notes')
+          .create({ title: `n${i}`, owner: alice, ...shape })
+        notes[kind].push(r.id)
+      }
+    }
+  }, 60_000)
+
+  /** The note numbers the caller gets (or the error status), on one server. */
+  async function listed(kind: ServerKind, filter: string): Promise<unknown> {
+    const r = await outcome(
+      client(pair.servers[kind].proc.url, tokens[kind])
+        .collection('own_notes')
+        .getFullList({ filter, sort: 'title', fields: 'id' }),
+    )
+    if (r.status !== 200) return r
+    return (r.body as { id: string }[]).map((x) => notes[kind].indexOf(x.id))
+  }
+
+  const conds = ['!= ""', '= ""', '= null', '!= null']
+  const family = [
+    'owner.verified = true && owner.created != ""',
+    'owners.verified = true && owners.created != ""',
+    'owner.verified = true && owner.created != "" && owner.updated != ""',
+    'owners.verified ?= true && owners.created ?!= ""',
+    ...['created', 'updated', 'verified', 'emailVisibility', 'name', 'email', 'id'].flatMap((f) =>
+      conds.flatMap((c) => [`owner.${f} ${c}`, `owners.${f} ${c}`]),
+    ),
+    ...['created', 'due', 'active', 'amount', 'title', 'owner'].flatMap((f) =>
+      conds.flatMap((c) => [`thing.${f} ${c}`, `things.${f} ${c}`]),
+    ),
+    'thing.owner.verified = true && thing.owner.created != ""',
+    'things.owner.created != "" && thing.due = ""',
+    'owner.created < @now && owner.created > "2000-01-01"',
+    'thing.amount > 0 && thing.active = true',
+  ]
+  test('the reported filter returns all four of her notes on both', async () => {
+    const filter = 'owner.verified = true && owner.created != ""'
+    for (const kind of KINDS) expect(await listed(kind, filter)).toEqual([0, 1, 2, 3])
+  })
+
+  test.each(family)('filter %s', async (filter) => {
+    const [p, s] = await Promise.all(KINDS.map((k) => listed(k, filter)))
+    expect(s).toEqual(p)
+  })
+
+  const rules = [
+    '@request.auth.verified = true && @request.auth.created != ""',
+    'owner = @request.auth.id && owner.created = @request.auth.created',
+    'owners.created ?= @request.auth.created',
+    'owner.verified = @request.auth.verified && owner.name = @request.auth.name',
+    ...['created', 'updated', 'verified', 'name', 'email'].flatMap((f) =>
+      conds.map((c) => `owner = @request.auth.id && @request.auth.${f} ${c}`),
+    ),
+  ]
+  test.each(rules)('list rule %s', async (rule) => {
+    const got: unknown[] = []
+    for (const kind of KINDS) {
+      const { proc, seed } = pair.servers[kind]
+      await client(proc.url, seed.tokens.su).collections.update('own_notes', { listRule: rule })
+      got.push(await listed(kind, ''))
+    }
+    expect(got[1]).toEqual(got[0])
   })
 })
