@@ -130,7 +130,7 @@ export function createCli(): Command {
       flag(
         'hooksDir',
         'string',
-        'the directory with the JS app hooks (default "pb_hooks" beside --dir; stored for the hooks runtime, not loaded yet)',
+        'the directory with the app hooks: *.pb.ts and ES-module *.pb.js files exporting hooks(app) (default "pb_hooks" beside --dir)',
       ),
     )
     .addOption(

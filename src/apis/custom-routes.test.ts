@@ -3,7 +3,13 @@ import type { RequestEvent } from '../core/request-event.ts'
 import { TestApp } from '../tests/test-app.ts'
 import { ApiError } from '../tools/router/api-error.ts'
 import { Router } from '../tools/router/router.ts'
-import { bodyLimit, honoPath, requireAuth, requireSuperuserAuth } from './custom-routes.ts'
+import {
+  bodyLimit,
+  honoPath,
+  requireAuth,
+  requireGuestOnly,
+  requireSuperuserAuth,
+} from './custom-routes.ts'
 import { createRouter } from './router.ts'
 
 describe('custom routes (onServe e.router)', () => {
@@ -46,6 +52,7 @@ describe('custom routes (onServe e.router)', () => {
     const g = r.group('/api/members').bind(requireAuth('users'))
     g.get('/me', (e) => e.json(200, { id: e.auth?.id }))
     r.get('/api/admin', (e) => e.string(200, 'ok')).bind(requireSuperuserAuth())
+    r.get('/api/guest', (e) => e.string(200, 'hi guest')).bind(requireGuestOnly())
     r.post('/api/small', (e) => e.noContent()).bind(bodyLimit(10))
     r.post('/api/big', async (e) => e.json(200, { n: (await e.request.text()).length })).bind(
       bodyLimit(40 << 20),
@@ -110,7 +117,24 @@ describe('custom routes (onServe e.router)', () => {
     expect(
       (await request('GET', '/api/members/me', { headers: { authorization: userToken } })).status,
     ).toBe(200)
-    expect((await request('GET', '/api/admin')).status).toBe(401)
+    // PocketBase 0.40.4 answers these statuses and messages for $apis.require* in a pb_hooks file
+    const guest = await request('GET', '/api/admin')
+    expect([guest.status, ((await guest.json()) as { message: string }).message]).toEqual([
+      401,
+      'The request requires valid record authorization token.',
+    ])
+    const denied = await request('GET', '/api/members/me', {
+      headers: { authorization: superToken },
+    })
+    expect(((await denied.json()) as { message: string }).message).toBe(
+      'The authorized record is not allowed to perform this action.',
+    )
+    expect((await request('GET', '/api/guest')).status).toBe(200)
+    const notGuest = await request('GET', '/api/guest', { headers: { authorization: userToken } })
+    expect([notGuest.status, ((await notGuest.json()) as { message: string }).message]).toEqual([
+      400,
+      'The request can be accessed only by guests.',
+    ])
     expect(
       (await request('GET', '/api/admin', { headers: { authorization: userToken } })).status,
     ).toBe(403)

@@ -1,7 +1,7 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono'
 import { RequestEvent } from '../core/request-event.ts'
 import { Hook } from '../tools/hook/hook.ts'
-import { forbiddenError, unauthorizedError } from '../tools/router/api-error.ts'
+import { badRequestError, forbiddenError, unauthorizedError } from '../tools/router/api-error.ts'
 import type { Middleware, RouteEntry, Router } from '../tools/router/router.ts'
 import { limitBody } from './body-limit.ts'
 import type { Env } from './middlewares.ts'
@@ -48,7 +48,7 @@ export function requireSuperuserAuth(): Middleware<RequestEvent> {
     id: 'pbRequireSuperuserAuth',
     func: (e) => {
       if (e.auth === null) {
-        throw unauthorizedError('The request requires superuser authorization token.')
+        throw unauthorizedError('The request requires valid record authorization token.')
       }
       if (!e.hasSuperuserAuth()) {
         throw forbiddenError('The authorized record is not allowed to perform this action.')
@@ -58,12 +58,12 @@ export function requireSuperuserAuth(): Middleware<RequestEvent> {
   }
 }
 
-/** Allows guests only: 400 for authenticated requests (PocketBase `RequireGuestOnly`). */
+/** Allows guests only: 400 for authenticated requests, as PocketBase's `RequireGuestOnly`. */
 export function requireGuestOnly(): Middleware<RequestEvent> {
   return {
     id: 'pbRequireGuestOnly',
     func: (e) => {
-      if (e.auth !== null) throw forbiddenError('The request can be accessed only by guests.')
+      if (e.auth !== null) throw badRequestError('The request can be accessed only by guests.')
       return e.next()
     },
   }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
 import { type RunningServer, type ServeOptions, startServer, type TlsFiles } from '../apis/serve.ts'
-import { App } from '../core/app.ts'
+import { App, type AppConfig } from '../core/app.ts'
 import { type PendingRestore, swapDataDir } from '../core/backup-restore.ts'
 import {
   hasSuperusers,
@@ -12,6 +12,7 @@ import {
   newInstallerToken,
 } from '../core/installer.ts'
 import { realtimeHub } from '../core/realtime-hub.ts'
+import { formatHooksFailure, loadHooks } from '../plugins/hooks-loader.ts'
 import { configFromFlags, type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
 import { ClusterBus, relayClusterBus } from '../tools/subscriptions/cluster-bus.ts'
 import { installCronProbe } from './cron-probe.ts'
@@ -167,11 +168,28 @@ async function installerFor(app: App): Promise<InstallerToken | undefined> {
   return (await hasSuperusers(app)) ? undefined : newInstallerToken()
 }
 
+/**
+ * Opens the app of a process that serves: loads the `--hooksDir` files (`*.pb.ts`, `*.pb.js`)
+ * before bootstrapping, so they can bind `onBootstrap` as well as `onServe` and the record
+ * hooks. Every `--workers` process loads them (each has its own app); a file that fails is
+ * reported with its file:line (by the first worker only) and skipped, and the server starts
+ * with the others, as PocketBase's does.
+ */
+async function openServeApp(flags: GlobalFlags, extra: Partial<AppConfig> = {}): Promise<App> {
+  const app = new App(configFromFlags(flags, extra))
+  const { failures } = await loadHooks(app, app.config.hooksDir ?? '')
+  if (!cluster.isWorker || cluster.worker?.id === 1) {
+    for (const f of failures) process.stderr.write(goLogLine(formatHooksFailure(f)))
+  }
+  await app.bootstrap()
+  return app
+}
+
 /** Environment variable carrying the installer token from the primary to its workers. */
 const INSTALLER_ENV = 'SATCHEL_INSTALLER_TOKEN'
 
 async function serveSingle(flags: GlobalFlags, options: StartOptions): Promise<void> {
-  let app = await openApp(flags)
+  let app = await openServeApp(flags)
   const installer = await installerFor(app)
   await installCronProbe(app, process.env.SATCHEL_CRON_PROBE)
   let server: RunningServer
@@ -193,12 +211,12 @@ async function serveSingle(flags: GlobalFlags, options: StartOptions): Promise<v
       const swap = await swapDataDir(current.dataDir, pending)
       let failure: unknown
       try {
-        app = await openApp(flags)
+        app = await openServeApp(flags)
         await swap.discard()
       } catch (err) {
         failure = err
         await swap.revert()
-        app = await openApp(flags)
+        app = await openServeApp(flags)
       }
       restartable(app)
       server = await startServer(app, { ...options, installer: await installerFor(app) })
@@ -318,7 +336,7 @@ async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<v
   // The primary relays signals as 'shutdown'; a worker ignores the terminal's SIGINT itself.
   process.on('SIGINT', () => {})
   process.on('SIGTERM', requestStop)
-  const app = await openApp(flags, { sharedDataDir: true })
+  const app = await openServeApp(flags, { sharedDataDir: true })
   await installCronProbe(app, process.env.SATCHEL_CRON_PROBE)
   // Realtime clients live in one worker; the bus reaches the others (relayed by the primary).
   realtimeHub(app).useBus(new ClusterBus())

@@ -47,9 +47,10 @@ export interface AppConfig {
    */
   readonly queryTimeoutMs: number
   /**
-   * `--hooksDir`, `--hooksWatch`, `--hooksPool`, `--migrationsDir`, `--automigrate`: accepted
-   * and stored for the hooks runtime and user migrations (PocketBase's jsvm/migratecmd
-   * plugins); nothing reads them yet. Paths are absolute.
+   * `--hooksDir` (loaded by `serve`, see `plugins/hooks-loader.ts`), `--hooksWatch`,
+   * `--hooksPool`, `--migrationsDir`, `--automigrate`: the last four are accepted and stored
+   * for the hooks runtime and user migrations (PocketBase's jsvm/migratecmd plugins); nothing
+   * reads them yet. Paths are absolute.
    */
   readonly hooksDir?: string
   readonly hooksWatch?: boolean

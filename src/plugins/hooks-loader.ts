@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
+import { registerHooks } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { App } from '../core/app.ts'
@@ -74,6 +75,7 @@ export function listHooksFiles(dir: string): string[] {
  * exports) are not supported yet: such a file is reported as exporting no `hooks` function.
  */
 export async function loadHooks(app: App, dir: string): Promise<HooksLoadResult> {
+  resolveSatchelToThisInstance()
   const loaded: string[] = []
   const failures: HooksLoadFailure[] = []
   for (const file of listHooksFiles(dir)) {
@@ -87,10 +89,14 @@ export async function loadHooks(app: App, dir: string): Promise<HooksLoadResult>
       await (mod.hooks as HooksFunction)(app)
       loaded.push(file)
     } catch (err) {
+      let message = err instanceof Error ? err.message : String(err)
+      if (err instanceof ReferenceError && PB_GLOBAL.test(message)) {
+        message += " (PocketBase's goja .pb.js globals are not supported yet)"
+      }
       failures.push({
         file,
         location: err instanceof HooksContractError ? file : failureLocation(err, file, dir),
-        message: err instanceof Error ? err.message : String(err),
+        message,
         error: err,
       })
     }
@@ -100,6 +106,35 @@ export async function loadHooks(app: App, dir: string): Promise<HooksLoadResult>
 
 class HooksContractError extends Error {}
 
+/** A ReferenceError naming one of PocketBase's JSVM globals (a PocketBase-style hooks file). */
+const PB_GLOBAL =
+  /^(\$\w+|routerAdd|routerUse|cronAdd|cronRemove|migrate|on[A-Z]\w+|__hooks) is not defined/
+
+/** The package entry of the running server: `src/index.ts` from the sources, `dist/index.js` built. */
+const SELF_INDEX = new URL(
+  import.meta.url.endsWith('.ts') ? '../index.ts' : '../index.js',
+  import.meta.url,
+).href
+
+// NOTE: process-wide on purpose (module resolution is per process, not per app).
+let selfResolving = false
+
+/**
+ * Makes `import … from 'satchel'` in hooks files (and what they import) resolve to the package
+ * instance that is running them, installed or not: a second copy would have its own
+ * `ApiError` class, which the error handler would not recognise, and its own `App` prototype.
+ */
+function resolveSatchelToThisInstance(): void {
+  if (selfResolving) return
+  selfResolving = true
+  registerHooks({
+    resolve: (specifier, context, nextResolve) =>
+      specifier === 'satchel'
+        ? { url: SELF_INDEX, shortCircuit: true }
+        : nextResolve(specifier, context),
+  })
+}
+
 /**
  * Where an error thrown while loading `file` happened: the first stack frame inside the hooks
  * folder, else the `path:line` header Node puts on syntax errors, else (plain JavaScript syntax
@@ -107,9 +142,10 @@ class HooksContractError extends Error {}
  */
 function failureLocation(err: unknown, file: string, dir: string): string {
   const stack = err instanceof Error ? (err.stack ?? '') : ''
-  for (const m of stack.matchAll(/(file:\/\/[^\s)]+?):(\d+)(?::(\d+))?/g)) {
-    const path = fileURLToPath(m[1]!)
-    if (path.startsWith(dir)) return `${path}:${m[2]}${m[3] ? `:${m[3]}` : ''}`
+  // ES modules' frames name file URLs, CommonJS ones (a .pb.js without import/export) paths
+  for (const m of stack.matchAll(/(file:\/\/)?(\/[^\s():]+):(\d+)(?::(\d+))?/g)) {
+    const path = m[1] ? fileURLToPath(`file://${m[2]}`) : m[2]!
+    if (path.startsWith(dir)) return `${path}:${m[3]}${m[4] ? `:${m[4]}` : ''}`
   }
   const header = /^(\/[^\n]+?):(\d+)\n/.exec(stack)
   if (header !== null) return `${header[1]}:${header[2]}`
