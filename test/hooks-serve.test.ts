@@ -81,6 +81,12 @@ describe('satchel serve with pb_hooks (*.pb.ts, *.pb.js)', () => {
       const dir = projectWithHooks()
       const server = await startSatchel(dir, undefined, { args: [`--workers=${workers}`] })
       try {
+        // with workers, /api/health may answer before every worker is up: the banner comes
+        // once all listen (each loaded the hooks before)
+        const deadline = Date.now() + 20_000
+        while (!server.output().includes('Server started') && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50))
+        }
         // the broken file is reported once, with its file:line, and the others still load
         const reported = server
           .output()
