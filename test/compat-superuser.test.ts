@@ -540,6 +540,42 @@ const cases: CompatCase[] = [
       return out
     },
   },
+  {
+    name: 'collection create: field options of the wrong JSON types (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const options = [
+        { type: 'text', min: 'x' },
+        { type: 'text', max: 1.5 },
+        { type: 'text', required: 'yes' },
+        { type: 'text', hidden: 1 },
+        { type: 'text', min: null, presentable: null },
+        { type: 'select', values: 'x' },
+        { type: 'select', values: [1] },
+        { type: 'number', min: '1' },
+        { type: 'number', min: 1.5, max: 2.5 },
+        { type: 'relation', collectionId: 5 },
+        { type: 'file', mimeTypes: 'x' },
+        { type: 'file', thumbs: [1] },
+        { type: 'email', onlyDomains: null },
+        { type: 'date', min: 5 },
+        { type: 'autodate', onCreate: 'x' },
+        { type: 'json', maxSize: 'x' },
+        { type: 'text', id: 5 },
+        { type: 'text', unknownOption: 5 },
+      ]
+      const out: unknown[] = []
+      for (const [i, o] of options.entries()) {
+        const r = await outcome(
+          pb.collections.create({ name: `opt_types_${i}`, fields: [{ name: 'a', ...o }] }),
+        )
+        const body = r.body as { fields?: { name: string }[] }
+        out.push(r.status === 200 ? body.fields?.find((f) => f.name === 'a') : r)
+      }
+      return out
+    },
+  },
   // auth collections: defaults merged over a partial body
   {
     name: 'auth collection create: minimal body (superuser)',

@@ -47,6 +47,7 @@ export function fieldsFromInput(input: unknown): Field[] {
     if (!isObject(raw) || typeof raw.type !== 'string' || !types.has(raw.type)) {
       throw invalidFormatError()
     }
+    checkFieldJSONTypes(raw)
     const json = { ...raw } as Partial<FieldJSON>
     if (typeof json.id !== 'string' || json.id === '') {
       json.id = defaultFieldId(raw.type, typeof raw.name === 'string' ? raw.name : '')
@@ -54,6 +55,29 @@ export function fieldsFromInput(input: unknown): Field[] {
     addField(out, fieldFromJSON(json))
   }
   return out
+}
+
+/**
+ * Refuses a field option of another JSON type than the field type's own (PocketBase decodes
+ * into typed Go structs): strings, booleans, integers (`min`, `maxSize`, …), numbers or null
+ * (a number field's `min`/`max`), lists of strings; `null` is always accepted (zero value).
+ * Throws the 400 "invalid formatting" error.
+ */
+function checkFieldJSONTypes(raw: Record<string, unknown>): void {
+  const template = fieldFromJSON({ type: raw.type, name: 'x', id: 'x' } as FieldJSON).toJSON()
+  for (const [key, v] of Object.entries(raw)) {
+    if (v === null || v === undefined || !(key in template)) continue
+    const t = (template as Record<string, unknown>)[key]
+    const ok =
+      t === null
+        ? typeof v === 'number'
+        : Array.isArray(t)
+          ? Array.isArray(v) && v.every((x) => typeof x === 'string')
+          : typeof t === 'number'
+            ? Number.isInteger(v)
+            : typeof v === typeof t
+    if (!ok) throw invalidFormatError()
+  }
 }
 
 /** Adds a field, replacing the entry with the same id in place (PocketBase `Fields.Add`). */
