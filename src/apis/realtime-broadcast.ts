@@ -36,17 +36,25 @@ function recordRow(record: Record): { [key: string]: unknown } {
  * Publishes a committed record change (PocketBase `bindRealtimeEvents`): the clients of this
  * process are served here, the other processes get the record's row over the bus and serve
  * theirs. Deliveries run on one queue per process, so events keep their order and the write's
- * HTTP response does not wait for the fan-out.
+ * HTTP response does not wait for the fan-out. `committedAt` is the hub's stamp of the commit
+ * (`realtimeHub(app).now()` taken right after it, the default): only subscriptions set before it
+ * get the event, even when the queue runs it later.
  */
-export function publishRecordEvent(app: App, action: RecordAction, record: Record): Promise<void> {
+export function publishRecordEvent(
+  app: App,
+  action: RecordAction,
+  record: Record,
+  committedAt = realtimeHub(app).now(),
+): Promise<void> {
   const hub = realtimeHub(app)
   hub.bus.publish({
     op: RECORD_OP,
     action,
     collectionId: record.collection.id,
     row: recordRow(record),
+    committedAt,
   })
-  return enqueue(app, () => handleRecordEvent(app, action, record))
+  return enqueue(app, () => handleRecordEvent(app, action, record, committedAt))
 }
 
 const queues = new WeakMap<object, Promise<void>>()
@@ -66,15 +74,21 @@ export function handleRemoteRecordEvents(app: App): void {
       const collection = app.findCollection(String(p.collectionId))
       if (collection === undefined) return
       const record = Record.fromRow(collection, p.row as { [key: string]: unknown })
-      await handleRecordEvent(app, p.action as RecordAction, record)
+      const at = typeof p.committedAt === 'number' ? p.committedAt : realtimeHub(app).now()
+      await handleRecordEvent(app, p.action as RecordAction, record, at)
     }),
   )
 }
 
 /** Auth sync then fan-out of one record event to the clients of this process. */
-async function handleRecordEvent(app: App, action: RecordAction, record: Record): Promise<void> {
+async function handleRecordEvent(
+  app: App,
+  action: RecordAction,
+  record: Record,
+  committedAt: number,
+): Promise<void> {
   if (record.collection.isAuth && action !== 'create') syncClientAuth(app, action, record)
-  await deliverRecordEvent(app, action, record)
+  await deliverRecordEvent(app, action, record, committedAt)
 }
 
 /**
@@ -107,11 +121,13 @@ interface Delivery {
  * viewRule, by collection name or id, matched by prefix on `subscription + "?"`; the event name
  * is the subscription string. Access is decided in bulk (`checkRealtimeAccess`), and each
  * distinct projection (visibility class + expand + fields) is enriched and serialised once.
+ * Only subscriptions set before `committedAt` (a hub stamp; default: now) qualify.
  */
 export async function deliverRecordEvent(
   app: App,
   action: RecordAction,
   record: Record,
+  committedAt = realtimeHub(app).now(),
 ): Promise<void> {
   const c = record.collection
   const viewPrefixes = [`${c.name}/${record.id}?`, `${c.id}/${record.id}?`]
@@ -125,6 +141,9 @@ export async function deliverRecordEvent(
     if (matches.length === 0) continue
     const auth = (client.get(CLIENT_AUTH_KEY) as Record | null | undefined) ?? null
     for (const [subscription, options] of matches) {
+      // NOTE: a subscription set after the commit (while this event waited in the queue) is
+      // not one that existed when the write committed.
+      if (!client.subscribedBefore(subscription, committedAt)) continue
       const key = `${subscription}?`
       const rule = viewPrefixes.some((p) => key.startsWith(p)) ? c.viewRule : c.listRule
       const info: RequestInfo = {

@@ -427,3 +427,77 @@ describe('transactions', () => {
     ])
   })
 })
+
+// Issue 10 item 6: the fan-out runs on a queue after the commit; a subscription set while an
+// event waits there did not exist when its write committed and must not get it.
+describe('events only to subscriptions that existed at commit', () => {
+  test('writes committed before a subscribe are not delivered to it, however late the fan-out runs', async () => {
+    const s1 = await open()
+    await subscribe(s1, ['posts/*'])
+    // Hold the fan-out of the first event inside an enrich hook, so the next ones queue up.
+    let release!: () => void
+    const gate = new Promise<void>((r) => {
+      release = r
+    })
+    let entered!: () => void
+    const inHook = new Promise<void>((r) => {
+      entered = r
+    })
+    let held = false
+    app.onRecordEnrich.bind(async (e) => {
+      if (!held) {
+        held = true
+        entered()
+        await gate
+      }
+      await e.next()
+    })
+    const r = await createTestRecord(app, 'posts', { title: 'v0' })
+    await inHook
+    for (const title of ['v1', 'v2']) {
+      const rec = await findRecordById(app, r.collection, r.id)
+      rec.set('title', title)
+      await saveRecord(app, rec)
+    }
+    // Both updates are committed and waiting; now a new client subscribes and s1 re-posts its
+    // list with one more topic (as the SDK does): `posts/*` keeps its stamp, `posts` is new.
+    const s2 = await open()
+    expect((await subscribe(s2, ['posts/*'])).status).toBe(204)
+    expect((await subscribe(s1, ['posts/*', 'posts'])).status).toBe(204)
+    release()
+    await createTestRecord(app, 'posts', { title: 'after' })
+    await s1.waitFor(5)
+    await s2.waitFor(1)
+    await s2.settle()
+    const seen = (s: Sse) =>
+      s.frames.map((f) => {
+        const d = f.data as { action: string; record: { title: string } }
+        return `${f.event} ${d.action} ${d.record.title}`
+      })
+    expect(seen(s1).slice(0, 3)).toEqual([
+      'posts/* create v0',
+      'posts/* update v1',
+      'posts/* update v2',
+    ])
+    expect(seen(s1).slice(3).sort()).toEqual(['posts create after', 'posts/* create after'])
+    expect(seen(s2)).toEqual(['posts/* create after'])
+  })
+
+  test('a stamp decides: before the commit → delivered, after → not; re-posting keeps it', async () => {
+    const hub = realtimeHub(app)
+    const s = await open()
+    const client = hub.broker.clientById(s.clientId)!
+    const before = hub.now()
+    client.setSubscriptions(before, ['posts/*'])
+    const committedAt = hub.now()
+    client.setSubscriptions(hub.now(), ['posts/*', 'posts'])
+    expect(client.subscribedBefore('posts/*', committedAt)).toBe(true)
+    expect(client.subscribedBefore('posts', committedAt)).toBe(false)
+    expect(client.subscribedBefore('posts/*', before)).toBe(false)
+    client.setSubscriptions(hub.now(), ['posts'])
+    client.setSubscriptions(hub.now(), ['posts/*'])
+    expect(client.subscribedBefore('posts/*', committedAt)).toBe(false)
+    const a = hub.now()
+    expect(hub.now()).toBeGreaterThan(a)
+  })
+})

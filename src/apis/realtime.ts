@@ -3,7 +3,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import type { RecordEvent } from '../core/events.ts'
-import { enableClientMessages, realtimeHub } from '../core/realtime-hub.ts'
+import { enableClientMessages, type RealtimeHub, realtimeHub } from '../core/realtime-hub.ts'
 import type { Record } from '../core/record-model.ts'
 import { findRecordById } from '../core/record-query.ts'
 import {
@@ -68,7 +68,9 @@ function bindRealtimeEvents(app: App, options?: BrokerOptions): void {
     await e.next()
     const snapshot = e.record.clone()
     // the transaction-bound e.app is finished by then: deliver with the app the hooks belong to
-    await e.app.afterCommit(async () => void publishRecordEvent(app, action, snapshot))
+    await e.app.afterCommit(
+      async () => void publishRecordEvent(app, action, snapshot, realtimeHub(app).now()),
+    )
   }
   app.onRecordCreate.bind(publishAfterCommit('create'))
   app.onRecordUpdate.bind(publishAfterCommit('update'))
@@ -208,7 +210,7 @@ async function realtimeSetSubscriptions(c: Context<Env>): Promise<Response> {
   const client = realtimeHub(app).broker.clientById(form.clientId)
   let status: number
   if (client !== undefined) {
-    status = applySubscriptions(client, form.subscriptions, auth, ip)
+    status = applySubscriptions(realtimeHub(app), client, form.subscriptions, auth, ip)
   } else {
     const answer = await realtimeHub(app).bus.request({
       op: SUBSCRIBE_OP,
@@ -232,6 +234,7 @@ function statusError(status: number): ApiError {
 
 /** Applies a subscribe request to a client of this process; returns the HTTP status. */
 function applySubscriptions(
+  hub: RealtimeHub,
   client: Client,
   subscriptions: readonly string[],
   auth: Record | null,
@@ -242,8 +245,7 @@ function applySubscriptions(
   const previous = client.get(CLIENT_AUTH_KEY) as Record | null | undefined
   if (previous && previous.id !== auth?.id) return 403
   client.set(CLIENT_AUTH_KEY, auth)
-  client.unsubscribe()
-  client.subscribe(...subscriptions)
+  client.setSubscriptions(hub.now(), subscriptions)
   return 204
 }
 
@@ -261,5 +263,11 @@ async function subscribeRemote(app: App, p: BusPayload): Promise<number | undefi
         ? null
         : ((await findRecordById(app, collection, ref.id).catch(() => undefined)) ?? null)
   }
-  return applySubscriptions(client, p.subscriptions as string[], auth, String(p.ip))
+  return applySubscriptions(
+    realtimeHub(app),
+    client,
+    p.subscriptions as string[],
+    auth,
+    String(p.ip),
+  )
 }

@@ -17,10 +17,24 @@ export class RealtimeHub {
   #bus: Bus = new LocalBus()
   readonly #messageOps = new Map<string, HubHandler>()
   readonly #requestOps = new Map<string, HubHandler>()
+  #lastStamp = 0
 
   constructor(options: BrokerOptions = {}) {
     this.broker = new Broker(options)
     this.#listen()
+  }
+
+  /**
+   * A strictly increasing stamp of "now" in ms (fractional: `performance.timeOrigin +
+   * performance.now()`), comparable between the processes of one machine. Record events carry
+   * the stamp of their commit and subscriptions the stamp of when they were set, so an event
+   * goes only to subscriptions that existed at its commit, however late the fan-out runs.
+   */
+  now(): number {
+    const t = performance.timeOrigin + performance.now()
+    // NOTE: two calls in the same microsecond must still order (a subscribe right after a commit).
+    this.#lastStamp = t > this.#lastStamp ? t : this.#lastStamp + 0.001
+    return this.#lastStamp
   }
 
   /** The current bus (a LocalBus until `useBus`). */

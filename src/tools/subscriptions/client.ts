@@ -29,6 +29,8 @@ export class Client {
   #discarded = false
   readonly #sink: ClientSink
   readonly #subscriptions = new Map<string, SubscriptionOptions>()
+  /** When each subscription was set (a stamp of `RealtimeHub.now()`), for `subscribedBefore`. */
+  readonly #since = new Map<string, number>()
   readonly #data = new Map<string, unknown>()
 
   constructor(sink: ClientSink, ip = '', id = randomString(40, CLIENT_ID_ALPHABET)) {
@@ -44,17 +46,54 @@ export class Client {
     return this.#discarded
   }
 
-  /** Adds subscriptions (empty strings ignored); the options of each are parsed once. */
+  /**
+   * Adds subscriptions (empty strings ignored); the options of each are parsed once. `at` is
+   * when they take effect (a stamp of the hub's clock; default: before any event) — a
+   * subscription the client already has keeps its earlier stamp.
+   */
   subscribe(...subscriptions: string[]): void {
+    this.subscribeAt(Number.NEGATIVE_INFINITY, ...subscriptions)
+  }
+
+  /** {@link subscribe} with the stamp `at` of when the subscriptions were set. */
+  subscribeAt(at: number, ...subscriptions: string[]): void {
     for (const s of subscriptions) {
-      if (s !== '') this.#subscriptions.set(s, parseSubscriptionOptions(s))
+      if (s === '' || this.#subscriptions.has(s)) continue
+      this.#subscriptions.set(s, parseSubscriptionOptions(s))
+      this.#since.set(s, at)
     }
+  }
+
+  /**
+   * Replaces every subscription with `subscriptions` (PocketBase's `POST /api/realtime`), set at
+   * `at`; the ones the client keeps keep their stamps, so re-posting the full list (as the SDKs
+   * do on each `subscribe`) does not drop events of writes committed while they existed.
+   */
+  setSubscriptions(at: number, subscriptions: readonly string[]): void {
+    const keep = new Set(subscriptions)
+    for (const s of [...this.#subscriptions.keys()]) if (!keep.has(s)) this.unsubscribe(s)
+    this.subscribeAt(at, ...subscriptions)
   }
 
   /** Removes the given subscriptions, or all of them when none is given. */
   unsubscribe(...subscriptions: string[]): void {
-    if (subscriptions.length === 0) this.#subscriptions.clear()
-    for (const s of subscriptions) this.#subscriptions.delete(s)
+    if (subscriptions.length === 0) {
+      this.#subscriptions.clear()
+      this.#since.clear()
+    }
+    for (const s of subscriptions) {
+      this.#subscriptions.delete(s)
+      this.#since.delete(s)
+    }
+  }
+
+  /**
+   * True when `subscription` was set strictly before `at` (an event's commit stamp): an event
+   * goes only to subscriptions that existed when its write committed.
+   */
+  subscribedBefore(subscription: string, at: number): boolean {
+    const since = this.#since.get(subscription)
+    return since !== undefined && since < at
   }
 
   /** True when subscribed to exactly `subscription`. */
