@@ -17,10 +17,14 @@ describe('cors (as PocketBase 0.40 answers)', () => {
     expect(res.headers.get('vary')).toBe('Origin')
   })
 
-  test('a request without Origin gets only Vary (no CORS request)', async () => {
+  test('a request without Origin gets only Vary (no CORS request); OPTIONS is a bare 204', async () => {
     const res = await app(['*']).request('/x')
     expect(res.headers.get('access-control-allow-origin')).toBeNull()
     expect(res.headers.get('vary')).toBe('Origin')
+    const options = await app(['*']).request('/x', { method: 'OPTIONS' })
+    expect(options.status).toBe(204)
+    expect(options.headers.get('vary')).toBe('Origin')
+    expect(options.headers.get('access-control-allow-methods')).toBeNull()
   })
 
   test('a listed origin with wildcards is echoed; others get no allow header', async () => {

@@ -6,7 +6,8 @@ const ALLOW_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE'
  * CORS as PocketBase's `serve` applies it (§2.1): `Vary: Origin` on every response; for a
  * request with an `Origin`, the allowed origin (`*`, or the request's origin when it matches an `--origins` entry, where `*` and `?`
  * are wildcards) in `Access-Control-Allow-Origin`; an OPTIONS request with an `Origin` is a
- * preflight answered 204 with the methods and the echoed requested headers.
+ * preflight answered 204 with the methods and the echoed requested headers (without one, a bare
+ * 204).
  *
  * NOTE: headers are set on the context before the handler runs, so no response object is built
  * twice (Hono's `cors` reads `c.res` first, which costs a throwaway Response per request).
@@ -21,6 +22,10 @@ export function cors(origins: readonly string[]): MiddlewareHandler {
   }
   return async (c, next) => {
     const origin = c.req.header('origin')
+    if (c.req.method === 'OPTIONS' && origin === undefined) {
+      // a preflight-like request without Origin: PocketBase answers 204 with only `Vary`
+      return new Response(null, { status: 204, headers: { Vary: 'Origin' } })
+    }
     const allow = allowed(origin)
     if (c.req.method === 'OPTIONS' && origin !== undefined) {
       const headers = new Headers()
