@@ -137,7 +137,7 @@ export function createCli(): Command {
       flag(
         'hooksWatch',
         'bool',
-        'auto restart the app on pb_hooks file change (stored for the hooks runtime, no effect yet)',
+        'auto reload the app hooks on pb_hooks file change (with --workers of 2 or more: the workers are replaced one by one, so no request is dropped)',
         true,
       ),
     )

@@ -142,4 +142,52 @@ describe('satchel serve with pb_hooks (*.pb.ts, *.pb.js)', () => {
     },
     60_000,
   )
+
+  test('--hooksWatch: a changed hooks file replaces the workers; every request is answered', async () => {
+    const dir = makeTempDir('satchel-hooks-watch-')
+    const hooksDir = join(dirname(dir), 'pb_hooks')
+    const version = (v: string) => `
+export function hooks(app) {
+  app.onServe.bind(async (e) => {
+    e.router.get('/api/version', (e) => e.string(200, '${v}'))
+    await e.next()
+  })
+}
+`
+    mkdirSync(hooksDir)
+    writeFileSync(join(hooksDir, 'version.pb.js'), version('v1'))
+    const server = await startSatchel(dir, undefined, { args: ['--workers=2'] })
+    try {
+      const deadline = Date.now() + 20_000
+      while (!server.output().includes('Server started') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      const get = async () => {
+        const res = await fetch(`${server.url}/api/version`)
+        return `${res.status} ${await res.text()}`
+      }
+      expect(await get()).toBe('200 v1')
+      writeFileSync(join(hooksDir, 'version.pb.js'), version('v2'))
+      const seen = new Set<string>()
+      const until = Date.now() + 30_000
+      while (Date.now() < until) {
+        const got = await get()
+        seen.add(got)
+        if (got === '200 v2') break
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      // the requests made during the reload got v1 or v2, never an error
+      expect([...seen].sort()).toEqual(['200 v1', '200 v2'])
+      expect(server.output()).toContain('Hooks changed: reloading the workers.')
+      // once the reload is over, every worker answers v2 (new connections each time)
+      const settle = Date.now() + 30_000
+      while (!server.output().includes('Hooks reloaded.') && Date.now() < settle) {
+        expect((await get()).startsWith('200 ')).toBe(true)
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      for (let i = 0; i < 6; i++) expect(await get()).toBe('200 v2')
+    } finally {
+      await server.stop()
+    }
+  }, 60_000)
 })

@@ -13,6 +13,7 @@ import {
 } from '../core/installer.ts'
 import { realtimeHub } from '../core/realtime-hub.ts'
 import { formatHooksFailure, loadHooks } from '../plugins/hooks-loader.ts'
+import { watchHooksDir } from '../plugins/hooks-watch.ts'
 import { configFromFlags, type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
 import { ClusterBus, relayClusterBus } from '../tools/subscriptions/cluster-bus.ts'
 import { installCronProbe } from './cron-probe.ts'
@@ -172,18 +173,21 @@ async function installerFor(app: App): Promise<InstallerToken | undefined> {
  * Opens the app of a process that serves: loads the `--hooksDir` files (`*.pb.ts`, `*.pb.js`)
  * before bootstrapping, so they can bind `onBootstrap` as well as `onServe` and the record
  * hooks. Every `--workers` process loads them (each has its own app); a file that fails is
- * reported with its file:line (by the first worker only) and skipped, and the server starts
+ * reported with its file:line (by one worker of each generation) and skipped, and the server starts
  * with the others, as PocketBase's does.
  */
 async function openServeApp(flags: GlobalFlags, extra: Partial<AppConfig> = {}): Promise<App> {
   const app = new App(configFromFlags(flags, extra))
   const { failures } = await loadHooks(app, app.config.hooksDir ?? '')
-  if (!cluster.isWorker || cluster.worker?.id === 1) {
+  if (!cluster.isWorker || process.env[HOOKS_REPORT_ENV] === '1') {
     for (const f of failures) process.stderr.write(goLogLine(formatHooksFailure(f)))
   }
   await app.bootstrap()
   return app
 }
+
+/** Set to `1` for the worker (one per generation) that reports hooks files failing to load. */
+const HOOKS_REPORT_ENV = 'SATCHEL_HOOKS_REPORT'
 
 /** Environment variable carrying the installer token from the primary to its workers. */
 const INSTALLER_ENV = 'SATCHEL_INSTALLER_TOKEN'
@@ -257,10 +261,14 @@ async function servePrimary(
     process.exitCode = code
     for (const w of workers) shutdown(w)
   }
-  const fork = (): Worker => {
-    const w = cluster.fork(
-      installer ? { [INSTALLER_ENV]: `${installer.token}.${installer.expiresAt}` } : {},
-    )
+  let banner = false
+  /** Workers replaced by a hooks reload: they finish their requests and are not respawned. */
+  const retired = new WeakSet<Worker>()
+  const fork = (reportHooks = false): Worker => {
+    const w = cluster.fork({
+      ...(installer ? { [INSTALLER_ENV]: `${installer.token}.${installer.expiresAt}` } : {}),
+      [HOOKS_REPORT_ENV]: reportHooks ? '1' : '',
+    })
     // Realtime: record events and client requests travel between workers through here.
     relayClusterBus(w, () => workers)
     w.on('message', (msg: WorkerMessage) => {
@@ -268,8 +276,10 @@ async function servePrimary(
         if (w.isConnected()) w.send('shutdown')
         return
       }
-      if (msg.type === 'listening' && ++listening === count)
+      if (msg.type === 'listening' && ++listening === count && !banner) {
+        banner = true
         printStarted(options, msg.address, installer)
+      }
       if (msg.type === 'error') {
         if (!stopping) process.stderr.write(goLogLine(msg.message))
         stopAll(1)
@@ -282,7 +292,7 @@ async function servePrimary(
         if (workers.length === 0) process.exit(process.exitCode ?? 0)
         return
       }
-      if (restarting) return
+      if (restarting || retired.has(w)) return
       // NOTE: a crashed worker is replaced so the server keeps its capacity.
       console.error(`Worker ${w.process.pid} exited with code ${code}; starting a new one.`)
       workers.push(fork())
@@ -314,10 +324,56 @@ async function servePrimary(
     }
     restarting = false
     listening = 0
-    if (!stopping) for (let i = 0; i < count; i++) workers.push(fork())
+    banner = false
+    if (!stopping) for (let i = 0; i < count; i++) workers.push(fork(i === 0))
   }
-  for (let i = 0; i < count; i++) workers.push(fork())
-  onStopSignal(async () => stopAll(0))
+  /**
+   * `--hooksWatch`: a change in the hooks folder replaces the workers one by one (PocketBase
+   * restarts its process instead): a new worker loads the hooks afresh (local modules too)
+   * and, once it listens, an old one stops accepting connections and finishes its in-flight
+   * requests, so the server never stops answering. Its realtime clients reconnect to another.
+   */
+  let reloading: Promise<void> | undefined
+  let reloadAgain = false
+  const reloadHooks = async () => {
+    for (const old of [...workers]) {
+      if (stopping || restarting) return
+      const fresh = fork(old === workers[0])
+      workers.push(fresh)
+      const up = await new Promise<boolean>((resolve) => {
+        fresh.on('message', (msg: WorkerMessage) => msg.type === 'listening' && resolve(true))
+        fresh.once('exit', () => resolve(false))
+      })
+      if (!up) return
+      retired.add(old)
+      shutdown(old)
+    }
+  }
+  const onHooksChange = () => {
+    if (reloading !== undefined) {
+      reloadAgain = true
+      return
+    }
+    reloading = (async () => {
+      do {
+        reloadAgain = false
+        process.stdout.write(goLogLine('Hooks changed: reloading the workers.'))
+        await reloadHooks()
+      } while (reloadAgain && !stopping)
+      if (!stopping) process.stdout.write(goLogLine('Hooks reloaded.'))
+      reloading = undefined
+    })()
+  }
+  const config = configFromFlags(flags)
+  const unwatch =
+    config.hooksWatch && config.hooksDir !== undefined
+      ? watchHooksDir(config.hooksDir, onHooksChange)
+      : () => {}
+  for (let i = 0; i < count; i++) workers.push(fork(i === 0))
+  onStopSignal(async () => {
+    unwatch()
+    stopAll(0)
+  })
 }
 
 async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<void> {
