@@ -1,9 +1,10 @@
 import type { Context } from 'hono'
+import type { App } from '../core/app.ts'
 import { createBackup } from '../core/backup-create.ts'
 import { backupsFileSystem } from '../core/backup-filesystem.ts'
 import { activeBackup, BackupBusyError } from '../core/backup-state.ts'
 import { ApiError, badRequestError } from '../tools/router/api-error.ts'
-import { validationError } from '../tools/validation/validation-errors.ts'
+import { type ValidationError, validationError } from '../tools/validation/validation-errors.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
 import { readRequestBody } from './request-body.ts'
 
@@ -54,7 +55,7 @@ function loadError(cause?: unknown): ApiError {
   })
 }
 
-async function validateName(app: Parameters<typeof backupsFileSystem>[0], name: string) {
+async function validateName(app: App, name: string): Promise<ValidationError | undefined> {
   if ([...name].length > 150) {
     return {
       ...validationError('validation_length_out_of_range', 'The length must be between 1 and 150.'),

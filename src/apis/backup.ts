@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono'
-import { backupsFileSystem, listBackups } from '../core/backup-filesystem.ts'
+import { type BackupFileInfo, backupsFileSystem, listBackups } from '../core/backup-filesystem.ts'
 import { RestoreError, restoreBackup } from '../core/backup-restore.ts'
 import { activeBackup, BackupBusyError } from '../core/backup-state.ts'
 import { findAuthRecordByToken } from '../core/record-tokens.ts'
@@ -27,7 +27,7 @@ export function bindBackupApi(api: Hono<Env>): void {
 
 async function backupsList(c: Context<Env>): Promise<Response> {
   requireSuperuserAuth(c)
-  let items: Awaited<ReturnType<typeof listBackups>>
+  let items: BackupFileInfo[]
   try {
     items = await listBackups(c.get('app'))
   } catch (err) {
