@@ -105,6 +105,7 @@ describe('dashboard sign-in', () => {
       expect(forged.status).toBe(403)
       expect(browser.problems()).toEqual([])
     } finally {
+      await browser.closePages()
       await server.stop()
     }
   })
@@ -154,6 +155,7 @@ describe('dashboard sign-in', () => {
         .waitFor()
       expect(browser.problems()).toEqual([])
     } finally {
+      await browser.closePages()
       await server.stop()
     }
   })
@@ -201,6 +203,7 @@ describe('dashboard sign-in', () => {
       await page.getByRole('button', { name: 'Sign out' }).waitFor()
       expect(browser.problems()).toEqual([])
     } finally {
+      await browser.closePages()
       await server.stop()
       await inbox.close()
     }

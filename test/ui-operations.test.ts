@@ -98,6 +98,36 @@ describe('dashboard operations', () => {
     })
   })
 
+  test('collections: export as JSON, import after a preview', async () => {
+    await section('Settings').click()
+    await page.getByRole('button', { name: 'Export collections' }).click()
+    const exported = JSON.parse(await page.getByLabel('Exported collections').inputValue()) as {
+      name: string
+    }[]
+    expect(exported.map((c) => c.name)).toContain('users')
+
+    const incoming = [
+      ...exported,
+      { name: 'imported_notes', type: 'base', fields: [{ name: 'body', type: 'text' }] },
+    ]
+    await page.getByLabel('Collections to import (JSON)').fill(JSON.stringify(incoming))
+    await page.getByRole('button', { name: 'Review import' }).click()
+    const preview = page.getByRole('region', { name: 'Import preview' })
+    await preview.getByText('Create:').waitFor()
+    expect(await preview.textContent()).toMatch(/Create:\s*imported_notes/)
+    expect(await preview.textContent()).toMatch(/Unchanged:.*users/)
+    await screenshot(page, 'settings-import')
+    await preview.getByRole('button', { name: 'Import' }).click()
+    await page.getByRole('status').getByText('Collections imported.').waitFor()
+    const saved = await (await sdk()).collections.getOne('imported_notes')
+    expect(saved.fields.map((f) => f.name)).toContain('body')
+    await section('Collections').click()
+    await page
+      .getByRole('navigation', { name: 'Collections' })
+      .getByRole('link', { name: /^imported_notes\b/ })
+      .waitFor()
+  })
+
   test('backups: create, download, delete', async () => {
     await section('Backups').click()
     await page.getByRole('heading', { name: 'Backups', level: 1 }).waitFor()

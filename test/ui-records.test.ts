@@ -125,6 +125,17 @@ describe('dashboard records', () => {
     expect(pageReq.searchParams.get('skipTotal')).toBe('true')
     expect(lists.every((u) => Number(u.searchParams.get('perPage')) <= 40)).toBe(true)
 
+    // hide a column; the choice survives a reload
+    await page.getByRole('button', { name: 'Columns' }).click()
+    await page.getByRole('group', { name: 'Visible columns' }).getByLabel('updated').uncheck()
+    await expect
+      .poll(() => page.getByRole('columnheader', { name: 'updated', exact: true }).count())
+      .toBe(0)
+    await page.reload()
+    await pages.getByText('1–40 of 100,000').waitFor()
+    expect(await page.getByRole('columnheader', { name: 'updated', exact: true }).count()).toBe(0)
+    expect(await page.getByRole('columnheader', { name: 'title', exact: true }).count()).toBe(1)
+
     await pages.getByRole('button', { name: 'Next page' }).click()
     await pages.getByText('41–80 of 100,000').waitFor()
 

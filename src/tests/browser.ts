@@ -28,6 +28,11 @@ export interface TestBrowser {
    * line for it is not counted, the tests assert what the user is shown instead.
    */
   problems(): string[]
+  /**
+   * Closes every open page (call before stopping the server they talk to: a page left open
+   * would keep reconnecting its realtime stream and log connection errors).
+   */
+  closePages(): Promise<void>
   close(): Promise<void>
 }
 
@@ -81,6 +86,9 @@ export async function launchBrowser(): Promise<TestBrowser> {
       return page
     },
     problems: () => [...problems],
+    async closePages() {
+      for (const c of contexts.splice(0)) await c.close().catch(() => {})
+    },
     async close() {
       for (const c of contexts) await c.close().catch(() => {})
       await browser.close()
