@@ -102,9 +102,21 @@ function realtimeConnect(c: Context<Env>): Response {
       headers[k] = v
     })
     outgoing.writeHead(200, headers)
+    let overflowed = false
     const sink: ClientSink = {
-      write: (chunk) => void outgoing.write(chunk),
-      close: () => outgoing.end(),
+      write: (chunk) => {
+        // NOTE: a client that does not read must not make the server buffer without bound:
+        // past the cap it is disconnected (destroyed, dropping what is queued) and its SDK
+        // reconnects as after any drop.
+        if (outgoing.writableLength + Buffer.byteLength(chunk) > broker.maxBufferedBytes) {
+          overflowed = true
+          broker.unregister(client.id)
+          return
+        }
+        outgoing.write(chunk)
+      },
+      close: () => (overflowed ? outgoing.destroy() : outgoing.end()),
+      bufferedBytes: () => outgoing.writableLength,
     }
     client = new Client(sink, ip)
     outgoing.on('close', () => broker.unregister(client.id))
@@ -116,25 +128,38 @@ function realtimeConnect(c: Context<Env>): Response {
   const encoder = new TextEncoder()
   let controller!: ReadableStreamDefaultController<Uint8Array>
   let closed = false
-  const stream = new ReadableStream<Uint8Array>({
-    start: (ctl) => {
-      controller = ctl
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start: (ctl) => {
+        controller = ctl
+      },
+      cancel: () => {
+        closed = true
+        broker.unregister(client.id)
+      },
     },
-    cancel: () => {
-      closed = true
-      broker.unregister(client.id)
-    },
-  })
+    new ByteLengthQueuingStrategy({ highWaterMark: 0 }),
+  )
   client = new Client(
     {
       write: (chunk) => {
-        if (!closed) controller.enqueue(encoder.encode(chunk))
+        if (closed) return
+        const bytes = encoder.encode(chunk)
+        // the same per-client cap as on a socket: the bytes queued and not yet read
+        if (-(controller.desiredSize ?? 0) + bytes.byteLength > broker.maxBufferedBytes) {
+          closed = true
+          controller.error(new Error('realtime client too slow'))
+          broker.unregister(client.id)
+          return
+        }
+        controller.enqueue(bytes)
       },
       close: () => {
         if (closed) return
         closed = true
         controller.close()
       },
+      bufferedBytes: () => (closed ? 0 : Math.max(0, -(controller.desiredSize ?? 0))),
     },
     ip,
   )

@@ -8,7 +8,19 @@ export interface BrokerOptions {
   readonly maxLifetimeMs?: number
   /** How often the limits are checked (default 1 s). */
   readonly sweepIntervalMs?: number
+  /**
+   * Most bytes a client's stream may hold unsent (default 1 MiB, see {@link DEFAULT_MAX_BUFFERED_BYTES}):
+   * a message that would go past it disconnects the client instead (its SDK reconnects).
+   */
+  readonly maxBufferedBytes?: number
 }
+
+/**
+ * The default per-client cap of unsent bytes (beyond PocketBase, which buffers without bound):
+ * far above what a reading client ever queues in user space (the kernel's socket buffer takes
+ * the bursts first), small enough that 10k stuck clients cannot exhaust memory.
+ */
+export const DEFAULT_MAX_BUFFERED_BYTES = 1 << 20
 
 /**
  * The clients connected to this process (PocketBase `subscriptions.Broker`). One sweep timer
@@ -18,6 +30,8 @@ export interface BrokerOptions {
 export class Broker {
   readonly idleTimeoutMs: number
   readonly maxLifetimeMs: number
+  /** The per-client cap of unsent bytes (may be tuned at runtime; read on each write). */
+  maxBufferedBytes: number
   readonly #sweepIntervalMs: number
   readonly #clients = new Map<string, Client>()
   #timer: NodeJS.Timeout | undefined
@@ -26,6 +40,7 @@ export class Broker {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000
     this.maxLifetimeMs = options.maxLifetimeMs ?? 30 * 60_000
     this.#sweepIntervalMs = options.sweepIntervalMs ?? 1000
+    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
   }
 
   /** The number of registered clients. */

@@ -8,6 +8,8 @@ export interface ClientSink {
   write(chunk: string): void
   /** Ends the stream (idempotent). */
   close(): void
+  /** Bytes written but not yet handed to the network (0 when the sink cannot tell). */
+  bufferedBytes?(): number
 }
 
 const CLIENT_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
@@ -128,6 +130,11 @@ export class Client {
   set(key: string, value: unknown): void {
     if (value === undefined) this.#data.delete(key)
     else this.#data.set(key, value)
+  }
+
+  /** Bytes of this client's stream not yet handed to the network (a slow or stuck reader). */
+  get bufferedBytes(): number {
+    return this.#sink.bufferedBytes?.() ?? 0
   }
 
   /** Frames and writes a message (ignored once discarded); resets the idle timer. */
