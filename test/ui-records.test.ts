@@ -296,7 +296,8 @@ describe('dashboard records', () => {
       expect((await inbox.next('reader@example.com', 1)).text).toMatch(/verif/i)
       await edit.getByRole('button', { name: 'Send password reset email' }).click()
       await edit.getByRole('status').getByText('Password reset email sent').waitFor()
-      expect((await inbox.next('reader@example.com', 2)).text).toMatch(/reset/i)
+      const resetMail = (await inbox.next('reader@example.com', 2)).text
+      expect(resetMail).toMatch(/reset/i)
 
       await edit.getByRole('button', { name: 'Impersonate' }).click()
       const token = await edit.getByLabel('Impersonation token').inputValue()
@@ -304,6 +305,22 @@ describe('dashboard records', () => {
       expect((await as.collection('users').getOne(id)).email).toBe('reader@example.com')
       await screenshot(page, 'record-auth-actions', { phone: false })
       await edit.getByRole('button', { name: 'Close' }).click()
+
+      // the emailed link opens the dashboard's own page for choosing a new password
+      const link = /\/_\/#\/auth\/confirm-password-reset\/([\w.-]+)/.exec(resetMail)
+      expect(link).not.toBeNull()
+      const visitor = await browser.newPage()
+      await visitor.goto(`${server.url}/_/#/auth/confirm-password-reset/${link![1]}`)
+      await visitor.getByRole('heading', { name: 'Choose a new password' }).waitFor()
+      await visitor.getByLabel('New password', { exact: true }).fill('reader-pass-new')
+      await visitor.getByLabel('Confirm new password').fill('reader-pass-new')
+      await visitor.getByRole('button', { name: 'Set new password' }).click()
+      await visitor.getByRole('status').getByText('Your password was changed.').waitFor()
+      await screenshot(visitor, 'confirm-password-reset')
+      await visitor.close()
+      await client(server.url)
+        .collection('users')
+        .authWithPassword('reader@example.com', 'reader-pass-new')
       expect(browser.problems()).toEqual([])
     } finally {
       await inbox.close()
