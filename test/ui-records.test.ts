@@ -210,6 +210,8 @@ describe('dashboard records', () => {
     await editor.getByRole('button', { name: 'Create record' }).click()
     await expect.poll(() => editor.count()).toBe(0)
     await page.getByRole('cell', { name: 'The Dispossessed' }).waitFor()
+    // the relation cell shows the author's presentable name, not an id
+    await page.getByRole('cell', { name: 'Ursula', exact: true }).waitFor()
 
     const pb = await sdk()
     const [saved] = (await pb.collection('books').getList(1, 1)).items

@@ -12,10 +12,37 @@ export function defaultSort(collection: CollectionModel): string {
     : ''
 }
 
-/** A short text for a table cell (longer values are cut; HTML and JSON are flattened). */
-export function cellText(field: CollectionField, record: RecordModel): string {
+/** The relation fields to expand for a table (so cells can show the related records' names). */
+export function expandOf(columns: readonly CollectionField[]): string {
+  return columns
+    .filter((f) => f.type === 'relation')
+    .map((f) => f.name)
+    .join(',')
+}
+
+/** A related record's label: its presentable fields (of `target`), else its id. */
+export function relatedLabel(target: CollectionModel | undefined, r: RecordModel): string {
+  const names = (target?.fields ?? []).filter((f) => f.presentable).map((f) => f.name)
+  const parts = names.map((n) => r[n]).filter((x) => x !== '' && x !== null && x !== undefined)
+  return parts.length > 0 ? parts.join(' · ') : r.id
+}
+
+/**
+ * A short text for a table cell (longer values are cut; HTML and JSON are flattened; expanded
+ * relations show the related records' labels, `targetOf` finding their collection).
+ */
+export function cellText(
+  field: CollectionField,
+  record: RecordModel,
+  targetOf: (id: string) => CollectionModel | undefined = () => undefined,
+): string {
   const v = record[field.name]
   if (v === null || v === undefined || v === '') return ''
+  if (field.type === 'relation' && record.expand?.[field.name]) {
+    const ex = record.expand[field.name] as RecordModel | RecordModel[]
+    const target = targetOf(String(field.collectionId ?? ''))
+    return clip((Array.isArray(ex) ? ex : [ex]).map((r) => relatedLabel(target, r)).join(', '))
+  }
   if (Array.isArray(v)) return v.join(', ')
   switch (field.type) {
     case 'bool':
