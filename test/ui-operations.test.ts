@@ -51,13 +51,14 @@ function section(name: string) {
 }
 
 describe('dashboard operations', () => {
-  test('logs: requests chart, filter by status, an entry in detail', async () => {
+  test('logs: requests chart, status facet and filter, an entry in detail', async () => {
     // a failing request to find again among the logs
     const missing = await fetch(`${server.url}/api/collections/nope_missing/records`)
     expect(missing.status).toBe(404)
     await section('Logs').click()
     await page.getByRole('heading', { name: 'Logs', level: 1 }).waitFor()
-    await page.getByLabel('Filter logs').fill('data.status >= 400')
+    await page.getByLabel('Status').selectOption({ label: '4xx client error' })
+    await page.getByLabel('Filter logs').fill('data.url ~ "nope"')
     await page.getByLabel('Filter logs').press('Enter')
     // request logs are written in batches: refresh until that one shows
     const entry = page.getByRole('button', { name: /nope_missing/ }).first()
