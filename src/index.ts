@@ -35,7 +35,13 @@ export {
 } from './core/events.ts'
 export { deleteRecord } from './core/record-delete.ts'
 export { Record } from './core/record-model.ts'
-export { findFirstRecordByData, findRecordById, findRecordsByIds } from './core/record-query.ts'
+export {
+  countRecords,
+  findFirstRecordByData,
+  findRecordById,
+  findRecordsByFilter,
+  findRecordsByIds,
+} from './core/record-query.ts'
 export {
   RecordEnrichEvent,
   RecordRequestEvent,

@@ -4,6 +4,8 @@ import { SelectQuery, sql } from '../tools/search/select-query.ts'
 import type { App } from './app.ts'
 import type { Collection } from './collection-model.ts'
 import { Record } from './record-model.ts'
+import { recordSelect } from './record-rules.ts'
+import { emptyRequestInfo } from './request-info.ts'
 
 /**
  * Finds one record by id (no API rule applied). Accepts a collection or its id/name.
@@ -129,4 +131,75 @@ export async function findRecordsPage(
     ? []
     : await app.db.all<{ [key: string]: unknown }>(plan.rows.sql, plan.rows.params)
   return { records: rows.map((row) => Record.fromRow(collection, row)), totalItems, totalPages }
+}
+
+/**
+ * Finds the records of a collection matching `filter` (PocketBase `FindRecordsByFilter`): the
+ * filter language with full privileges (no API rule; hidden fields allowed), values bound
+ * through `{:name}` placeholders, an optional `sort` (`-created,title`), `limit` (0 = all) and
+ * `offset`. Throws FilterError for an invalid filter or sort, NoRowsError for a missing
+ * collection.
+ *
+ * @example
+ * const drafts = await findRecordsByFilter(app, 'posts', 'status = {:s} && author = {:a}', {
+ *   params: { s: 'draft', a: userId }, sort: '-created', limit: 10,
+ * })
+ */
+export async function findRecordsByFilter(
+  app: App,
+  collection: Collection | string,
+  filter: string,
+  options: {
+    readonly params?: { readonly [name: string]: unknown }
+    readonly sort?: string
+    readonly limit?: number
+    readonly offset?: number
+  } = {},
+): Promise<Record[]> {
+  const c = typeof collection === 'string' ? app.findCollectionByNameOrId(collection) : collection
+  const query = filteredSelect(app, c, filter, options.params)
+  if (options.sort !== undefined && options.sort !== '') {
+    // NOTE: sorted like a client `?sort=` (hidden fields are refused there)
+    const sorted = recordSelect(app, c, emptyRequestInfo(), { sort: options.sort })
+    query.orderBy(...sorted.orderTerms)
+  }
+  if (options.limit !== undefined && options.limit > 0) query.limit(options.limit)
+  if (options.offset !== undefined && options.offset > 0) query.offset(options.offset)
+  const s = query.toSql()
+  const rows = await app.db.all<{ [key: string]: unknown }>(s.sql, s.params)
+  return rows.map((row) => Record.fromRow(c, row))
+}
+
+/**
+ * Counts the records of a collection matching `filter` (all when empty; PocketBase
+ * `CountRecords`), with bound `{:name}` params. Throws like `findRecordsByFilter`.
+ */
+export async function countRecords(
+  app: App,
+  collection: Collection | string,
+  filter = '',
+  params?: { readonly [name: string]: unknown },
+): Promise<number> {
+  const c = typeof collection === 'string' ? app.findCollectionByNameOrId(collection) : collection
+  const query = filteredSelect(app, c, filter, params)
+  const s = query.toCountSql(
+    c.isView
+      ? `${app.db.dialect.quoteIdent(c.name)}.${app.db.dialect.quoteIdent('id')}`
+      : undefined,
+  )
+  const row = await app.db.get<{ [key: string]: unknown }>(s.sql, s.params)
+  return Number(Object.values(row ?? {})[0] ?? 0)
+}
+
+/** The SELECT of `filter` evaluated with full privileges (as an API rule is). */
+function filteredSelect(
+  app: App,
+  c: Collection,
+  filter: string,
+  params?: { readonly [name: string]: unknown },
+) {
+  return recordSelect(app, c, emptyRequestInfo(), {
+    rule: filter === '' ? undefined : filter,
+    params,
+  })
 }

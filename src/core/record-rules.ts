@@ -22,6 +22,8 @@ export interface RecordQueryInput {
   readonly filter?: string
   /** A client `?sort=` (same restrictions as `filter`; `@random`, `@rowid` allowed). */
   readonly sort?: string
+  /** Values of the `{:name}` placeholders of `rule` and `filter` (bound, never inlined). */
+  readonly params?: { readonly [name: string]: unknown }
 }
 
 /**
@@ -47,7 +49,7 @@ export function recordSelect(
   // their own parameter prefixes, so their placeholders never collide.
   if (input.rule !== undefined && input.rule !== '') {
     const resolver = new RecordFieldResolver(app, collection, info, { paramPrefix: '__rr' })
-    query.where(buildFilterExpr(input.rule, resolver, {}, { paramPrefix: 'r' }))
+    query.where(buildFilterExpr(input.rule, resolver, input.params ?? {}, { paramPrefix: 'r' }))
     resolver.updateQuery(query)
   }
   if (input.filter !== undefined || input.sort !== undefined) {
@@ -58,15 +60,10 @@ export function recordSelect(
     })
     if (input.filter !== undefined && input.filter !== '') {
       query.where(
-        buildFilterExpr(
-          input.filter,
-          resolver,
-          {},
-          {
-            paramPrefix: 'f',
-            maxLength: MAX_FILTER_LENGTH,
-          },
-        ),
+        buildFilterExpr(input.filter, resolver, input.params ?? {}, {
+          paramPrefix: 'f',
+          maxLength: MAX_FILTER_LENGTH,
+        }),
       )
     }
     if (input.sort !== undefined && input.sort !== '') {
