@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { launchBrowser, screenshot, type TestBrowser } from '../src/tests/browser.ts'
 import { cleanupAll, makeTempDir, type ServerProcess, startSatchel } from '../src/tests/process.ts'
 import { client, upsertSuperuser } from '../src/tests/sdk.ts'
-import { type SmtpInbox, startSmtpInbox } from '../src/tests/smtp-inbox.ts'
+import { type SmtpCapture, startSmtpCapture } from '../src/tests/smtp-capture.ts'
 
 const EMAIL = 'admin@example.com'
 const PASSWORD = 'correct-horse-42'
@@ -38,9 +38,9 @@ async function installerLink(server: ServerProcess): Promise<string> {
 }
 
 /** The code of the `n`-th OTP email to the superuser (other emails, e.g. login alerts, skipped). */
-async function otpCode(inbox: SmtpInbox, n: number): Promise<string> {
+async function otpCode(inbox: SmtpCapture, n: number): Promise<string> {
   for (let i = 1; ; i++) {
-    const m = /\b(\d{6,})\b/.exec((await inbox.next(EMAIL, i)).text)
+    const m = /\b(\d{6,})\b/.exec((await inbox.next(EMAIL, i)).body)
     if (m && --n === 0) return m[1]!
   }
 }
@@ -164,7 +164,7 @@ describe('dashboard sign-in', () => {
     const dir = makeTempDir()
     upsertSuperuser('satchel', dir, EMAIL, PASSWORD)
     const server = await startSatchel(dir, undefined, { args: ['--workers=1'] })
-    const inbox = await startSmtpInbox()
+    const inbox = await startSmtpCapture()
     try {
       const su = client(server.url)
       await su.collection('_superusers').authWithPassword(EMAIL, PASSWORD)

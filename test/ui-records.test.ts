@@ -13,7 +13,7 @@ import {
 } from '../src/tests/browser.ts'
 import { cleanupAll, makeTempDir, type ServerProcess, startSatchel } from '../src/tests/process.ts'
 import { client, upsertSuperuser } from '../src/tests/sdk.ts'
-import { startSmtpInbox } from '../src/tests/smtp-inbox.ts'
+import { startSmtpCapture } from '../src/tests/smtp-capture.ts'
 import { openSqlite } from '../src/tools/db/sqlite.ts'
 
 const EMAIL = 'admin@example.com'
@@ -269,7 +269,7 @@ describe('dashboard records', () => {
   })
 
   test('auth record: password, verification and reset emails, impersonation', async () => {
-    const inbox = await startSmtpInbox()
+    const inbox = await startSmtpCapture()
     try {
       const pb = await sdk()
       await pb.settings.update({
@@ -295,10 +295,10 @@ describe('dashboard records', () => {
       const edit = page.getByRole('dialog', { name: 'Edit users record' })
       await edit.getByRole('button', { name: 'Send verification email' }).click()
       await edit.getByRole('status').getByText('Verification email sent').waitFor()
-      expect((await inbox.next('reader@example.com', 1)).text).toMatch(/verif/i)
+      expect((await inbox.next('reader@example.com', 1)).body).toMatch(/verif/i)
       await edit.getByRole('button', { name: 'Send password reset email' }).click()
       await edit.getByRole('status').getByText('Password reset email sent').waitFor()
-      const resetMail = (await inbox.next('reader@example.com', 2)).text
+      const resetMail = (await inbox.next('reader@example.com', 2)).body
       expect(resetMail).toMatch(/reset/i)
 
       await edit.getByRole('button', { name: 'Impersonate' }).click()

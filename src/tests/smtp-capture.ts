@@ -15,6 +15,8 @@ export interface SmtpCapture {
   readonly mails: CapturedMail[]
   /** The mails whose envelope recipients include `to`. */
   to(to: string): CapturedMail[]
+  /** Waits (bounded, 10 s) for the `n`-th (1-based) mail to `to`. */
+  next(to: string, n?: number): Promise<CapturedMail>
   close(): Promise<void>
 }
 
@@ -50,6 +52,15 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     port,
     mails,
     to: (to) => mails.filter((m) => m.to.includes(to)),
+    async next(to, n = 1) {
+      const end = Date.now() + 10_000
+      for (;;) {
+        const list = mails.filter((m) => m.to.includes(to))
+        if (list.length >= n) return list[n - 1]!
+        if (Date.now() > end) throw new Error(`no email #${n} to ${to} (got ${mails.length})`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }
