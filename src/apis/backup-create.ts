@@ -6,7 +6,7 @@ import { activeBackup, BackupBusyError } from '../core/backup-state.ts'
 import { ApiError, badRequestError } from '../tools/router/api-error.ts'
 import { type ValidationError, validationError } from '../tools/validation/validation-errors.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
-import { readRequestBody } from './request-body.ts'
+import { loadDataError, readRequestBody } from './request-body.ts'
 
 /** PocketBase's answer while another backup or restore runs (note: no final period here). */
 export const BACKUP_BUSY =
@@ -29,9 +29,9 @@ export async function backupCreate(c: Context<Env>): Promise<Response> {
     name = (await readRequestBody(c)).data.name ?? ''
   } catch (err) {
     if (err instanceof ApiError && err.status !== 400) throw err
-    throw loadError(err)
+    throw loadDataError(err)
   }
-  if (typeof name !== 'string') throw loadError()
+  if (typeof name !== 'string') throw loadDataError()
   if (name !== '') {
     const invalid = await validateName(app, name)
     if (invalid !== undefined) {
@@ -47,12 +47,6 @@ export async function backupCreate(c: Context<Env>): Promise<Response> {
     throw badRequestError('Failed to create backup.', undefined, { cause: err })
   }
   return c.body(null, 204)
-}
-
-function loadError(cause?: unknown): ApiError {
-  return badRequestError('An error occurred while loading the submitted data.', undefined, {
-    cause,
-  })
 }
 
 async function validateName(app: App, name: string): Promise<ValidationError | undefined> {

@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
 import { importCollections } from '../core/collection-import.ts'
-import { ApiError, badRequestError } from '../tools/router/api-error.ts'
+import { badRequestError } from '../tools/router/api-error.ts'
 import { required, ValidationErrors } from '../tools/validation/validation-errors.ts'
 import type { Env } from './middlewares.ts'
-import { readRequestBody } from './request-body.ts'
+import { loadDataError, readBodyData } from './request-body.ts'
 
 /**
  * `PUT /api/collections/import` (PocketBase `apis/collection_import.go`; the caller checks the
@@ -14,7 +14,7 @@ import { readRequestBody } from './request-body.ts'
  * `An error occurred while loading the submitted data.`; an empty list is `validation_required`.
  */
 export async function importHandler(c: Context<Env>): Promise<Response> {
-  const body = await readImportBody(c)
+  const body = await readBodyData(c)
   const list = body.collections
   if (list === undefined || list === null || (Array.isArray(list) && list.length === 0)) {
     throw badRequestError('An error occurred while validating the submitted data.', {
@@ -27,7 +27,7 @@ export async function importHandler(c: Context<Env>): Promise<Response> {
     list.some((item) => item !== null && (typeof item !== 'object' || Array.isArray(item))) ||
     typeof deleteMissing !== 'boolean'
   ) {
-    throw loadingError()
+    throw loadDataError()
   }
   try {
     // NOTE: a `null` entry is an empty definition in Go's unmarshal (it then fails validation).
@@ -43,21 +43,4 @@ export async function importHandler(c: Context<Env>): Promise<Response> {
     throw err
   }
   return c.body(null, 204)
-}
-
-async function readImportBody(c: Context<Env>): Promise<{ [key: string]: unknown }> {
-  try {
-    return (await readRequestBody(c)).data
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 400) throw loadingError(err)
-    throw err
-  }
-}
-
-function loadingError(cause?: unknown): ApiError {
-  return badRequestError(
-    'An error occurred while loading the submitted data.',
-    undefined,
-    cause === undefined ? undefined : { cause },
-  )
 }

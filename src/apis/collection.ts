@@ -23,7 +23,7 @@ import { importHandler } from './collection-import.ts'
 import { OAUTH2_PROVIDERS } from './collection-oauth2-providers.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
 import { jsonResponse } from './record-helpers.ts'
-import { readRequestBody } from './request-body.ts'
+import { loadDataError, readBodyData } from './request-body.ts'
 
 /** The `_collections` columns a `?filter=`/`?sort=` may use (PocketBase §3.2). */
 const LIST_COLUMNS = ['id', 'created', 'updated', 'name', 'system', 'type']
@@ -140,26 +140,11 @@ function saveError(action: 'create' | 'update', err: unknown): ApiError {
   return badRequestError(`${message} Raw error: \n${raw}`, undefined, { cause: err })
 }
 
-/**
- * The JSON body of a collections endpoint; a body that is no JSON object is a 400 with the
- * endpoint's own PocketBase message.
- */
-async function readBody(c: Context<Env>, message: string): Promise<{ [key: string]: unknown }> {
-  try {
-    return (await readRequestBody(c)).data
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 400) {
-      throw badRequestError(message, undefined, { cause: err })
-    }
-    throw err
-  }
-}
-
 const TYPE_FORMAT = 'Failed to load the collection type data due to invalid formatting.'
 
 async function create(c: Context<Env>): Promise<Response> {
   const app = c.get('app')
-  const body = await readBody(c, TYPE_FORMAT)
+  const body = await readBodyData(c, TYPE_FORMAT)
   // NOTE: PocketBase reads `type` and `name` first, on their own
   for (const key of ['type', 'name']) {
     const v = body[key]
@@ -183,7 +168,7 @@ async function create(c: Context<Env>): Promise<Response> {
 async function update(c: Context<Env>): Promise<Response> {
   const app = c.get('app')
   const existing = findOr404(app, c.req.param('collection') ?? '')
-  const body = await readBody(c, 'Failed to load the submitted data due to invalid formatting.')
+  const body = await readBodyData(c, 'Failed to load the submitted data due to invalid formatting.')
   // NOTE: PocketBase applies a different `id` to the model and the update then finds no row.
   if (typeof body.id === 'string' && body.id !== existing.id) throw notFoundError()
   const collection = existing.clone()
@@ -229,9 +214,9 @@ async function truncate(c: Context<Env>): Promise<Response> {
 
 async function dryRun(c: Context<Env>): Promise<Response> {
   const app = c.get('app')
-  const body = await readBody(c, 'An error occurred while loading the submitted data.')
+  const body = await readBodyData(c)
   if (body.query !== undefined && body.query !== null && typeof body.query !== 'string') {
-    throw badRequestError('An error occurred while loading the submitted data.')
+    throw loadDataError()
   }
   const query = typeof body.query === 'string' ? body.query : ''
   if (query.trim() === '') {

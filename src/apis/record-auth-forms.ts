@@ -13,7 +13,7 @@ import {
   validationError,
 } from '../tools/validation/validation-errors.ts'
 import type { Env } from './middlewares.ts'
-import { loadDataError, readAuthBody } from './record-auth-helpers.ts'
+import { loadDataError, readBodyData } from './request-body.ts'
 
 /**
  * Reads the named string keys of an auth action body (PocketBase's `BindBody` into a form):
@@ -24,7 +24,7 @@ export async function readStringForm<K extends string>(
   c: Context<Env>,
   keys: readonly K[],
 ): Promise<{ [P in K]: string }> {
-  const data = await readAuthBody(c)
+  const data = await readBodyData(c)
   const out = {} as { [P in K]: string }
   for (const k of keys) {
     const v = data[k]

@@ -8,12 +8,7 @@ import { canAccessRecord } from '../core/record-rules.ts'
 import { newAuthToken } from '../core/record-tokens.ts'
 import { isSuperuser, type RequestInfo } from '../core/request-info.ts'
 import { pickFields } from '../tools/picker/pick.ts'
-import {
-  ApiError,
-  badRequestError,
-  forbiddenError,
-  notFoundError,
-} from '../tools/router/api-error.ts'
+import { forbiddenError, notFoundError } from '../tools/router/api-error.ts'
 import { type Env, requestContext, superuserIPAllowed } from './middlewares.ts'
 import { authAlert } from './record-auth-alert.ts'
 import { checkMFA } from './record-auth-mfa.ts'
@@ -46,26 +41,6 @@ export function authCollection(c: Context<Env>, missingMessage = MISSING_COLLECT
   if (!collection.isAuth || collection.auth === undefined)
     throw notFoundError(MISSING_AUTH_COLLECTION)
   return collection
-}
-
-/**
- * Reads the request body for an auth action; a malformed body becomes PocketBase's 400
- * `An error occurred while loading the submitted data.`
- */
-export async function readAuthBody(c: Context<Env>): Promise<{ [key: string]: unknown }> {
-  try {
-    return (await readRequestBody(c)).data
-  } catch (err) {
-    if (err instanceof ApiError && err.status !== 400) throw err
-    throw badRequestError('An error occurred while loading the submitted data.', undefined, {
-      cause: err,
-    })
-  }
-}
-
-/** 400 `An error occurred while loading the submitted data.` (a body value of the wrong type). */
-export function loadDataError(): ApiError {
-  return badRequestError('An error occurred while loading the submitted data.')
 }
 
 /** The raw auth token of the request (`Authorization`, optional `Bearer ` prefix), or "". */

@@ -6,11 +6,10 @@ import { validationError } from '../tools/validation/validation-errors.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
 import {
   authCollection,
-  loadDataError,
   MISSING_AUTH_COLLECTION,
-  readAuthBody,
   recordAuthResponse,
 } from './record-auth-helpers.ts'
+import { loadDataError, readBodyData } from './request-body.ts'
 
 /** Binds `POST /api/collections/{collection}/impersonate/{id}` (PocketBase §6.10, superusers only). */
 export function bindRecordAuthImpersonateApi(api: Hono<Env>): void {
@@ -25,7 +24,7 @@ export function bindRecordAuthImpersonateApi(api: Hono<Env>): void {
 async function impersonate(c: Context<Env>): Promise<Response> {
   requireSuperuserAuth(c)
   const collection = authCollection(c, MISSING_AUTH_COLLECTION)
-  const data = await readAuthBody(c)
+  const data = await readBodyData(c)
   const duration = data.duration ?? 0
   if (typeof duration !== 'number' || !Number.isSafeInteger(duration)) throw loadDataError()
   if (duration < 0) {

@@ -34,12 +34,8 @@ import {
 import type { SubRequestDispatcher } from './batch.ts'
 import { type Env, registerSubRequest } from './middlewares.ts'
 import { collectionRateLimit } from './rate-limit.ts'
-import {
-  authCollection,
-  loadDataError,
-  readAuthBody,
-  recordAuthResponse,
-} from './record-auth-helpers.ts'
+import { authCollection, recordAuthResponse } from './record-auth-helpers.ts'
+import { loadDataError, readBodyData } from './request-body.ts'
 
 /** How long the code exchange and user fetch may take together: 30 s (PocketBase's). */
 const PROVIDER_TIMEOUT_MS = 30_000
@@ -83,7 +79,7 @@ async function authWithOAuth2(
   const auth = c.get('auth')
   const fallback = auth !== null && auth.collection.id === collection.id ? auth : null
 
-  const form = readForm(await readAuthBody(c))
+  const form = readForm(await readBodyData(c))
   const config = validateForm(form, options.oauth2.providers)
 
   let provider: ReturnType<typeof newProvider>

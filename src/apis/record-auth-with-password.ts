@@ -14,12 +14,8 @@ import {
 } from '../tools/validation/validation-errors.ts'
 import type { Env } from './middlewares.ts'
 import { collectionRateLimit } from './rate-limit.ts'
-import {
-  authCollection,
-  loadDataError,
-  readAuthBody,
-  recordAuthResponse,
-} from './record-auth-helpers.ts'
+import { authCollection, recordAuthResponse } from './record-auth-helpers.ts'
+import { loadDataError, readBodyData } from './request-body.ts'
 
 /** A valid bcrypt hash compared against when the identity is unknown, so timing leaks nothing. */
 const DUMMY_HASH = '$2a$10$urUY46tOmsWvxg2.l1GsqeeCebFEKSrgdJuHWjnTqdF4SqG.cNV1G'
@@ -45,7 +41,7 @@ async function authWithPassword(c: Context<Env>): Promise<Response> {
   if (!options.passwordAuth.enabled) {
     throw forbiddenError('The collection is not configured to allow password authentication.')
   }
-  const form = readForm(await readAuthBody(c))
+  const form = readForm(await readBodyData(c))
   validateForm(form, options.passwordAuth.identityFields)
 
   const record = await findByIdentity(c, collection, form)

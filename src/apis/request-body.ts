@@ -32,6 +32,33 @@ export function inferValue(raw: string): unknown {
   return raw
 }
 
+/** PocketBase's message for a request body that cannot be loaded into an endpoint's form. */
+export const LOAD_DATA_MESSAGE = 'An error occurred while loading the submitted data.'
+
+/**
+ * A 400 with PocketBase's load message, or the endpoint's own `message` (collections use
+ * theirs): a malformed body, or a value of the wrong type for the form (Go's decode failure).
+ */
+export function loadDataError(cause?: unknown, message = LOAD_DATA_MESSAGE): ApiError {
+  return badRequestError(message, undefined, cause === undefined ? undefined : { cause })
+}
+
+/**
+ * The values of the request body (`readRequestBody(c).data`). A body that cannot be read becomes
+ * {@link loadDataError} with `message`; other API errors (413 too large) pass through unchanged.
+ */
+export async function readBodyData(
+  c: Context,
+  message = LOAD_DATA_MESSAGE,
+): Promise<{ [key: string]: unknown }> {
+  try {
+    return (await readRequestBody(c)).data
+  } catch (err) {
+    if (err instanceof ApiError && err.status !== 400) throw err
+    throw loadDataError(err, message)
+  }
+}
+
 /**
  * Reads the request body once (cached on the context): JSON, multipart/form-data (with
  * `@jsonPayload` parts merged over the values, repeated keys as arrays, files kept apart) or

@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono'
-import { ApiError, badRequestError } from '../tools/router/api-error.ts'
+import { badRequestError } from '../tools/router/api-error.ts'
 import { InvalidSigningKeyError, loadEs256Key, signEs256Jwt } from '../tools/security/jwt.ts'
 import {
   required,
@@ -7,7 +7,7 @@ import {
   validationError,
 } from '../tools/validation/validation-errors.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
-import { readRequestBody } from './request-body.ts'
+import { loadDataError, readBodyData } from './request-body.ts'
 
 /** The longest client secret Apple accepts: about 6 months, in seconds (PocketBase's max). */
 export const APPLE_CLIENT_SECRET_MAX_DURATION = 15_777_000
@@ -110,15 +110,7 @@ async function generateAppleClientSecret(c: Context<Env>): Promise<Response> {
  * the submitted data.` otherwise.
  */
 async function loadForm(c: Context<Env>): Promise<AppleClientSecretForm> {
-  const loadError = (cause?: unknown) =>
-    badRequestError('An error occurred while loading the submitted data.', undefined, { cause })
-  let data: { [key: string]: unknown }
-  try {
-    data = (await readRequestBody(c)).data
-  } catch (err) {
-    if (err instanceof ApiError && err.status !== 400) throw err
-    throw loadError(err)
-  }
+  const data = await readBodyData(c)
   const isForm = !(c.req.header('content-type') ?? 'application/json')
     .toLowerCase()
     .startsWith('application/json')
@@ -127,12 +119,12 @@ async function loadForm(c: Context<Env>): Promise<AppleClientSecretForm> {
     if (v === undefined || v === null) return ''
     if (typeof v === 'string') return v
     if (isForm && (typeof v === 'number' || typeof v === 'boolean')) return String(v)
-    throw loadError()
+    throw loadDataError()
   }
   const duration = data.duration
   let seconds = 0
   if (duration !== undefined && duration !== null && !(isForm && duration === '')) {
-    if (typeof duration !== 'number' || !Number.isSafeInteger(duration)) throw loadError()
+    if (typeof duration !== 'number' || !Number.isSafeInteger(duration)) throw loadDataError()
     seconds = duration
   }
   return {

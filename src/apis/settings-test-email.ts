@@ -17,7 +17,7 @@ import {
   validationError,
 } from '../tools/validation/validation-errors.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
-import { readAuthBody } from './record-auth-helpers.ts'
+import { readBodyData } from './request-body.ts'
 
 /** The `template` values of `POST /api/settings/test/email`. */
 export const TEST_EMAIL_TEMPLATES = [
@@ -39,7 +39,7 @@ export const TEST_EMAIL_TEMPLATES = [
 export async function settingsTestEmail(c: Context<Env>): Promise<Response> {
   requireSuperuserAuth(c)
   const app = c.get('app')
-  const body = await readAuthBody(c)
+  const body = await readBodyData(c)
   const str = (v: unknown) => (typeof v === 'string' ? v : '')
   const email = str(body.email)
   const template = str(body.template)

@@ -1,10 +1,10 @@
 import type { Context, Hono } from 'hono'
 import { S3FileSystem } from '../tools/filesystem/s3.ts'
-import { ApiError, badRequestError } from '../tools/router/api-error.ts'
+import { badRequestError } from '../tools/router/api-error.ts'
 import { randomString } from '../tools/security/random.ts'
 import { required, validationError } from '../tools/validation/validation-errors.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
-import { readRequestBody } from './request-body.ts'
+import { readBodyData } from './request-body.ts'
 
 const FAILED = 'Failed to test the S3 filesystem.'
 
@@ -20,15 +20,7 @@ export function bindSettingsTestS3Api(api: Hono<Env>): void {
 
 async function settingsTestS3(c: Context<Env>): Promise<Response> {
   requireSuperuserAuth(c)
-  let data: { [key: string]: unknown }
-  try {
-    data = (await readRequestBody(c)).data
-  } catch (err) {
-    if (err instanceof ApiError && err.status !== 400) throw err
-    throw badRequestError('An error occurred while loading the submitted data.', undefined, {
-      cause: err,
-    })
-  }
+  const data = await readBodyData(c)
   const target = data.filesystem
   if (target === undefined || target === null || target === '')
     throw badRequestError(FAILED, { filesystem: required() })

@@ -9,7 +9,7 @@ import { pickFields } from '../tools/picker/pick.ts'
 import { ApiError, badRequestError } from '../tools/router/api-error.ts'
 import { ValidationErrors } from '../tools/validation/validation-errors.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
-import { readRequestBody } from './request-body.ts'
+import { loadDataError, readRequestBody } from './request-body.ts'
 import { settingsTestEmail } from './settings-test-email.ts'
 
 /**
@@ -47,19 +47,13 @@ async function settingsUpdate(c: Context<Env>): Promise<Response> {
     patch = await readPatch(c)
   } catch (err) {
     if (err instanceof ApiError && err.status !== 400) throw err
-    throw badRequestError('An error occurred while loading the submitted data.', undefined, {
-      cause: err,
-    })
+    throw loadDataError(err)
   }
   try {
     const next = validateSettings(applySettingsPatch(app.settings(), patch))
     await app.saveSettings(next)
   } catch (err) {
-    if (err instanceof SettingsShapeError) {
-      throw badRequestError('An error occurred while loading the submitted data.', undefined, {
-        cause: err,
-      })
-    }
+    if (err instanceof SettingsShapeError) throw loadDataError(err)
     if (err instanceof ValidationErrors) {
       throw badRequestError('An error occurred while saving the new settings.', err.toJSON(), {
         cause: err,

@@ -3,10 +3,10 @@ import type { App } from '../core/app.ts'
 import { realtimeHub } from '../core/realtime-hub.ts'
 import type { ScriptResult } from '../tools/db/db.ts'
 import { pickFields } from '../tools/picker/pick.ts'
-import { ApiError, badRequestError } from '../tools/router/api-error.ts'
+import { badRequestError } from '../tools/router/api-error.ts'
 import { required, validationError } from '../tools/validation/validation-errors.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
-import { readRequestBody } from './request-body.ts'
+import { loadDataError, readBodyData } from './request-body.ts'
 
 /** The longest accepted query, in UTF-8 bytes (PocketBase 0.40.4 counts bytes). */
 export const SQL_MAX_QUERY_BYTES = 5000
@@ -122,22 +122,13 @@ async function runSql(c: Context<Env>): Promise<Response> {
 
 /** The `query` of the body; 400 (load error) for a malformed body or a non-string query. */
 async function readQuery(c: Context<Env>): Promise<string> {
-  let data: { [key: string]: unknown }
-  try {
-    data = (await readRequestBody(c)).data
-  } catch (err) {
-    if (err instanceof ApiError && err.status !== 400) throw err
-    throw badRequestError('An error occurred while loading the submitted data.', undefined, {
-      cause: err,
-    })
-  }
-  const value = data.query
+  const value = (await readBodyData(c)).query
   if (value === undefined || value === null) return ''
   if (typeof value === 'string') return value
   const isJson = (c.req.header('content-type') ?? 'application/json').includes('json')
   // NOTE: form values arrive type-inferred ("1" → 1); Go binds them to the string as sent.
   if (!isJson && (typeof value === 'number' || typeof value === 'boolean')) return String(value)
-  throw badRequestError('An error occurred while loading the submitted data.')
+  throw loadDataError()
 }
 
 /** Declared types whose text cells the Go driver reads as times (modernc.org/sqlite). */
