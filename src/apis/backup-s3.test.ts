@@ -1,34 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
-import S3rver from 's3rver'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { newRecordToken } from '../core/record-tokens.ts'
 import { createTestCollection } from '../tests/record-fixtures.ts'
+import { startS3rver, type TestS3 } from '../tests/s3-server.ts'
 import { TestApp } from '../tests/test-app.ts'
 import { S3FileSystem } from '../tools/filesystem/s3.ts'
 
-const dir = mkdtempSync(join(tmpdir(), 'satchel-s3rver-backups-'))
-let server: S3rver
+let s3rver: TestS3
 let endpoint = ''
 
 beforeAll(async () => {
-  server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir })
-  endpoint = `http://127.0.0.1:${(await server.run()).port}`
-  const client = new S3Client({
-    region: 'us-east-1',
-    endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  })
-  await client.send(new CreateBucketCommand({ Bucket: 'satchel-backups' }))
-  client.destroy()
+  s3rver = await startS3rver()
+  endpoint = s3rver.endpoint
+  await s3rver.createBucket('satchel-backups')
 })
-afterAll(async () => {
-  await server?.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => s3rver?.close())
 
 test('settings.backups.s3 stores backups in the bucket: create, list, download, upload, restore, delete', async () => {
   const app = await TestApp.create()
