@@ -1,5 +1,4 @@
 import type { Context, Hono } from 'hono'
-import { sendClientMessage } from '../core/realtime-hub.ts'
 import { skipSuccessActivityLogMiddleware } from './activity-logger.ts'
 import { realIP } from './health.ts'
 import type { Env } from './middlewares.ts'
@@ -50,11 +49,13 @@ async function oauth2Redirect(c: Context<Env>): Promise<Response> {
 
   // NOTE: the client must exist, not be discarded, be subscribed to `@oauth2` and connect from
   // the same IP; it is unsubscribed after the send. The hub relays to the worker holding it.
-  const delivered = await sendClientMessage(
-    c.get('app'),
-    { clientId: message.state, subscription: OAUTH2_TOPIC, ip: realIP(c), unsubscribe: true },
-    { name: OAUTH2_TOPIC, data: JSON.stringify(message) },
-  ).catch(() => false)
+  const delivered = await c
+    .get('app')
+    .realtime.sendClientMessage(
+      { clientId: message.state, subscription: OAUTH2_TOPIC, ip: realIP(c), unsubscribe: true },
+      { name: OAUTH2_TOPIC, data: JSON.stringify(message) },
+    )
+    .catch(() => false)
   if (!delivered || error !== '' || message.code === '') return c.redirect(FAILURE_PATH, status)
   return c.redirect(SUCCESS_PATH, status)
 }

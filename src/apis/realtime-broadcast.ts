@@ -2,7 +2,6 @@ import type { App } from '../core/app.ts'
 import type { Collection } from '../core/collection-model.ts'
 import { PasswordField, toPasswordValue } from '../core/field-password.ts'
 import { type AccessCheck, checkRealtimeAccess } from '../core/realtime-access.ts'
-import { realtimeHub } from '../core/realtime-hub.ts'
 import { exportRecord } from '../core/record-export.ts'
 import { Record } from '../core/record-model.ts'
 import { isSuperuser, type RequestInfo } from '../core/request-info.ts'
@@ -37,16 +36,16 @@ function recordRow(record: Record): { [key: string]: unknown } {
  * process are served here, the other processes get the record's row over the bus and serve
  * theirs. Deliveries run on one queue per process, so events keep their order and the write's
  * HTTP response does not wait for the fan-out. `committedAt` is the hub's stamp of the commit
- * (`realtimeHub(app).now()` taken right after it, the default): only subscriptions set before it
+ * (`app.realtime.now()` taken right after it, the default): only subscriptions set before it
  * get the event, even when the queue runs it later.
  */
 export function publishRecordEvent(
   app: App,
   action: RecordAction,
   record: Record,
-  committedAt = realtimeHub(app).now(),
+  committedAt = app.realtime.now(),
 ): Promise<void> {
-  const hub = realtimeHub(app)
+  const hub = app.realtime
   hub.bus.publish({
     op: RECORD_OP,
     action,
@@ -54,27 +53,18 @@ export function publishRecordEvent(
     row: recordRow(record),
     committedAt,
   })
-  return enqueue(app, () => handleRecordEvent(app, action, record, committedAt))
-}
-
-const queues = new WeakMap<object, Promise<void>>()
-
-function enqueue(app: App, fn: () => Promise<void>): Promise<void> {
-  const hub = realtimeHub(app)
-  const next = (queues.get(hub) ?? Promise.resolve()).then(fn).catch(() => {})
-  queues.set(hub, next)
-  return next
+  return app.realtime.enqueue(() => handleRecordEvent(app, action, record, committedAt))
 }
 
 /** Registers the bus handler of record events published by other processes. */
 export function handleRemoteRecordEvents(app: App): void {
-  realtimeHub(app).handleMessage(RECORD_OP, (p: BusPayload) =>
-    enqueue(app, async () => {
+  app.realtime.handleMessage(RECORD_OP, (p: BusPayload) =>
+    app.realtime.enqueue(async () => {
       if (app.config.sharedDataDir) await app.refreshCaches()
       const collection = app.findCollection(String(p.collectionId))
       if (collection === undefined) return
       const record = Record.fromRow(collection, p.row as { [key: string]: unknown })
-      const at = typeof p.committedAt === 'number' ? p.committedAt : realtimeHub(app).now()
+      const at = typeof p.committedAt === 'number' ? p.committedAt : app.realtime.now()
       await handleRecordEvent(app, p.action as RecordAction, record, at)
     }),
   )
@@ -96,7 +86,7 @@ async function handleRecordEvent(
  * dropped when the record was deleted or its tokenKey changed (its tokens are revoked).
  */
 function syncClientAuth(app: App, action: RecordAction, record: Record): void {
-  for (const client of realtimeHub(app).broker.clients()) {
+  for (const client of app.realtime.broker.clients()) {
     const auth = client.get(CLIENT_AUTH_KEY) as Record | null | undefined
     if (!auth || auth.id !== record.id || auth.collection.id !== record.collection.id) continue
     if (action === 'delete' || auth.getString('tokenKey') !== record.getString('tokenKey')) {
@@ -127,7 +117,7 @@ export async function deliverRecordEvent(
   app: App,
   action: RecordAction,
   record: Record,
-  committedAt = realtimeHub(app).now(),
+  committedAt = app.realtime.now(),
 ): Promise<void> {
   const c = record.collection
   const viewPrefixes = [`${c.name}/${record.id}?`, `${c.id}/${record.id}?`]
@@ -135,7 +125,7 @@ export async function deliverRecordEvent(
   const all = [...viewPrefixes, ...listPrefixes]
   const deliveries: Delivery[] = []
   const checks: AccessCheck[] = []
-  for (const client of realtimeHub(app).broker.clients()) {
+  for (const client of app.realtime.broker.clients()) {
     if (client.discarded) continue
     const matches = client.matching(all)
     if (matches.length === 0) continue

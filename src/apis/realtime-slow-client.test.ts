@@ -2,7 +2,6 @@
 // bound — past the per-client cap it is disconnected, while a reading client keeps its stream.
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { realtimeHub } from '../core/realtime-hub.ts'
 import { createTestCollection, createTestRecord } from '../tests/record-fixtures.ts'
 import { TestApp } from '../tests/test-app.ts'
 import { publishRecordEvent } from './realtime-broadcast.ts'
@@ -24,7 +23,7 @@ beforeAll(async () => {
   })
   server = await startServer(app, { http: '127.0.0.1:0' })
   port = Number(server.address.split(':').pop())
-  realtimeHub(app).broker.maxBufferedBytes = CAP
+  app.realtime.broker.maxBufferedBytes = CAP
 })
 
 afterAll(async () => {
@@ -57,7 +56,7 @@ async function rawSse(): Promise<{ socket: Socket; clientId: string; received: (
 }
 
 test('a client that stops reading is cut off at the cap; a reading one is not', async () => {
-  const broker = realtimeHub(app).broker
+  const broker = app.realtime.broker
   const stuck = await rawSse()
   const reader = await rawSse()
   stuck.socket.pause() // stops reading: the kernel buffers fill, then the server's

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { realtimeHub, sendClientMessage } from '../core/realtime-hub.ts'
 import { deleteRecord } from '../core/record-delete.ts'
 import { findRecordById } from '../core/record-query.ts'
 import { saveRecord } from '../core/record-save.ts'
@@ -377,16 +376,15 @@ describe('custom messages and lifetime', () => {
     const s = await open()
     await subscribe(s, ['@oauth2'])
     const msg = { name: '@oauth2', data: JSON.stringify({ state: s.clientId, code: 'c' }) }
-    expect(await sendClientMessage(app, { clientId: 'nope' }, msg)).toBe(false)
+    expect(await app.realtime.sendClientMessage({ clientId: 'nope' }, msg)).toBe(false)
     expect(
-      await sendClientMessage(
-        app,
+      await app.realtime.sendClientMessage(
         { clientId: s.clientId, subscription: '@oauth2', unsubscribe: true },
         msg,
       ),
     ).toBe(true)
     expect(
-      await sendClientMessage(app, { clientId: s.clientId, subscription: '@oauth2' }, msg),
+      await app.realtime.sendClientMessage({ clientId: s.clientId, subscription: '@oauth2' }, msg),
     ).toBe(false)
     const frames = await s.waitFor(1)
     expect(frames[0]!.raw).toBe(`id:${s.clientId}\nevent:@oauth2\ndata:${msg.data}\n\n`)
@@ -394,7 +392,7 @@ describe('custom messages and lifetime', () => {
 
   test('idle clients are closed by the sweep', async () => {
     const s = await open()
-    const broker = realtimeHub(app).broker
+    const broker = app.realtime.broker
     expect(broker.clientById(s.clientId)).toBeDefined()
     broker.sweep(Date.now() + broker.idleTimeoutMs + 1)
     expect(broker.clientById(s.clientId)).toBeUndefined()
@@ -484,7 +482,7 @@ describe('events only to subscriptions that existed at commit', () => {
   })
 
   test('a stamp decides: before the commit → delivered, after → not; re-posting keeps it', async () => {
-    const hub = realtimeHub(app)
+    const hub = app.realtime
     const s = await open()
     const client = hub.broker.clientById(s.clientId)!
     const before = hub.now()

@@ -3,7 +3,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import type { RecordEvent } from '../core/events.ts'
-import { enableClientMessages, type RealtimeHub, realtimeHub } from '../core/realtime-hub.ts'
+import type { RealtimeHub } from '../core/realtime-hub.ts'
 import type { Record } from '../core/record-model.ts'
 import { findRecordById } from '../core/record-query.ts'
 import {
@@ -12,7 +12,7 @@ import {
   forbiddenError,
   notFoundError,
 } from '../tools/router/api-error.ts'
-import type { BrokerOptions } from '../tools/subscriptions/broker.ts'
+import type { Broker } from '../tools/subscriptions/broker.ts'
 import type { BusPayload } from '../tools/subscriptions/bus.ts'
 import { Client, type ClientSink } from '../tools/subscriptions/client.ts'
 import {
@@ -45,20 +45,18 @@ const SUBSCRIBE_OP = 'subscribe'
  * published once the outermost transaction commits — batch items and delete cascades included —
  * and record events published by other worker processes over the hub's bus).
  */
-export function bindRealtimeApi(api: Hono<Env>, app: App, options?: BrokerOptions): void {
-  bindRealtimeEvents(app, options)
+export function bindRealtimeApi(api: Hono<Env>, app: App): void {
+  bindRealtimeEvents(app)
   api.get('/realtime', skipSuccessActivityLogMiddleware(), realtimeConnect)
   api.post('/realtime', realtimeSetSubscriptions)
 }
 
-const bound = new WeakSet<App>()
-
-/** Hooks and bus handlers of the realtime broker (once per app). */
-function bindRealtimeEvents(app: App, options?: BrokerOptions): void {
-  if (bound.has(app)) return
-  bound.add(app)
-  const hub = realtimeHub(app, options)
-  enableClientMessages(app)
+/**
+ * Hooks and bus handlers of the realtime broker; binding again (another router of the same app)
+ * replaces them, as they are bound by id and registered by op.
+ */
+function bindRealtimeEvents(app: App): void {
+  const hub = app.realtime
   handleRemoteRecordEvents(app)
   hub.handleRequest(SUBSCRIBE_OP, (p) => subscribeRemote(app, p))
   // NOTE: the model hooks run inside the write transaction; `afterCommit` defers the event until
@@ -68,18 +66,16 @@ function bindRealtimeEvents(app: App, options?: BrokerOptions): void {
     await e.next()
     const snapshot = e.record.clone()
     // the transaction-bound e.app is finished by then: deliver with the app the hooks belong to
-    await e.app.afterCommit(
-      async () => void publishRecordEvent(app, action, snapshot, realtimeHub(app).now()),
-    )
+    await e.app.afterCommit(async () => void publishRecordEvent(app, action, snapshot, hub.now()))
   }
-  app.onRecordCreate.bind(publishAfterCommit('create'))
-  app.onRecordUpdate.bind(publishAfterCommit('update'))
-  app.onRecordDelete.bind(publishAfterCommit('delete'))
+  app.onRecordCreate.bind(publishAfterCommit('create'), { id: '__satchelRealtimeCreate__' })
+  app.onRecordUpdate.bind(publishAfterCommit('update'), { id: '__satchelRealtimeUpdate__' })
+  app.onRecordDelete.bind(publishAfterCommit('delete'), { id: '__satchelRealtimeDelete__' })
 }
 
 /** Closes every realtime connection of this process (server shutdown). */
 export function closeRealtimeClients(app: App): void {
-  realtimeHub(app).broker.closeAll()
+  app.realtime.broker.closeAll()
 }
 
 /**
@@ -91,7 +87,7 @@ export function closeRealtimeClients(app: App): void {
  */
 function realtimeConnect(c: Context<Env>): Response {
   const app = c.get('app')
-  const broker = realtimeHub(app).broker
+  const broker = app.realtime.broker
   const ip = realIP(c)
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
   const prepared = c.body(null, 200, SSE_HEADERS)
@@ -167,7 +163,7 @@ function realtimeConnect(c: Context<Env>): Response {
   return new Response(stream, { status: 200, headers: prepared.headers })
 }
 
-function connect(broker: ReturnType<typeof realtimeHub>['broker'], client: Client): void {
+function connect(broker: Broker, client: Client): void {
   broker.register(client)
   client.send({ name: 'PB_CONNECT', data: JSON.stringify({ clientId: client.id }) })
 }
@@ -232,12 +228,12 @@ async function realtimeSetSubscriptions(c: Context<Env>): Promise<Response> {
   const app = c.get('app')
   const auth = c.get('auth')
   const ip = realIP(c)
-  const client = realtimeHub(app).broker.clientById(form.clientId)
+  const client = app.realtime.broker.clientById(form.clientId)
   let status: number
   if (client !== undefined) {
-    status = applySubscriptions(realtimeHub(app), client, form.subscriptions, auth, ip)
+    status = applySubscriptions(app.realtime, client, form.subscriptions, auth, ip)
   } else {
-    const answer = await realtimeHub(app).bus.request({
+    const answer = await app.realtime.bus.request({
       op: SUBSCRIBE_OP,
       clientId: form.clientId,
       subscriptions: form.subscriptions,
@@ -276,7 +272,7 @@ function applySubscriptions(
 
 /** The bus side of a subscribe request: answers only when the client is connected here. */
 async function subscribeRemote(app: App, p: BusPayload): Promise<number | undefined> {
-  const client = realtimeHub(app).broker.clientById(String(p.clientId))
+  const client = app.realtime.broker.clientById(String(p.clientId))
   if (client === undefined) return undefined
   const ref = p.auth as { collectionId: string; id: string } | null
   let auth: Record | null = null
@@ -288,11 +284,5 @@ async function subscribeRemote(app: App, p: BusPayload): Promise<number | undefi
         ? null
         : ((await findRecordById(app, collection, ref.id).catch(() => undefined)) ?? null)
   }
-  return applySubscriptions(
-    realtimeHub(app),
-    client,
-    p.subscriptions as string[],
-    auth,
-    String(p.ip),
-  )
+  return applySubscriptions(app.realtime, client, p.subscriptions as string[], auth, String(p.ip))
 }

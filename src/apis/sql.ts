@@ -1,6 +1,5 @@
 import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
-import { realtimeHub } from '../core/realtime-hub.ts'
 import type { ScriptResult } from '../tools/db/db.ts'
 import { pickFields } from '../tools/picker/pick.ts'
 import { badRequestError } from '../tools/router/api-error.ts'
@@ -39,7 +38,7 @@ const RELOAD_CACHES_OP = 'sql.reloadCaches'
  * (PocketBase keeps serving its cached collections until restart; Satchel does not).
  */
 export function bindSqlApi(api: Hono<Env>, app: App): void {
-  realtimeHub(app).handleMessage(RELOAD_CACHES_OP, () => app.reloadCaches())
+  app.realtime.handleMessage(RELOAD_CACHES_OP, () => app.reloadCaches())
   api.post('/sql', runSql)
 }
 
@@ -102,7 +101,7 @@ async function runSql(c: Context<Env>): Promise<Response> {
     // NOTE: raw SQL may have changed `_collections` or `_params` behind the caches' back
     if (!query.trim().toUpperCase().startsWith('SELECT')) {
       await app.reloadCaches()
-      realtimeHub(app).bus.publish({ op: RELOAD_CACHES_OP })
+      app.realtime.bus.publish({ op: RELOAD_CACHES_OP })
     }
   }
   const execTime = Math.trunc(performance.now() - started)

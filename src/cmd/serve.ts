@@ -11,7 +11,6 @@ import {
   type InstallerToken,
   newInstallerToken,
 } from '../core/installer.ts'
-import { realtimeHub } from '../core/realtime-hub.ts'
 import { formatHooksFailure, loadHooks } from '../plugins/hooks-loader.ts'
 import { watchHooksDir } from '../plugins/hooks-watch.ts'
 import { configFromFlags, type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
@@ -395,7 +394,7 @@ async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<v
   const app = await openServeApp(flags, { sharedDataDir: true })
   await installCronProbe(app, process.env.SATCHEL_CRON_PROBE)
   // Realtime clients live in one worker; the bus reaches the others (relayed by the primary).
-  realtimeHub(app).useBus(new ClusterBus())
+  app.realtime.useBus(new ClusterBus())
   let server: RunningServer
   try {
     server = await startServer(app, { ...options, installer: workerInstaller() })

@@ -26,6 +26,7 @@ import type { FieldContext } from './field.ts'
 import './fields.ts'
 import { cleanupLogsForSettings } from './log-query.ts'
 import { runSystemMigrations } from './migrations-runner.ts'
+import { RealtimeHub } from './realtime-hub.ts'
 import type {
   RecordEnrichEvent,
   RecordRequestEvent,
@@ -98,6 +99,12 @@ export class App implements FieldContext {
   state!: AppState
   /** After-commit/rollback callbacks of the transaction a bound copy belongs to. */
   txCallbacks?: TxCallbacks
+  /**
+   * The realtime clients, bus and delivery queue of this app in this process (PocketBase
+   * `app.SubscriptionsBroker()`); shared by transaction-bound copies, kept across a repeated
+   * bootstrap.
+   */
+  readonly realtime = new RealtimeHub()
 
   /** After the app is bootstrapped. */
   readonly onBootstrap = new Hook<AppEvent>()

@@ -2,15 +2,18 @@ import { Broker, type BrokerOptions } from '../tools/subscriptions/broker.ts'
 import { type Bus, type BusPayload, LocalBus } from '../tools/subscriptions/bus.ts'
 import type { Client } from '../tools/subscriptions/client.ts'
 import type { Message } from '../tools/subscriptions/message.ts'
-import type { App } from './app.ts'
+
+const SEND_OP = 'send'
 
 /** Handles one kind (`op`) of bus message or request. */
 export type HubHandler = (payload: BusPayload) => Promise<unknown> | unknown
 
 /**
- * The realtime state of one app in this process (PocketBase `app.SubscriptionsBroker()`): the
- * broker of the clients connected here and the bus to the other processes serving the same
- * data dir. Bus messages are dispatched by their `op` key to registered handlers.
+ * The realtime state of one app in this process (PocketBase `app.SubscriptionsBroker()`), owned
+ * by the app as `app.realtime` (transaction-bound copies share it): the broker of the clients
+ * connected here, the bus to the other processes serving the same data dir, and the queue that
+ * delivers record events in order. Bus messages are dispatched by their `op` key to registered
+ * handlers; the cross-process side of `sendClientMessage` is registered from the start.
  */
 export class RealtimeHub {
   readonly broker: Broker
@@ -18,10 +21,24 @@ export class RealtimeHub {
   readonly #messageOps = new Map<string, HubHandler>()
   readonly #requestOps = new Map<string, HubHandler>()
   #lastStamp = 0
+  #queue: Promise<void> = Promise.resolve()
 
   constructor(options: BrokerOptions = {}) {
     this.broker = new Broker(options)
     this.#listen()
+    this.handleRequest(SEND_OP, (p) =>
+      sendLocal(this, p.target as ClientMessageTarget, p.message as Message) ? true : undefined,
+    )
+  }
+
+  /**
+   * Runs `fn` after every task enqueued before it (one delivery queue per process, so record
+   * events keep their order); a failing task does not stop the queue. Resolves when `fn` is done.
+   */
+  enqueue(fn: () => Promise<void>): Promise<void> {
+    const next = this.#queue.then(fn).catch(() => {})
+    this.#queue = next
+    return next
   }
 
   /**
@@ -59,6 +76,19 @@ export class RealtimeHub {
     this.#requestOps.set(op, handler)
   }
 
+  /**
+   * Sends a custom message to one realtime client by id, wherever it is connected (this process
+   * or, through the bus, another worker). This is the `@oauth2` seam (§6.8): the OAuth2 redirect
+   * handler calls it with `{clientId: state, subscription: '@oauth2', ip, unsubscribe: true}` and
+   * message `{name: '@oauth2', data: JSON.stringify({state, code[, error]})}`. Resolves true when
+   * a qualifying (existing, not discarded, matching) client got it.
+   */
+  async sendClientMessage(target: ClientMessageTarget, message: Message): Promise<boolean> {
+    if (sendLocal(this, target, message)) return true
+    const answer = await this.#bus.request({ op: SEND_OP, target, message })
+    return answer === true
+  }
+
   #listen(): void {
     this.#bus.onMessage((payload) => {
       const h = this.#messageOps.get(String(payload.op))
@@ -68,25 +98,7 @@ export class RealtimeHub {
   }
 }
 
-const hubs = new WeakMap<object, RealtimeHub>()
-
-/**
- * The realtime hub of an app, created on first use. Transaction-bound copies of an app share
- * the hub of the app they were made from.
- */
-export function realtimeHub(app: App, options?: BrokerOptions): RealtimeHub {
-  let owner: object | null = app
-  while (owner !== null && owner !== Object.prototype) {
-    const hub = hubs.get(owner)
-    if (hub !== undefined) return hub
-    owner = Object.getPrototypeOf(owner) as object | null
-  }
-  const hub = new RealtimeHub(options)
-  hubs.set(app, hub)
-  return hub
-}
-
-/** The data of a custom message sent with {@link sendClientMessage}. */
+/** The data of a custom message sent with {@link RealtimeHub.sendClientMessage}. */
 export interface ClientMessageTarget {
   /** The realtime client id (for OAuth2: the `state`). */
   readonly clientId: string
@@ -96,42 +108,6 @@ export interface ClientMessageTarget {
   readonly ip?: string
   /** Unsubscribe `subscription` after sending (the OAuth2 redirect does). */
   readonly unsubscribe?: boolean
-}
-
-const SEND_OP = 'send'
-
-/**
- * Sends a custom message to one realtime client by id, wherever it is connected (this process
- * or, through the bus, another worker). This is the `@oauth2` seam (§6.8): the OAuth2 redirect
- * handler calls it with `{clientId: state, subscription: '@oauth2', ip, unsubscribe: true}` and
- * message `{name: '@oauth2', data: JSON.stringify({state, code[, error]})}`. Resolves true when a
- * qualifying (existing, not discarded, matching) client got it.
- */
-export async function sendClientMessage(
-  app: App,
-  target: ClientMessageTarget,
-  message: Message,
-): Promise<boolean> {
-  const hub = realtimeHub(app)
-  ensureSendHandler(hub)
-  if (sendLocal(hub, target, message)) return true
-  const answer = await hub.bus.request({ op: SEND_OP, target, message })
-  return answer === true
-}
-
-const sendHandlers = new WeakSet<RealtimeHub>()
-
-function ensureSendHandler(hub: RealtimeHub): void {
-  if (sendHandlers.has(hub)) return
-  sendHandlers.add(hub)
-  hub.handleRequest(SEND_OP, (p) =>
-    sendLocal(hub, p.target as ClientMessageTarget, p.message as Message) ? true : undefined,
-  )
-}
-
-/** Registers the cross-process `send` handler (call once when the hub's bus is set up). */
-export function enableClientMessages(app: App): void {
-  ensureSendHandler(realtimeHub(app))
 }
 
 function sendLocal(hub: RealtimeHub, target: ClientMessageTarget, message: Message): boolean {
