@@ -2,29 +2,18 @@
 // first-run installer link printed by serve, password sign-in with its error messages (wrong
 // credentials, 429), staying signed in across a reload, and signing out.
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, screenshot, type TestBrowser } from '../src/tests/browser.ts'
-import { cleanupAll, makeTempDir, type ServerProcess, startSatchel } from '../src/tests/process.ts'
+import { describe, expect, test } from 'vitest'
+import {
+  DASHBOARD_EMAIL as EMAIL,
+  DASHBOARD_PASSWORD as PASSWORD,
+  screenshot,
+  useTestBrowser,
+} from '../src/tests/browser.ts'
+import { makeTempDir, type ServerProcess, startSatchel } from '../src/tests/process.ts'
 import { client, upsertSuperuser } from '../src/tests/sdk.ts'
 import { type SmtpCapture, startSmtpCapture } from '../src/tests/smtp-capture.ts'
 
-const EMAIL = 'admin@example.com'
-const PASSWORD = 'correct-horse-42'
-
-let browser: TestBrowser
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-
-afterEach(({ task }) => {
-  if (task.result?.state === 'fail') console.error(browser.problems())
-})
-
-afterAll(async () => {
-  await browser?.close()
-  cleanupAll()
-})
+const browser = useTestBrowser()
 
 /** Waits (bounded) until the server has printed the installer link, and returns it. */
 async function installerLink(server: ServerProcess): Promise<string> {

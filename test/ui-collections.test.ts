@@ -1,50 +1,11 @@
 // The dashboard's collections flows in Chromium: the sidebar (search, system collections apart),
 // creating a base collection with a field of each common type and its API rules (a bad rule's
 // server error shown on it), renaming a field without losing its data, deleting a collection.
-import type { Locator, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import {
-  launchBrowser,
-  screenshot,
-  signInToDashboard,
-  type TestBrowser,
-} from '../src/tests/browser.ts'
-import { cleanupAll, makeTempDir, type ServerProcess, startSatchel } from '../src/tests/process.ts'
-import { client, upsertSuperuser } from '../src/tests/sdk.ts'
+import type { Locator } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { screenshot, useDashboardSession } from '../src/tests/browser.ts'
 
-const EMAIL = 'admin@example.com'
-const PASSWORD = 'correct-horse-42'
-
-let browser: TestBrowser
-let server: ServerProcess
-let page: Page
-
-beforeAll(async () => {
-  const dir = makeTempDir()
-  upsertSuperuser('satchel', dir, EMAIL, PASSWORD)
-  server = await startSatchel(dir, undefined, { args: ['--workers=1'] })
-  browser = await launchBrowser()
-  page = await browser.newPage()
-  await signInToDashboard(page, server.url, EMAIL, PASSWORD)
-})
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail') console.error(browser.problems())
-  if (task.result?.state === 'fail')
-    await screenshot(page, `failed-${task.name.slice(0, 30)}`, { dark: false, phone: false })
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-  cleanupAll()
-})
-
-async function sdk() {
-  const pb = client(server.url)
-  await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD)
-  return pb
-}
+const ui = useDashboardSession()
 
 /** Adds a field of the picker's `type` and names it; returns its card. */
 async function addField(dialog: Locator, type: string, name: string): Promise<Locator> {
@@ -62,7 +23,7 @@ async function addField(dialog: Locator, type: string, name: string): Promise<Lo
 
 describe('dashboard collections', () => {
   test('sidebar lists collections, system ones apart, and searches', async () => {
-    const nav = page.getByRole('navigation', { name: 'Collections' })
+    const nav = ui.page.getByRole('navigation', { name: 'Collections' })
     const own = nav.getByRole('list', { name: 'Collections' })
     const system = nav.getByRole('list', { name: 'System' })
     await own.getByRole('link', { name: /^users\b/ }).waitFor()
@@ -76,16 +37,16 @@ describe('dashboard collections', () => {
     await own.getByRole('link', { name: /^users\b/ }).waitFor()
 
     // on a phone the list hides behind a menu button
-    await page.setViewportSize({ width: 390, height: 844 })
-    await page.getByRole('button', { name: 'Show collections' }).click()
+    await ui.page.setViewportSize({ width: 390, height: 844 })
+    await ui.page.getByRole('button', { name: 'Show collections' }).click()
     await own.getByRole('link', { name: /^users\b/ }).waitFor()
-    await page.getByRole('button', { name: 'Hide collections' }).waitFor()
-    await screenshot(page, 'sidebar-phone', { desktop: false }) // then back at desktop size
+    await ui.page.getByRole('button', { name: 'Hide collections' }).waitFor()
+    await screenshot(ui.page, 'sidebar-phone', { desktop: false }) // then back at desktop size
   })
 
   test('create a base collection with fields of every common type and API rules', async () => {
-    await page.getByRole('button', { name: 'New collection' }).click()
-    const dialog = page.getByRole('dialog', { name: 'New collection' })
+    await ui.page.getByRole('button', { name: 'New collection' }).click()
+    const dialog = ui.page.getByRole('dialog', { name: 'New collection' })
     await dialog.getByLabel('Name', { exact: true }).fill('posts')
 
     const title = await addField(dialog, 'Text', 'title')
@@ -120,15 +81,15 @@ describe('dashboard collections', () => {
     await rulesPanel.getByText(/Invalid rule.*unknown field "nope"/).waitFor()
     const listRule = rulesPanel.getByLabel('List/Search rule', { exact: true })
     expect(await listRule.getAttribute('aria-invalid')).toBe('true')
-    await screenshot(page, 'collection-rule-error')
+    await screenshot(ui.page, 'collection-rule-error')
 
     await dialog.getByLabel('List/Search rule', { exact: true }).fill('published = true')
     await dialog.getByLabel('View rule: superusers only').uncheck()
     await dialog.getByRole('button', { name: 'Create collection' }).click()
-    await page.getByRole('heading', { name: 'posts', level: 1 }).waitFor()
+    await ui.page.getByRole('heading', { name: 'posts', level: 1 }).waitFor()
     expect(await dialog.count()).toBe(0)
 
-    const saved = await (await sdk()).collections.getOne('posts')
+    const saved = await (await ui.sdk()).collections.getOne('posts')
     const byName = Object.fromEntries(saved.fields.map((f) => [f.name, f]))
     expect(saved.type).toBe('base')
     expect(saved.listRule).toBe('published = true')
@@ -159,17 +120,17 @@ describe('dashboard collections', () => {
     expect(byName.website).toMatchObject({ onlyDomains: ['example.com', 'example.org'] })
     expect(byName.status).toMatchObject({ values: ['draft', 'live', 'archived'], maxSelect: 1 })
     expect(byName.tags).toMatchObject({ maxSelect: 3 })
-    const users = await (await sdk()).collections.getOne('users')
+    const users = await (await ui.sdk()).collections.getOne('users')
     expect(byName.author).toMatchObject({ collectionId: users.id, maxSelect: 1 })
     expect(byName.cover).toMatchObject({ mimeTypes: ['image/png', 'text/plain'] })
     expect(byName.updated).toMatchObject({ onCreate: true, onUpdate: true })
   })
 
   test('rename a field keeps its data; delete a collection', async () => {
-    const pb = await sdk()
+    const pb = await ui.sdk()
     const rec = await pb.collection('posts').create({ title: 'Hello', views: 7 })
-    await page.getByRole('button', { name: 'Edit collection' }).click()
-    const dialog = page.getByRole('dialog', { name: 'Edit posts' })
+    await ui.page.getByRole('button', { name: 'Edit collection' }).click()
+    const dialog = ui.page.getByRole('dialog', { name: 'Edit posts' })
     const views = dialog.getByRole('listitem', { name: 'Field views', exact: true })
     await views.getByLabel('Field name').fill('view_count')
     await dialog.getByRole('button', { name: 'Save changes' }).click()
@@ -177,39 +138,39 @@ describe('dashboard collections', () => {
     expect((await pb.collection('posts').getOne(rec.id)).view_count).toBe(7)
 
     // a throwaway collection, deleted through its editor
-    await page.getByRole('button', { name: 'New collection' }).click()
-    const create = page.getByRole('dialog', { name: 'New collection' })
+    await ui.page.getByRole('button', { name: 'New collection' }).click()
+    const create = ui.page.getByRole('dialog', { name: 'New collection' })
     await create.getByLabel('Name', { exact: true }).fill('scratch')
     await create.getByRole('button', { name: 'Create collection' }).click()
-    await page.getByRole('heading', { name: 'scratch', level: 1 }).waitFor()
-    await page.getByRole('button', { name: 'Edit collection' }).click()
-    await page.getByRole('button', { name: 'Delete collection' }).click()
-    await page
+    await ui.page.getByRole('heading', { name: 'scratch', level: 1 }).waitFor()
+    await ui.page.getByRole('button', { name: 'Edit collection' }).click()
+    await ui.page.getByRole('button', { name: 'Delete collection' }).click()
+    await ui.page
       .getByRole('dialog', { name: 'Delete scratch?' })
       .getByRole('button', { name: 'Delete', exact: true })
       .click()
-    const nav = page.getByRole('navigation', { name: 'Collections' })
+    const nav = ui.page.getByRole('navigation', { name: 'Collections' })
     await expect.poll(() => nav.getByRole('link', { name: /^scratch\b/ }).count()).toBe(0)
     await expect(pb.collections.getOne('scratch')).rejects.toMatchObject({ status: 404 })
 
-    await page.getByRole('button', { name: 'Edit collection' }).click()
-    await page.getByRole('dialog', { name: /^Edit / }).waitFor()
-    await screenshot(page, 'collection-editor')
-    await page.getByRole('button', { name: 'Close' }).click()
-    expect(browser.problems()).toEqual([])
+    await ui.page.getByRole('button', { name: 'Edit collection' }).click()
+    await ui.page.getByRole('dialog', { name: /^Edit / }).waitFor()
+    await screenshot(ui.page, 'collection-editor')
+    await ui.page.getByRole('button', { name: 'Close' }).click()
+    expect(ui.browser.problems()).toEqual([])
   })
 
   test('indexes, unsaved-change warning, duplicate, truncate, view collection', async () => {
-    const pb = await sdk()
-    await page
+    const pb = await ui.sdk()
+    await ui.page
       .getByRole('navigation', { name: 'Collections' })
       .getByRole('link', { name: /^posts\b/ })
       .click()
-    await page.getByRole('heading', { name: 'posts', level: 1 }).waitFor()
+    await ui.page.getByRole('heading', { name: 'posts', level: 1 }).waitFor()
 
     // a multi-column unique index
-    await page.getByRole('button', { name: 'Edit collection' }).click()
-    const dialog = page.getByRole('dialog', { name: 'Edit posts' })
+    await ui.page.getByRole('button', { name: 'Edit collection' }).click()
+    const dialog = ui.page.getByRole('dialog', { name: 'Edit posts' })
     await dialog.getByRole('tab', { name: 'Indexes' }).click()
     await dialog.getByRole('button', { name: 'Add index' }).click()
     await dialog
@@ -222,10 +183,10 @@ describe('dashboard collections', () => {
     ])
 
     // closing with unsaved changes asks first, and nothing is saved
-    await page.getByRole('button', { name: 'Edit collection' }).click()
+    await ui.page.getByRole('button', { name: 'Edit collection' }).click()
     await dialog.getByLabel('Name', { exact: true }).fill('posts_renamed')
     await dialog.getByRole('button', { name: 'Cancel' }).click()
-    await page
+    await ui.page
       .getByRole('dialog', { name: 'Discard your changes?' })
       .getByRole('button', { name: 'Discard changes' })
       .click()
@@ -233,38 +194,38 @@ describe('dashboard collections', () => {
     expect((await pb.collections.getOne('posts')).name).toBe('posts')
 
     // duplicate: a new collection with the same fields
-    await page.getByRole('button', { name: 'Edit collection' }).click()
+    await ui.page.getByRole('button', { name: 'Edit collection' }).click()
     await dialog.getByRole('button', { name: 'Duplicate collection' }).click()
-    const copy = page.getByRole('dialog', { name: 'New collection' })
+    const copy = ui.page.getByRole('dialog', { name: 'New collection' })
     expect(await copy.getByLabel('Name', { exact: true }).inputValue()).toBe('posts_duplicate')
     await copy.getByRole('button', { name: 'Create collection' }).click()
-    await page.getByRole('heading', { name: 'posts_duplicate', level: 1 }).waitFor()
+    await ui.page.getByRole('heading', { name: 'posts_duplicate', level: 1 }).waitFor()
     const names = (c: { fields: { name: string }[] }) => c.fields.map((f) => f.name)
     expect(names(await pb.collections.getOne('posts_duplicate'))).toEqual(
       names(await pb.collections.getOne('posts')),
     )
 
     // truncate: every record goes, the collection stays
-    await page
+    await ui.page
       .getByRole('navigation', { name: 'Collections' })
       .getByRole('link', { name: /^posts\b/ })
       .click()
-    await page
+    await ui.page
       .getByRole('button', { name: /^Open record / })
       .first()
       .waitFor()
-    await page.getByRole('button', { name: 'Edit collection' }).click()
+    await ui.page.getByRole('button', { name: 'Edit collection' }).click()
     await dialog.getByRole('button', { name: 'Truncate collection' }).click()
-    await page
+    await ui.page
       .getByRole('dialog', { name: 'Truncate posts?' })
       .getByRole('button', { name: 'Delete all records' })
       .click()
-    await page.getByText('No records yet.').waitFor()
+    await ui.page.getByText('No records yet.').waitFor()
     expect((await pb.collection('posts').getList(1, 1)).totalItems).toBe(0)
 
     // a view collection: a bad query's error, then its inferred fields
-    await page.getByRole('button', { name: 'New collection' }).click()
-    const view = page.getByRole('dialog', { name: 'New collection' })
+    await ui.page.getByRole('button', { name: 'New collection' }).click()
+    const view = ui.page.getByRole('dialog', { name: 'New collection' })
     await view.getByLabel('Name', { exact: true }).fill('post_titles')
     await view.getByLabel('Type').selectOption('view')
     await view.getByLabel('View query').fill('SELECT id, nope FROM posts')
@@ -272,23 +233,23 @@ describe('dashboard collections', () => {
     await expect.poll(() => view.getByLabel('View query').getAttribute('aria-invalid')).toBe('true')
     await view.getByLabel('View query').fill('SELECT id, title, view_count FROM posts')
     await view.getByRole('button', { name: 'Create collection' }).click()
-    await page.getByRole('heading', { name: 'post_titles', level: 1 }).waitFor()
+    await ui.page.getByRole('heading', { name: 'post_titles', level: 1 }).waitFor()
     const saved = await pb.collections.getOne('post_titles')
     expect(saved.type).toBe('view')
     expect(names(saved)).toEqual(['id', 'title', 'view_count'])
-    expect(await page.getByRole('button', { name: 'New record' }).count()).toBe(0)
-    await page.getByRole('button', { name: 'Edit collection' }).click()
-    const inferred = page.getByRole('list', { name: 'Inferred fields' })
+    expect(await ui.page.getByRole('button', { name: 'New record' }).count()).toBe(0)
+    await ui.page.getByRole('button', { name: 'Edit collection' }).click()
+    const inferred = ui.page.getByRole('list', { name: 'Inferred fields' })
     await inferred.getByText('title').waitFor()
-    await screenshot(page, 'collection-view')
-    await page.getByRole('button', { name: 'Close' }).click()
-    expect(browser.problems()).toEqual([])
+    await screenshot(ui.page, 'collection-view')
+    await ui.page.getByRole('button', { name: 'Close' }).click()
+    expect(ui.browser.problems()).toEqual([])
   })
 
   test('auth collection: sign-in methods and token lifetimes, with their errors', async () => {
-    const pb = await sdk()
-    await page.getByRole('button', { name: 'New collection' }).click()
-    const dialog = page.getByRole('dialog', { name: 'New collection' })
+    const pb = await ui.sdk()
+    await ui.page.getByRole('button', { name: 'New collection' }).click()
+    const dialog = ui.page.getByRole('dialog', { name: 'New collection' })
     await dialog.getByLabel('Name', { exact: true }).fill('members')
     await dialog.getByLabel('Type').selectOption('auth')
     await dialog.getByRole('tab', { name: 'Options' }).click()
@@ -302,7 +263,7 @@ describe('dashboard collections', () => {
       .toBe('true')
     await options.getByLabel('Code length').fill('6')
     await dialog.getByRole('button', { name: 'Create collection' }).click()
-    await page.getByRole('heading', { name: 'members', level: 1 }).waitFor()
+    await ui.page.getByRole('heading', { name: 'members', level: 1 }).waitFor()
     const members = await pb.collections.getOne('members')
     expect(members).toMatchObject({
       type: 'auth',
@@ -311,17 +272,17 @@ describe('dashboard collections', () => {
       authToken: { duration: 3600 },
     })
 
-    await page.getByRole('button', { name: 'Edit collection' }).click()
-    const edit = page.getByRole('dialog', { name: 'Edit members' })
+    await ui.page.getByRole('button', { name: 'Edit collection' }).click()
+    const edit = ui.page.getByRole('dialog', { name: 'Edit members' })
     await edit.getByRole('tab', { name: 'Options' }).click()
     await edit.getByLabel('Require two sign-in methods').check()
-    await screenshot(page, 'collection-auth-options')
+    await screenshot(ui.page, 'collection-auth-options')
     await edit.getByRole('button', { name: 'Save changes' }).click()
     await expect.poll(() => edit.count()).toBe(0)
     const updated = await pb.collections.getOne('members')
     expect(updated.mfa.enabled).toBe(true)
     // only changed sections were sent: the earlier token lifetime stays
     expect(updated.authToken).toMatchObject({ duration: 3600 })
-    expect(browser.problems()).toEqual([])
+    expect(ui.browser.problems()).toEqual([])
   })
 })

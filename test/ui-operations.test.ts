@@ -1,98 +1,58 @@
 // The dashboard's operations pages in Chromium: logs (requests chart, filter, an entry's
 // details), application settings, and backups (create, download, delete) — each checked
 // against what the server then holds.
-import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import {
-  launchBrowser,
-  screenshot,
-  signInToDashboard,
-  type TestBrowser,
-} from '../src/tests/browser.ts'
-import { cleanupAll, makeTempDir, type ServerProcess, startSatchel } from '../src/tests/process.ts'
-import { client, upsertSuperuser } from '../src/tests/sdk.ts'
+import { describe, expect, test } from 'vitest'
+import { screenshot, useDashboardSession } from '../src/tests/browser.ts'
 
-const EMAIL = 'admin@example.com'
-const PASSWORD = 'correct-horse-42'
-
-let browser: TestBrowser
-let server: ServerProcess
-let page: Page
-
-async function sdk() {
-  const pb = client(server.url)
-  await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD)
-  return pb
-}
-
-beforeAll(async () => {
-  const dir = makeTempDir()
-  upsertSuperuser('satchel', dir, EMAIL, PASSWORD)
-  server = await startSatchel(dir, undefined, { args: ['--workers=1'] })
-  browser = await launchBrowser()
-  page = await browser.newPage()
-  await signInToDashboard(page, server.url, EMAIL, PASSWORD)
-})
-
-afterEach(async ({ task }) => {
-  if (task.result?.state !== 'fail') return
-  console.error(browser.problems())
-  await screenshot(page, `failed-${task.name.slice(0, 30)}`, { dark: false, phone: false })
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-  cleanupAll()
-})
+const ui = useDashboardSession()
 
 function section(name: string) {
-  return page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name })
+  return ui.page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name })
 }
 
 describe('dashboard operations', () => {
   test('logs: requests chart, status facet and filter, an entry in detail', async () => {
     // a failing request to find again among the logs
-    const missing = await fetch(`${server.url}/api/collections/nope_missing/records`)
+    const missing = await fetch(`${ui.server.url}/api/collections/nope_missing/records`)
     expect(missing.status).toBe(404)
     await section('Logs').click()
-    await page.getByRole('heading', { name: 'Logs', level: 1 }).waitFor()
-    await page.getByLabel('Status').selectOption({ label: '4xx client error' })
-    await page.getByLabel('Filter logs').fill('data.url ~ "nope"')
-    await page.getByLabel('Filter logs').press('Enter')
+    await ui.page.getByRole('heading', { name: 'Logs', level: 1 }).waitFor()
+    await ui.page.getByLabel('Status').selectOption({ label: '4xx client error' })
+    await ui.page.getByLabel('Filter logs').fill('data.url ~ "nope"')
+    await ui.page.getByLabel('Filter logs').press('Enter')
     // request logs are written in batches: refresh until that one shows
-    const entry = page.getByRole('button', { name: /nope_missing/ }).first()
+    const entry = ui.page.getByRole('button', { name: /nope_missing/ }).first()
     await expect
       .poll(
         async () => {
           if (await entry.isVisible()) return true
-          await page.getByRole('button', { name: 'Refresh' }).click()
+          await ui.page.getByRole('button', { name: 'Refresh' }).click()
           return false
         },
         { timeout: 15_000, interval: 300 },
       )
       .toBe(true)
-    await page.getByRole('img', { name: /Requests per hour: [1-9]\d* in total/ }).waitFor()
-    const statuses = await page.getByRole('row').allTextContents()
+    await ui.page.getByRole('img', { name: /Requests per hour: [1-9]\d* in total/ }).waitFor()
+    const statuses = await ui.page.getByRole('row').allTextContents()
     expect(statuses.slice(1).every((row) => /(?<!\d)4\d\d(?!\d)/.test(row))).toBe(true)
-    await screenshot(page, 'logs')
+    await screenshot(ui.page, 'logs')
 
     await entry.click()
-    const detail = page.getByRole('dialog', { name: 'Log entry' })
+    const detail = ui.page.getByRole('dialog', { name: 'Log entry' })
     await detail.getByText(/"status": 404/).waitFor()
     await detail.getByRole('button', { name: 'Close' }).click()
   })
 
   test('settings: application name and URL are saved', async () => {
     await section('Settings').click()
-    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
-    await expect.poll(() => page.getByLabel('Application name').isEnabled()).toBe(true)
-    await page.getByLabel('Application name').fill('Bookshop')
-    await page.getByLabel('Application URL').fill('https://books.example.com')
-    await page.getByRole('button', { name: 'Save changes' }).click()
-    await page.getByRole('status').getByText('Saved.').waitFor()
-    await screenshot(page, 'settings')
-    const settings = await (await sdk()).settings.getAll()
+    await ui.page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
+    await expect.poll(() => ui.page.getByLabel('Application name').isEnabled()).toBe(true)
+    await ui.page.getByLabel('Application name').fill('Bookshop')
+    await ui.page.getByLabel('Application URL').fill('https://books.example.com')
+    await ui.page.getByRole('button', { name: 'Save changes' }).click()
+    await ui.page.getByRole('status').getByText('Saved.').waitFor()
+    await screenshot(ui.page, 'settings')
+    const settings = await (await ui.sdk()).settings.getAll()
     expect(settings.meta).toMatchObject({
       appName: 'Bookshop',
       appURL: 'https://books.example.com',
@@ -101,8 +61,8 @@ describe('dashboard operations', () => {
 
   test('collections: export as JSON, import after a preview', async () => {
     await section('Settings').click()
-    await page.getByRole('button', { name: 'Export collections' }).click()
-    const exported = JSON.parse(await page.getByLabel('Exported collections').inputValue()) as {
+    await ui.page.getByRole('button', { name: 'Export collections' }).click()
+    const exported = JSON.parse(await ui.page.getByLabel('Exported collections').inputValue()) as {
       name: string
     }[]
     expect(exported.map((c) => c.name)).toContain('users')
@@ -111,19 +71,19 @@ describe('dashboard operations', () => {
       ...exported,
       { name: 'imported_notes', type: 'base', fields: [{ name: 'body', type: 'text' }] },
     ]
-    await page.getByLabel('Collections to import (JSON)').fill(JSON.stringify(incoming))
-    await page.getByRole('button', { name: 'Review import' }).click()
-    const preview = page.getByRole('region', { name: 'Import preview' })
+    await ui.page.getByLabel('Collections to import (JSON)').fill(JSON.stringify(incoming))
+    await ui.page.getByRole('button', { name: 'Review import' }).click()
+    const preview = ui.page.getByRole('region', { name: 'Import preview' })
     await preview.getByText('Create:').waitFor()
     expect(await preview.textContent()).toMatch(/Create:\s*imported_notes/)
     expect(await preview.textContent()).toMatch(/Unchanged:.*users/)
-    await screenshot(page, 'settings-import')
+    await screenshot(ui.page, 'settings-import')
     await preview.getByRole('button', { name: 'Import' }).click()
-    await page.getByRole('status').getByText('Collections imported.').waitFor()
-    const saved = await (await sdk()).collections.getOne('imported_notes')
+    await ui.page.getByRole('status').getByText('Collections imported.').waitFor()
+    const saved = await (await ui.sdk()).collections.getOne('imported_notes')
     expect(saved.fields.map((f) => f.name)).toContain('body')
     await section('Collections').click()
-    await page
+    await ui.page
       .getByRole('navigation', { name: 'Collections' })
       .getByRole('link', { name: /^imported_notes\b/ })
       .waitFor()
@@ -131,56 +91,56 @@ describe('dashboard operations', () => {
 
   test('backups: create, download, delete', async () => {
     await section('Backups').click()
-    await page.getByRole('heading', { name: 'Backups', level: 1 }).waitFor()
-    await page.getByText('No backups yet.').waitFor()
-    await page.getByLabel('Backup name (optional)').fill('before_change.zip')
-    await page.getByRole('button', { name: 'Create backup' }).click()
-    const item = page.getByRole('list', { name: 'Backups' }).getByRole('listitem', {
+    await ui.page.getByRole('heading', { name: 'Backups', level: 1 }).waitFor()
+    await ui.page.getByText('No backups yet.').waitFor()
+    await ui.page.getByLabel('Backup name (optional)').fill('before_change.zip')
+    await ui.page.getByRole('button', { name: 'Create backup' }).click()
+    const item = ui.page.getByRole('list', { name: 'Backups' }).getByRole('listitem', {
       name: 'before_change.zip',
     })
     await item.waitFor({ timeout: 20_000 })
-    const pb = await sdk()
+    const pb = await ui.sdk()
     expect((await pb.backups.getFullList()).map((b) => b.key)).toEqual(['before_change.zip'])
-    await screenshot(page, 'backups')
+    await screenshot(ui.page, 'backups')
 
-    const download = page.waitForEvent('download')
+    const download = ui.page.waitForEvent('download')
     await item.getByRole('button', { name: 'Download before_change.zip' }).click()
     expect((await download).suggestedFilename()).toBe('before_change.zip')
 
     await item.getByRole('button', { name: 'Delete before_change.zip' }).click()
-    await page
+    await ui.page
       .getByRole('dialog', { name: 'Delete before_change.zip?' })
       .getByRole('button', { name: 'Delete', exact: true })
       .click()
-    await page.getByText('No backups yet.').waitFor()
+    await ui.page.getByText('No backups yet.').waitFor()
     expect(await pb.backups.getFullList()).toEqual([])
-    expect(browser.problems()).toEqual([])
+    expect(ui.browser.problems()).toEqual([])
   })
 
   test('backups: restore brings back the data as it was, after the server restarts', async () => {
-    const pb = await sdk()
+    const pb = await ui.sdk()
     await section('Backups').click()
-    await page.getByLabel('Backup name (optional)').fill('snap.zip')
-    await page.getByRole('button', { name: 'Create backup' }).click()
-    const item = page
+    await ui.page.getByLabel('Backup name (optional)').fill('snap.zip')
+    await ui.page.getByRole('button', { name: 'Create backup' }).click()
+    const item = ui.page
       .getByRole('list', { name: 'Backups' })
       .getByRole('listitem', { name: 'snap.zip' })
     await item.waitFor({ timeout: 20_000 })
     await pb.collections.create({ name: 'after_snap', fields: [{ name: 'x', type: 'text' }] })
 
     await item.getByRole('button', { name: 'Restore snap.zip' }).click()
-    const confirm = page.getByRole('dialog', { name: 'Restore snap.zip?' })
+    const confirm = ui.page.getByRole('dialog', { name: 'Restore snap.zip?' })
     const restore = confirm.getByRole('button', { name: 'Restore', exact: true })
     expect(await restore.isDisabled()).toBe(true)
     await confirm.getByLabel('Type the backup name to confirm').fill('snap.zip')
     await restore.click()
-    await page
+    await ui.page
       .getByRole('status')
       .getByText(/Restoring/)
       .waitFor()
     // the page reloads once the restarted server answers
-    await page.waitForEvent('load', { timeout: 60_000 })
-    await page.getByRole('heading', { name: 'Backups', level: 1 }).waitFor({ timeout: 20_000 })
+    await ui.page.waitForEvent('load', { timeout: 60_000 })
+    await ui.page.getByRole('heading', { name: 'Backups', level: 1 }).waitFor({ timeout: 20_000 })
     await expect
       .poll(
         () =>
@@ -194,6 +154,6 @@ describe('dashboard operations', () => {
       )
       .toBe(404)
     // connection errors while the server restarts are expected; nothing else is
-    expect(browser.problems().filter((p) => !/net::ERR_/.test(p))).toEqual([])
+    expect(ui.browser.problems().filter((p) => !/net::ERR_/.test(p))).toEqual([])
   })
 })

@@ -3,38 +3,20 @@
 // that creates, edits and deletes records with a value of each common field type, a file upload
 // and validation errors shown on their fields.
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import {
-  launchBrowser,
-  screenshot,
-  signInToDashboard,
-  type TestBrowser,
-} from '../src/tests/browser.ts'
-import { cleanupAll, makeTempDir, type ServerProcess, startSatchel } from '../src/tests/process.ts'
-import { client, upsertSuperuser } from '../src/tests/sdk.ts'
+import { describe, expect, test } from 'vitest'
+import { type DashboardSession, screenshot, useDashboardSession } from '../src/tests/browser.ts'
+import { client } from '../src/tests/sdk.ts'
 import { startSmtpCapture } from '../src/tests/smtp-capture.ts'
 import { openSqlite } from '../src/tools/db/sqlite.ts'
 
-const EMAIL = 'admin@example.com'
-const PASSWORD = 'correct-horse-42'
 const BIG = 100_000
 
-let browser: TestBrowser
-let server: ServerProcess
-let page: Page
 let authorId = ''
 
-async function sdk() {
-  const pb = client(server.url)
-  await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD)
-  return pb
-}
+const ui = useDashboardSession({ seed: seedBooks })
 
-beforeAll(async () => {
-  const dir = makeTempDir()
-  upsertSuperuser('satchel', dir, EMAIL, PASSWORD)
-  server = await startSatchel(dir, undefined, { args: ['--workers=1'] })
+/** `big` with 100,000 rows, and `books` with a field of each common type (+ `authors`). */
+async function seedBooks({ dir, sdk }: Pick<DashboardSession, 'dir' | 'sdk'>): Promise<void> {
   const pb = await sdk()
   const autodates = [
     { name: 'created', type: 'autodate', onCreate: true, onUpdate: false },
@@ -77,105 +59,92 @@ beforeAll(async () => {
             printf('2024-01-01 00:00:%02d.000Z', i % 60), '2024-01-01 00:00:00.000Z' FROM seq`,
   )
   await db.close()
-  browser = await launchBrowser()
-  page = await browser.newPage()
-  await signInToDashboard(page, server.url, EMAIL, PASSWORD)
-})
-
-afterEach(async ({ task }) => {
-  if (task.result?.state !== 'fail') return
-  console.error(browser.problems())
-  await screenshot(page, `failed-${task.name.slice(0, 30)}`, { dark: false, phone: false })
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-  cleanupAll()
-})
+}
 
 async function openCollection(name: string): Promise<void> {
-  await page
+  await ui.page
     .getByRole('navigation', { name: 'Collections' })
     .getByRole('link', { name: new RegExp(`^${name}\\b`) })
     .click()
-  await page.getByRole('heading', { name, level: 1 }).waitFor()
+  await ui.page.getByRole('heading', { name, level: 1 }).waitFor()
 }
 
 /** The text of the first data row's cell under the column `name`. */
 async function firstCell(name: string): Promise<string> {
-  const headers = await page.getByRole('columnheader').allTextContents()
+  const headers = await ui.page.getByRole('columnheader').allTextContents()
   const index = headers.findIndex((h) => h.trim() === name)
-  return (await page.getByRole('row').nth(1).getByRole('cell').nth(index).textContent()) ?? ''
+  return (await ui.page.getByRole('row').nth(1).getByRole('cell').nth(index).textContent()) ?? ''
 }
 
 describe('dashboard records', () => {
   test('100,000 records: paged without COUNT, sorted by a column, filtered', async () => {
     const lists: URL[] = []
-    page.on('request', (req) => {
+    ui.page.on('request', (req) => {
       const url = new URL(req.url())
       if (url.pathname.endsWith('/records')) lists.push(url)
     })
     await openCollection('big')
-    const pages = page.getByRole('navigation', { name: 'Pages' })
+    const pages = ui.page.getByRole('navigation', { name: 'Pages' })
     await pages.getByText('1–40 of 100,000').waitFor()
-    expect(await page.getByRole('row').count()).toBe(41)
+    expect(await ui.page.getByRole('row').count()).toBe(41)
     // the page itself never counts; a one-row request does
     const pageReq = lists.find((u) => u.searchParams.get('perPage') === '40')!
     expect(pageReq.searchParams.get('skipTotal')).toBe('true')
     expect(lists.every((u) => Number(u.searchParams.get('perPage')) <= 40)).toBe(true)
 
     // hide a column; the choice survives a reload
-    await page.getByRole('button', { name: 'Columns' }).click()
-    await page.getByRole('group', { name: 'Visible columns' }).getByLabel('updated').uncheck()
+    await ui.page.getByRole('button', { name: 'Columns' }).click()
+    await ui.page.getByRole('group', { name: 'Visible columns' }).getByLabel('updated').uncheck()
     await expect
-      .poll(() => page.getByRole('columnheader', { name: 'updated', exact: true }).count())
+      .poll(() => ui.page.getByRole('columnheader', { name: 'updated', exact: true }).count())
       .toBe(0)
-    await page.reload()
+    await ui.page.reload()
     await pages.getByText('1–40 of 100,000').waitFor()
-    expect(await page.getByRole('columnheader', { name: 'updated', exact: true }).count()).toBe(0)
-    expect(await page.getByRole('columnheader', { name: 'title', exact: true }).count()).toBe(1)
+    expect(await ui.page.getByRole('columnheader', { name: 'updated', exact: true }).count()).toBe(
+      0,
+    )
+    expect(await ui.page.getByRole('columnheader', { name: 'title', exact: true }).count()).toBe(1)
 
     await pages.getByRole('button', { name: 'Next page' }).click()
     await pages.getByText('41–80 of 100,000').waitFor()
 
-    await page.getByRole('columnheader', { name: 'n', exact: true }).getByRole('button').click()
+    await ui.page.getByRole('columnheader', { name: 'n', exact: true }).getByRole('button').click()
     await expect.poll(() => firstCell('n')).toBe('1')
     expect(
-      await page.getByRole('columnheader', { name: 'n', exact: true }).getAttribute('aria-sort'),
+      await ui.page.getByRole('columnheader', { name: 'n', exact: true }).getAttribute('aria-sort'),
     ).toBe('ascending')
-    await page.getByRole('columnheader', { name: 'n', exact: true }).getByRole('button').click()
+    await ui.page.getByRole('columnheader', { name: 'n', exact: true }).getByRole('button').click()
     await expect.poll(() => firstCell('n')).toBe(String(BIG))
 
-    await page.getByLabel('Filter records').fill('n > 99990 && title ~ "Item"')
-    await page.getByLabel('Filter records').press('Enter')
+    await ui.page.getByLabel('Filter records').fill('n > 99990 && title ~ "Item"')
+    await ui.page.getByLabel('Filter records').press('Enter')
     await pages.getByText('1–10 of 10').waitFor()
-    await screenshot(page, 'records-big')
+    await screenshot(ui.page, 'records-big')
 
     // bulk: tick two rows, delete them together
-    await page.getByLabel('Select record r00000000099991').check()
-    await page.getByLabel('Select record r00000000099992').check()
-    const bulk = page.getByRole('region', { name: 'Selected records' })
+    await ui.page.getByLabel('Select record r00000000099991').check()
+    await ui.page.getByLabel('Select record r00000000099992').check()
+    const bulk = ui.page.getByRole('region', { name: 'Selected records' })
     await bulk.getByText('2 selected').waitFor()
     await bulk.getByRole('button', { name: 'Delete selected' }).click()
-    await page
+    await ui.page
       .getByRole('dialog', { name: 'Delete 2 records?' })
       .getByRole('button', { name: 'Delete', exact: true })
       .click()
     await pages.getByText('1–8 of 8').waitFor()
-    expect((await (await sdk()).collection('big').getList(1, 1)).totalItems).toBe(BIG - 2)
+    expect((await (await ui.sdk()).collection('big').getList(1, 1)).totalItems).toBe(BIG - 2)
 
-    await page.getByLabel('Filter records').fill('nope = 1')
-    await page.getByLabel('Filter records').press('Enter')
-    await page.getByRole('alert').waitFor()
-    await page.getByRole('button', { name: 'Clear', exact: true }).click()
+    await ui.page.getByLabel('Filter records').fill('nope = 1')
+    await ui.page.getByLabel('Filter records').press('Enter')
+    await ui.page.getByRole('alert').waitFor()
+    await ui.page.getByRole('button', { name: 'Clear', exact: true }).click()
     await pages.getByText('1–40 of 99,998').waitFor()
   })
 
   test('create, edit and delete a record of every common field type, with a file', async () => {
     await openCollection('books')
-    await page.getByRole('button', { name: 'New record' }).click()
-    const editor = page.getByRole('dialog', { name: 'New books record' })
+    await ui.page.getByRole('button', { name: 'New record' }).click()
+    const editor = ui.page.getByRole('dialog', { name: 'New books record' })
 
     // the server's validation message lands on its field
     await editor.getByRole('button', { name: 'Create record' }).click()
@@ -193,7 +162,7 @@ describe('dashboard records', () => {
     await editor.getByRole('group', { name: 'tags' }).getByLabel('signed').check()
     await editor.getByLabel('meta').fill('{"isbn": "0-06-012563-2", "awards": 2}')
     await editor.getByRole('button', { name: 'Choose author' }).click()
-    const picker = page.getByRole('dialog', { name: 'Choose from authors' })
+    const picker = ui.page.getByRole('dialog', { name: 'Choose from authors' })
     await picker.getByLabel('Search authors').fill('Urs')
     await picker.getByRole('radio', { name: /Ursula/ }).click()
     await expect.poll(() => picker.count()).toBe(0)
@@ -206,14 +175,14 @@ describe('dashboard records', () => {
     await editor.getByLabel('notes').fill('<p>An <b>ambiguous</b> utopia.</p>')
     await editor.getByLabel('Longitude').fill('-122.68')
     await editor.getByLabel('Latitude').fill('45.52')
-    await screenshot(page, 'record-editor')
+    await screenshot(ui.page, 'record-editor')
     await editor.getByRole('button', { name: 'Create record' }).click()
     await expect.poll(() => editor.count()).toBe(0)
-    await page.getByRole('cell', { name: 'The Dispossessed' }).waitFor()
+    await ui.page.getByRole('cell', { name: 'The Dispossessed' }).waitFor()
     // the relation cell shows the author's presentable name, not an id
-    await page.getByRole('cell', { name: 'Ursula', exact: true }).waitFor()
+    await ui.page.getByRole('cell', { name: 'Ursula', exact: true }).waitFor()
 
-    const pb = await sdk()
+    const pb = await ui.sdk()
     const [saved] = (await pb.collection('books').getList(1, 1)).items
     expect(saved).toMatchObject({
       title: 'The Dispossessed',
@@ -232,11 +201,11 @@ describe('dashboard records', () => {
     expect(saved!.cover).toMatch(/^cover_\w+\.txt$/)
     const file = await fetch(pb.files.getURL(saved!, saved!.cover))
     expect(await file.text()).toBe('a cover')
-    await screenshot(page, 'records-books')
+    await screenshot(ui.page, 'records-books')
 
     // edit: a new title, invalid JSON caught before sending, the file removed
-    await page.getByRole('button', { name: `Open record ${saved!.id}` }).click()
-    const edit = page.getByRole('dialog', { name: 'Edit books record' })
+    await ui.page.getByRole('button', { name: `Open record ${saved!.id}` }).click()
+    const edit = ui.page.getByRole('dialog', { name: 'Edit books record' })
     await edit.getByLabel('title').fill('The Dispossessed (1974)')
     await edit.getByLabel('meta').fill('{not json')
     await edit.getByRole('button', { name: 'Save changes' }).click()
@@ -253,31 +222,31 @@ describe('dashboard records', () => {
     })
 
     // delete, after confirming
-    await page.getByRole('button', { name: `Open record ${saved!.id}` }).click()
-    await page.getByRole('button', { name: 'Delete record' }).click()
-    await page
+    await ui.page.getByRole('button', { name: `Open record ${saved!.id}` }).click()
+    await ui.page.getByRole('button', { name: 'Delete record' }).click()
+    await ui.page
       .getByRole('dialog', { name: 'Delete this record?' })
       .getByRole('button', { name: 'Delete', exact: true })
       .click()
-    await page.getByText('No records yet.').waitFor()
+    await ui.page.getByText('No records yet.').waitFor()
     await expect(pb.collection('books').getOne(saved!.id)).rejects.toMatchObject({ status: 404 })
 
     // live: a record another client creates shows up without a reload
     await pb.collection('books').create({ title: 'Arrived live' })
-    await page.getByRole('cell', { name: 'Arrived live' }).waitFor()
-    expect(browser.problems()).toEqual([])
+    await ui.page.getByRole('cell', { name: 'Arrived live' }).waitFor()
+    expect(ui.browser.problems()).toEqual([])
   })
 
   test('auth record: password, verification and reset emails, impersonation', async () => {
     const inbox = await startSmtpCapture()
     try {
-      const pb = await sdk()
+      const pb = await ui.sdk()
       await pb.settings.update({
         smtp: { enabled: true, host: '127.0.0.1', port: inbox.port, tls: false },
       })
       await openCollection('users')
-      await page.getByRole('button', { name: 'New record' }).click()
-      const editor = page.getByRole('dialog', { name: 'New users record' })
+      await ui.page.getByRole('button', { name: 'New record' }).click()
+      const editor = ui.page.getByRole('dialog', { name: 'New users record' })
       await editor.getByLabel('email', { exact: true }).fill('reader@example.com')
       await editor.getByLabel('Password', { exact: true }).fill('reader-pass-1')
       await editor.getByLabel('Confirm password').fill('reader-pass-2')
@@ -286,13 +255,13 @@ describe('dashboard records', () => {
       await editor.getByLabel('Confirm password').fill('reader-pass-1')
       await editor.getByRole('button', { name: 'Create record' }).click()
       await expect.poll(() => editor.count()).toBe(0)
-      const auth = await client(server.url)
+      const auth = await client(ui.server.url)
         .collection('users')
         .authWithPassword('reader@example.com', 'reader-pass-1')
       const id = auth.record.id
 
-      await page.getByRole('button', { name: `Open record ${id}` }).click()
-      const edit = page.getByRole('dialog', { name: 'Edit users record' })
+      await ui.page.getByRole('button', { name: `Open record ${id}` }).click()
+      const edit = ui.page.getByRole('dialog', { name: 'Edit users record' })
       await edit.getByRole('button', { name: 'Send verification email' }).click()
       await edit.getByRole('status').getByText('Verification email sent').waitFor()
       expect((await inbox.next('reader@example.com', 1)).body).toMatch(/verif/i)
@@ -303,16 +272,16 @@ describe('dashboard records', () => {
 
       await edit.getByRole('button', { name: 'Impersonate' }).click()
       const token = await edit.getByLabel('Impersonation token').inputValue()
-      const as = client(server.url, token)
+      const as = client(ui.server.url, token)
       expect((await as.collection('users').getOne(id)).email).toBe('reader@example.com')
-      await screenshot(page, 'record-auth-actions', { phone: false })
+      await screenshot(ui.page, 'record-auth-actions', { phone: false })
       await edit.getByRole('button', { name: 'Close' }).click()
 
       // the emailed link opens the dashboard's own page for choosing a new password
       const link = /\/_\/#\/auth\/confirm-password-reset\/([\w.-]+)/.exec(resetMail)
       expect(link).not.toBeNull()
-      const visitor = await browser.newPage()
-      await visitor.goto(`${server.url}/_/#/auth/confirm-password-reset/${link![1]}`)
+      const visitor = await ui.browser.newPage()
+      await visitor.goto(`${ui.server.url}/_/#/auth/confirm-password-reset/${link![1]}`)
       await visitor.getByRole('heading', { name: 'Choose a new password' }).waitFor()
       await visitor.getByLabel('New password', { exact: true }).fill('reader-pass-new')
       await visitor.getByLabel('Confirm new password').fill('reader-pass-new')
@@ -320,10 +289,10 @@ describe('dashboard records', () => {
       await visitor.getByRole('status').getByText('Your password was changed.').waitFor()
       await screenshot(visitor, 'confirm-password-reset')
       await visitor.close()
-      await client(server.url)
+      await client(ui.server.url)
         .collection('users')
         .authWithPassword('reader@example.com', 'reader-pass-new')
-      expect(browser.problems()).toEqual([])
+      expect(ui.browser.problems()).toEqual([])
     } finally {
       await inbox.close()
     }

@@ -3,7 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
-import { REPO_ROOT } from './process.ts'
+import type PocketBase from 'pocketbase'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { cleanupAll, makeTempDir, REPO_ROOT, type ServerProcess, startSatchel } from './process.ts'
+import { client, upsertSuperuser } from './sdk.ts'
 
 /** Debian's Chromium (`apt-get install -y chromium`; `.ci/run` installs it when missing). */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -151,4 +154,116 @@ export async function signInToDashboard(
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()
   await page.getByRole('navigation', { name: 'Collections' }).waitFor()
+}
+
+/** The superuser every dashboard session signs in as. */
+export const DASHBOARD_EMAIL = 'admin@example.com'
+/** Its password. */
+export const DASHBOARD_PASSWORD = 'correct-horse-42'
+
+/**
+ * Registers the suite's `beforeAll`/`afterEach`/`afterAll` for a shared Chromium: launched once,
+ * its problems printed when a test fails, closed (with `cleanupAll()`) at the end. The returned
+ * browser forwards to the launched one; its members throw until `beforeAll` has run.
+ */
+export function useTestBrowser(): TestBrowser {
+  let launched: TestBrowser | undefined
+  const need = (): TestBrowser => {
+    if (!launched) throw new Error('useTestBrowser: the browser is not launched yet')
+    return launched
+  }
+  beforeAll(async () => {
+    launched = await launchBrowser()
+  })
+  afterEach(({ task }) => {
+    if (task.result?.state === 'fail') console.error(launched?.problems())
+  })
+  afterAll(async () => {
+    await launched?.close()
+    cleanupAll()
+  })
+  return {
+    get browser() {
+      return need().browser
+    },
+    newPage: () => need().newPage(),
+    problems: () => need().problems(),
+    closePages: () => need().closePages(),
+    close: () => need().close(),
+  }
+}
+
+/** What `useDashboardSession` holds for the suite's tests. */
+export interface DashboardSession {
+  /** The data dir `serve` runs on. */
+  readonly dir: string
+  readonly server: ServerProcess
+  readonly browser: TestBrowser
+  /** A desktop page signed in as `DASHBOARD_EMAIL`, shared by the suite's tests in order. */
+  readonly page: Page
+  /** A fresh SDK client signed in as the same superuser. */
+  sdk(): Promise<PocketBase>
+}
+
+/** Options of `useDashboardSession`. */
+export interface DashboardSessionOptions {
+  /** Flags for `serve` (default `--workers=1`). */
+  readonly args?: readonly string[]
+  /** Runs once the server answers, before the browser signs in (e.g. to create collections). */
+  readonly seed?: (session: Pick<DashboardSession, 'dir' | 'server' | 'sdk'>) => Promise<void>
+}
+
+/**
+ * One dashboard session for a suite: a fresh data dir with the superuser `DASHBOARD_EMAIL`, a
+ * `satchel serve` on a free port, `seed`, then Chromium with a page signed in through the login
+ * form. Registers the hooks that start it (`beforeAll`), screenshot the page of a failed test
+ * (`.artifacts/ui/failed-NAME-light-desktop.png`) and stop the browser before the server
+ * (`afterAll`). The returned object's fields throw until `beforeAll` has run.
+ */
+export function useDashboardSession(opts: DashboardSessionOptions = {}): DashboardSession {
+  const browser = useTestBrowser()
+  let dir: string | undefined
+  let server: ServerProcess | undefined
+  let page: Page | undefined
+  const need = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useDashboardSession: the session is not started yet')
+    return value
+  }
+  const sdk = async () => {
+    const pb = client(need(server).url)
+    await pb.collection('_superusers').authWithPassword(DASHBOARD_EMAIL, DASHBOARD_PASSWORD)
+    return pb
+  }
+  beforeAll(async () => {
+    dir = makeTempDir()
+    upsertSuperuser('satchel', dir, DASHBOARD_EMAIL, DASHBOARD_PASSWORD)
+    server = await startSatchel(dir, undefined, { args: opts.args ?? ['--workers=1'] })
+    await opts.seed?.({ dir, server, sdk })
+    const fresh = await browser.newPage()
+    await signInToDashboard(fresh, server.url, DASHBOARD_EMAIL, DASHBOARD_PASSWORD)
+    page = fresh
+  })
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail' || !page) return
+    await screenshot(page, `failed-${task.name.slice(0, 30)}`, { dark: false, phone: false })
+  })
+  // registered after useTestBrowser's afterAll, so vitest (hooks in 'stack' order) runs it first:
+  // pages close, then the server stops, then the browser closes
+  afterAll(async () => {
+    await browser.closePages()
+    await server?.stop()
+  })
+  return {
+    get dir() {
+      return need(dir)
+    },
+    get server() {
+      return need(server)
+    },
+    browser,
+    get page() {
+      return need(page)
+    },
+    sdk,
+  }
 }
