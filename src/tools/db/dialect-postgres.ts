@@ -1,0 +1,362 @@
+import type { ColumnKind, Db, Dialect, IndexDef, ViewDefinition } from './db.ts'
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`
+}
+
+/** A PostgreSQL text-array literal of a JSON path (`'{a,0,b}'`); keys must be word characters. */
+function jsonPath(path: readonly (string | number)[]): string {
+  const segs = path.map((seg) => {
+    if (typeof seg === 'number') {
+      if (!Number.isSafeInteger(seg) || seg < 0) throw new Error(`Invalid JSON array index ${seg}.`)
+      return String(seg)
+    }
+    if (!/^\w+$/.test(seg)) throw new Error(`Invalid JSON path key "${seg}".`)
+    return seg
+  })
+  return `'{${segs.join(',')}}'`
+}
+
+/** `expr` as jsonb: its JSON value when it is valid JSON text, else the text as a JSON string. */
+function jsonb(expr: string): string {
+  return `satchel_jsonb((${expr})::text)`
+}
+
+/** `expr` as a jsonb array: the value when it is an array, else wrapped in a one-item array. */
+function jsonbArray(expr: string): string {
+  const j = jsonb(expr)
+  return `(CASE WHEN jsonb_typeof(${j}) = 'array' THEN ${j} ELSE jsonb_build_array(${j}) END)`
+}
+
+/** The current time in PocketBase's date format (`2024-01-02 03:04:05.678Z`). */
+const NOW = `to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS"Z"')`
+
+/** A random PocketBase-style id: `r` + 14 lowercase hex characters. */
+const RANDOM_ID = `('r' || substr(md5(gen_random_uuid()::text), 1, 14))`
+
+/**
+ * Column definitions (PocketBase §7.2 in PostgreSQL types): JSON is kept as `TEXT` so values
+ * come back byte for byte as written (jsonb would reorder keys) and compare like SQLite's;
+ * numbers are `DOUBLE PRECISION`, which node-postgres returns as JS numbers.
+ */
+const COLUMN_TYPES: Readonly<Record<ColumnKind, string>> = {
+  text: "TEXT DEFAULT '' NOT NULL",
+  primaryKey: `TEXT PRIMARY KEY DEFAULT ${RANDOM_ID} NOT NULL`,
+  bool: 'BOOLEAN DEFAULT FALSE NOT NULL',
+  number: 'DOUBLE PRECISION DEFAULT 0 NOT NULL',
+  json: 'TEXT DEFAULT NULL',
+  jsonArray: "TEXT DEFAULT '[]' NOT NULL",
+  geoPoint: `TEXT DEFAULT '{"lon":0,"lat":0}' NOT NULL`,
+}
+
+/** The hidden insertion-order column of every table that is not `keyed` (see `rowid`). */
+const ROWID = '_rowid_'
+
+/**
+ * SQL written in SQLite syntax (a collection index's expressions and WHERE) with backtick- and
+ * bracket-quoted identifiers turned into double-quoted ones; string literals are left alone.
+ */
+function requoteSqlite(sql: string): string {
+  let out = ''
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!
+    if (ch === "'") {
+      const end = sql.indexOf("'", i + 1)
+      const stop = end === -1 ? sql.length : end + 1
+      out += sql.slice(i, stop)
+      i = stop - 1
+    } else if (ch === '`' || ch === '[') {
+      const close = ch === '`' ? '`' : ']'
+      const end = sql.indexOf(close, i + 1)
+      const stop = end === -1 ? sql.length : end
+      out += quoteIdent(sql.slice(i + 1, stop))
+      i = stop
+    } else out += ch
+  }
+  return out
+}
+
+/** A collection index in PostgreSQL syntax; `COLLATE NOCASE` becomes an index on `lower(col)`. */
+function createIndex(idx: IndexDef): string {
+  let s = `CREATE ${idx.unique ? 'UNIQUE ' : ''}INDEX ${idx.optional ? 'IF NOT EXISTS ' : ''}`
+  if (idx.schemaName !== '') s += `${quoteIdent(idx.schemaName)}.`
+  s += `${quoteIdent(idx.indexName)} ON ${quoteIdent(idx.tableName)} (`
+  s += idx.columns
+    .map((c) => {
+      const name = c.name.trim()
+      const isExpr = name.includes('(') || name.includes(' ')
+      let col = isExpr ? `(${requoteSqlite(name)})` : quoteIdent(name)
+      const collate = c.collate.toUpperCase()
+      if (collate === 'NOCASE') col = `lower(${col})`
+      else if (collate !== '' && collate !== 'BINARY') col += ` COLLATE ${quoteIdent(c.collate)}`
+      if (c.sort !== '') col += ` ${c.sort}`
+      return col
+    })
+    .join(', ')
+  s += ')'
+  if (idx.where !== '') s += ` WHERE ${requoteSqlite(idx.where)}`
+  return s
+}
+
+/**
+ * Helper functions the other members' SQL calls, created with the system tables:
+ * - `satchel_jsonb(text)`: the jsonb of a JSON text, or the text as a JSON string when it is not
+ *   valid JSON (NULL stays NULL) — SQLite's `json_valid` guards in one call;
+ * - `satchel_strftime(format, time, VARIADIC modifiers)`: SQLite's `strftime` for the `%`
+ *   specifiers `Y m d H M S f j w s %` and the modifiers `±N unit` and `start of day|month|year`;
+ *   NULL for a time, modifier or specifier it cannot read, like SQLite.
+ */
+const FUNCTIONS = `
+CREATE OR REPLACE FUNCTION satchel_jsonb(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $fn$
+BEGIN
+  RETURN t::jsonb;
+EXCEPTION WHEN others THEN
+  RETURN to_jsonb(t);
+END
+$fn$;
+CREATE OR REPLACE FUNCTION satchel_strftime(fmt text, t text, VARIADIC mods text[] DEFAULT '{}')
+RETURNS text LANGUAGE plpgsql STABLE AS $fn$
+DECLARE
+  ts timestamp;
+  m text;
+  res text := '';
+  i int := 1;
+  c text;
+BEGIN
+  IF fmt IS NULL OR t IS NULL THEN RETURN NULL; END IF;
+  BEGIN
+    ts := t::timestamptz AT TIME ZONE 'UTC';
+  EXCEPTION WHEN others THEN
+    RETURN NULL;
+  END;
+  FOREACH m IN ARRAY mods LOOP
+    m := lower(trim(m));
+    IF m IN ('start of day', 'start of month', 'start of year') THEN
+      ts := date_trunc(substr(m, 10), ts);
+    ELSE
+      BEGIN
+        ts := ts + m::interval;
+      EXCEPTION WHEN others THEN
+        RETURN NULL;
+      END;
+    END IF;
+  END LOOP;
+  WHILE i <= length(fmt) LOOP
+    c := substr(fmt, i, 1);
+    IF c = '%' THEN
+      i := i + 1;
+      c := substr(fmt, i, 1);
+      res := res || CASE c
+        WHEN 'Y' THEN to_char(ts, 'YYYY')
+        WHEN 'm' THEN to_char(ts, 'MM')
+        WHEN 'd' THEN to_char(ts, 'DD')
+        WHEN 'H' THEN to_char(ts, 'HH24')
+        WHEN 'M' THEN to_char(ts, 'MI')
+        WHEN 'S' THEN to_char(ts, 'SS')
+        WHEN 'f' THEN to_char(ts, 'SS.MS')
+        WHEN 'j' THEN to_char(ts, 'DDD')
+        WHEN 'w' THEN (extract(dow FROM ts))::int::text
+        WHEN 's' THEN (floor(extract(epoch FROM ts)))::bigint::text
+        WHEN '%' THEN '%'
+        ELSE NULL END;
+      IF res IS NULL THEN RETURN NULL; END IF;
+    ELSE
+      res := res || c;
+    END IF;
+    i := i + 1;
+  END LOOP;
+  RETURN res;
+END
+$fn$;
+`
+
+/** `data`'s non-collection tables in PostgreSQL types (PocketBase's columns and defaults). */
+const SYSTEM_TABLES_DATA = `${FUNCTIONS}
+CREATE TABLE "_params" (
+  "id"      TEXT PRIMARY KEY DEFAULT ${RANDOM_ID} NOT NULL,
+  "value"   TEXT DEFAULT NULL,
+  "created" TEXT DEFAULT (${NOW}) NOT NULL,
+  "updated" TEXT DEFAULT (${NOW}) NOT NULL,
+  "${ROWID}" BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE TABLE "_collections" (
+  "id"         TEXT PRIMARY KEY DEFAULT ${RANDOM_ID} NOT NULL,
+  "system"     BOOLEAN DEFAULT FALSE NOT NULL,
+  "type"       TEXT DEFAULT 'base' NOT NULL,
+  "name"       TEXT UNIQUE NOT NULL,
+  "fields"     TEXT DEFAULT '[]' NOT NULL,
+  "indexes"    TEXT DEFAULT '[]' NOT NULL,
+  "listRule"   TEXT DEFAULT NULL,
+  "viewRule"   TEXT DEFAULT NULL,
+  "createRule" TEXT DEFAULT NULL,
+  "updateRule" TEXT DEFAULT NULL,
+  "deleteRule" TEXT DEFAULT NULL,
+  "options"    TEXT DEFAULT '{}' NOT NULL,
+  "created"    TEXT DEFAULT (${NOW}) NOT NULL,
+  "updated"    TEXT DEFAULT (${NOW}) NOT NULL,
+  "${ROWID}" BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX idx__collections_type ON "_collections" ("type");
+`
+
+/**
+ * `_logs` in PostgreSQL types. NOTE: no index on `message` (a btree entry is limited to about
+ * 2.7 kB and a long message would fail the whole log batch) and the hourly index is on the
+ * plain `created` text, whose prefix orders the same way.
+ */
+const SYSTEM_TABLES_AUX = `${FUNCTIONS}
+CREATE TABLE IF NOT EXISTS "_logs" (
+  "id"      TEXT PRIMARY KEY DEFAULT ${RANDOM_ID} NOT NULL,
+  "level"   INTEGER DEFAULT 0 NOT NULL,
+  "message" TEXT DEFAULT '' NOT NULL,
+  "data"    TEXT DEFAULT '{}' NOT NULL,
+  "created" TEXT DEFAULT (${NOW}) NOT NULL,
+  "${ROWID}" BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX IF NOT EXISTS idx_logs_level ON "_logs" ("level");
+CREATE INDEX IF NOT EXISTS idx_logs_created ON "_logs" ("created");
+`
+
+/**
+ * PostgreSQL's SQL flavour (see `Dialect` for each member's contract). Text comparisons are
+ * made on `::text` where SQLite would compare values of any type, JSON is read through
+ * `satchel_jsonb` and SQLite's `strftime` through `satchel_strftime` (both created by
+ * `systemTablesSql`), and every table that is not `keyed` gets a hidden `_rowid_` identity
+ * column (last, so `SELECT *` readers that pick known columns never see it in order).
+ */
+export const postgresDialect: Dialect = Object.freeze({
+  name: 'postgres' as const,
+  quoteIdent,
+  columnType(kind: ColumnKind): string {
+    return COLUMN_TYPES[kind]
+  },
+  createTable(
+    table: string,
+    columns: readonly string[],
+    options: { readonly ifNotExists?: boolean; readonly keyed?: boolean } = {},
+  ): string {
+    const cols = options.keyed
+      ? columns
+      : [...columns, `${quoteIdent(ROWID)} BIGINT GENERATED ALWAYS AS IDENTITY`]
+    return `CREATE TABLE ${options.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(table)} (${cols.join(', ')})`
+  },
+  createIndex,
+  async hasTable(db: Db, name: string): Promise<boolean> {
+    const row = await db.get(
+      'SELECT 1 AS x FROM information_schema.tables WHERE table_schema = current_schema() AND lower(table_name) = lower(?) LIMIT 1',
+      [name],
+    )
+    return row !== undefined
+  },
+  async tableColumns(db: Db, table: string): Promise<string[]> {
+    const rows = await db.all<{ name: string }>(
+      'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND column_name <> ? ORDER BY ordinal_position',
+      [table, ROWID],
+    )
+    return rows.map((r) => r.name)
+  },
+  async indexTable(db: Db, index: string): Promise<string | undefined> {
+    const row = await db.get<{ tablename: string }>(
+      'SELECT tablename FROM pg_indexes WHERE schemaname = current_schema() AND lower(indexname) = lower(?) LIMIT 1',
+      [index],
+    )
+    return row?.tablename
+  },
+  async views(db: Db): Promise<ViewDefinition[]> {
+    // NOTE: a view can only use objects that exist when it is created, so oid order (creation
+    // order; CREATE OR REPLACE keeps the oid) re-creates them in a working order.
+    const rows = await db.all<{ name: string; def: string }>(
+      "SELECT c.relname AS name, pg_get_viewdef(c.oid) AS def FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'v' AND n.nspname = current_schema() ORDER BY c.oid",
+    )
+    return rows.map((r) => ({ name: r.name, sql: viewStatement(r.name, r.def) }))
+  },
+  async viewSql(db: Db, name: string): Promise<string | undefined> {
+    const row = await db.get<{ def: string }>(
+      "SELECT pg_get_viewdef(c.oid) AS def FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'v' AND n.nspname = current_schema() AND c.relname = ?",
+      [name],
+    )
+    return row === undefined ? undefined : viewStatement(name, row.def)
+  },
+  onConflict(keys: readonly string[], set?: string): string {
+    const target = `ON CONFLICT (${keys.map(quoteIdent).join(', ')})`
+    return set === undefined ? `${target} DO NOTHING` : `${target} DO UPDATE SET ${set}`
+  },
+  excluded(column: string): string {
+    return `excluded.${quoteIdent(column)}`
+  },
+  now(): string {
+    return NOW
+  },
+  equalsNoCase(a: string, b: string): string {
+    return `lower(${a}) = lower(${b})`
+  },
+  isSame(a: string, b: string, negate: boolean): string {
+    return `${a} ${negate ? 'IS DISTINCT FROM' : 'IS NOT DISTINCT FROM'} ${b}`
+  },
+  orEmpty(expr: string): string {
+    return `COALESCE((${expr})::text, '')`
+  },
+  isEmpty(expr: string, negate: boolean): string {
+    return negate ? `(COALESCE((${expr})::text, '') <> '')` : `(COALESCE((${expr})::text, '') = '')`
+  },
+  like(a: string, pattern: string, negate: boolean): string {
+    return `(${a})::text ${negate ? 'NOT ILIKE' : 'ILIKE'} ${pattern} ESCAPE '\\'`
+  },
+  jsonExtract(expr: string, path: readonly (string | number)[]): string {
+    return `(${jsonb(expr)} #>> ${jsonPath(path)})`
+  },
+  jsonArray(expr: string, emptyAsNone: boolean): string {
+    const j = jsonb(expr)
+    const wrapped = emptyAsNone
+      ? `(CASE WHEN COALESCE((${expr})::text, '') = '' THEN '[]' ELSE jsonb_build_array(${j})::text END)`
+      : `jsonb_build_array(${j})::text`
+    return `(CASE WHEN jsonb_typeof(${j}) = 'array' THEN (${expr})::text ELSE ${wrapped} END)`
+  },
+  jsonArrayLast(expr: string): string {
+    const j = jsonb(expr)
+    return `(CASE WHEN jsonb_typeof(${j}) = 'array' THEN ${j} ->> -1 ELSE (${expr})::text END)`
+  },
+  jsonEach(arrayExpr: string): string {
+    return `jsonb_array_elements_text(${jsonbArray(arrayExpr)})`
+  },
+  jsonArrayLength(arrayExpr: string): string {
+    const j = jsonb(arrayExpr)
+    return `(CASE WHEN jsonb_typeof(${j}) = 'array' THEN jsonb_array_length(${j}) ELSE 0 END)`
+  },
+  random(): string {
+    return 'random()'
+  },
+  rowid(tableAlias: string): string {
+    return `${quoteIdent(tableAlias)}.${quoteIdent(ROWID)}`
+  },
+  strftime(format: string, time: string, modifiers: readonly string[]): string {
+    const mods = modifiers.map((m) => `(${m})::text`)
+    return `satchel_strftime((${format})::text, (${time})::text${mods.map((m) => `, ${m}`).join('')})`
+  },
+  geoDistance(lonA: string, latA: string, lonB: string, latB: string): string {
+    const f = (x: string) => `radians((${x})::double precision)`
+    return (
+      `(6371 * acos(least(1, greatest(-1, cos(${f(latA)}) * cos(${f(latB)}) * ` +
+      `cos(${f(lonB)} - ${f(lonA)}) + sin(${f(latA)}) * sin(${f(latB)})))))`
+    )
+  },
+  vacuum(): string {
+    return 'VACUUM'
+  },
+  insertOrIgnore(table: string, columns: readonly string[]): string {
+    const cols = columns.map(quoteIdent).join(', ')
+    return `INSERT INTO ${quoteIdent(table)} (${cols}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`
+  },
+  optimizeStatements(analyze: boolean): string[] {
+    // NOTE: autovacuum keeps PostgreSQL's tables in shape; there is no WAL to checkpoint by hand.
+    return analyze ? ['ANALYZE'] : []
+  },
+  systemTablesSql(database: 'data' | 'auxiliary'): string {
+    return database === 'data' ? SYSTEM_TABLES_DATA : SYSTEM_TABLES_AUX
+  },
+})
+
+/** `CREATE VIEW name AS <definition>` from `pg_get_viewdef`'s text (which ends with `;`). */
+function viewStatement(name: string, def: string): string {
+  return `CREATE VIEW ${quoteIdent(name)} AS ${def.trim().replace(/;$/, '')}`
+}
