@@ -24,7 +24,9 @@ export {
 } from './apis/custom-routes.ts'
 export type { RunningServer, TlsFiles } from './apis/serve.ts'
 export { App, type AppConfig } from './core/app.ts'
+export { importCollections } from './core/collection-import.ts'
 export { Collection, type CollectionType } from './core/collection-model.ts'
+export { deleteCollection, saveCollection } from './core/collection-save.ts'
 export {
   AppEvent,
   BackupEvent,
@@ -33,6 +35,7 @@ export {
   RecordEvent,
   ServeEvent,
 } from './core/events.ts'
+export { MigrationError, type MigrationFunctions } from './core/migrations-runner.ts'
 export { deleteRecord } from './core/record-delete.ts'
 export { Record } from './core/record-model.ts'
 export {
@@ -51,6 +54,7 @@ export { type SaveOptions, saveRecord, validateRecord } from './core/record-save
 export { RequestEvent } from './core/request-event.ts'
 export type { RequestInfo } from './core/request-info.ts'
 export type { HooksFunction, HooksLoadFailure } from './plugins/hooks-loader.ts'
+export { type MigrationUp, migrate } from './plugins/migrations-loader.ts'
 export { Satchel, type SatchelOptions, type SatchelServeOptions } from './satchel.ts'
 export { NoRowsError } from './tools/db/db.ts'
 export { type BindOptions, Hook, HookEvent, type HookHandler } from './tools/hook/hook.ts'

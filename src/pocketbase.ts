@@ -153,7 +153,7 @@ export function createCli(): Command {
       flag(
         'migrationsDir',
         'string',
-        'the directory with the user defined migrations (default "pb_migrations" beside --dir; stored, not run yet)',
+        'the directory with the user defined migrations: *.ts (export default migrate(up, down)) and PocketBase *.js (default "pb_migrations" beside --dir)',
       ),
     )
     .addOption(

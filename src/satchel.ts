@@ -3,6 +3,7 @@ import { type RunningServer, type ServeOptions, startServer } from './apis/serve
 import { App } from './core/app.ts'
 import './migrations/index.ts'
 import { formatHooksFailure, type HooksLoadFailure, loadHooks } from './plugins/hooks-loader.ts'
+import { runAppMigrations } from './plugins/migrations-loader.ts'
 
 /** Options of `new Satchel(…)` (the library form of the `satchel` command's global flags). */
 export interface SatchelOptions {
@@ -19,6 +20,11 @@ export interface SatchelOptions {
    * `hooks(app)`) before the first bootstrap. Default: none (bind hooks in code instead).
    */
   readonly hooksDir?: string
+  /**
+   * A `pb_migrations`-style folder whose pending `*.ts` (and PocketBase `*.js`) migrations
+   * `start()` applies after the bootstrap, like `serve`. Default: none.
+   */
+  readonly migrationsDir?: string
 }
 
 /** Options of `Satchel.start`: where and how to serve. */
@@ -57,6 +63,8 @@ export class Satchel extends App {
       encryptionKey: options.encryptionKey,
       queryTimeoutMs: (options.queryTimeout ?? 30) * 1000,
       hooksDir: options.hooksDir === undefined ? undefined : resolve(options.hooksDir),
+      migrationsDir:
+        options.migrationsDir === undefined ? undefined : resolve(options.migrationsDir),
     })
   }
 
@@ -77,12 +85,14 @@ export class Satchel extends App {
   }
 
   /**
-   * Bootstraps when not done yet, fires `onServe` and serves the API (default
+   * Bootstraps when not done yet, applies the pending `migrationsDir` migrations (throws their
+   * MigrationError, closing the app, when one fails), fires `onServe` and serves the API (default
    * `127.0.0.1:8090`; `http: '127.0.0.1:0'` picks a free port, see `address`). The returned
    * server's `close()` stops serving (in-flight requests finish) and closes the app.
    */
   async start(options: SatchelServeOptions = {}): Promise<RunningServer> {
     if (!this.isBootstrapped) await this.bootstrap()
+    await runAppMigrations(this)
     const server = await startServer(this, { http: '127.0.0.1:8090', ...options })
     return {
       address: server.address,

@@ -13,6 +13,7 @@ import {
 } from '../core/installer.ts'
 import { formatHooksFailure, loadHooks } from '../plugins/hooks-loader.ts'
 import { watchHooksDir } from '../plugins/hooks-watch.ts'
+import { runAppMigrations } from '../plugins/migrations-loader.ts'
 import { configFromFlags, type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
 import { ClusterBus, relayClusterBus } from '../tools/subscriptions/cluster-bus.ts'
 import { installCronProbe } from './cron-probe.ts'
@@ -182,6 +183,8 @@ async function openServeApp(flags: GlobalFlags, extra: Partial<AppConfig> = {}):
     for (const f of failures) process.stderr.write(goLogLine(formatHooksFailure(f)))
   }
   await app.bootstrap()
+  // the pb_migrations files: once per data dir (with --workers, in the primary before forking)
+  if (!app.config.sharedDataDir) await runAppMigrations(app)
   return app
 }
 
@@ -241,6 +244,7 @@ async function servePrimary(
 ): Promise<void> {
   // Migrations and first-run setup happen once, here, before any worker opens the data dir.
   const app = await openApp(flags)
+  await runAppMigrations(app)
   const installer = await installerFor(app)
   await app.close()
   const workers: Worker[] = []
@@ -312,7 +316,9 @@ async function servePrimary(
     try {
       const swap = await swapDataDir(new App(configFromFlags(flags)).dataDir, pending)
       try {
-        await (await openApp(flags)).close()
+        const restored = await openApp(flags)
+        await runAppMigrations(restored)
+        await restored.close()
         await swap.discard()
       } catch (err) {
         process.stderr.write(goLogLine(`Failed to restore the backup: ${(err as Error).message}`))

@@ -49,9 +49,8 @@ export interface AppConfig {
   readonly queryTimeoutMs: number
   /**
    * `--hooksDir` (loaded by `serve`, see `plugins/hooks-loader.ts`), `--hooksWatch`,
-   * `--hooksPool`, `--migrationsDir`, `--automigrate`: the last four are accepted and stored
-   * for the hooks runtime and user migrations (PocketBase's jsvm/migratecmd plugins); nothing
-   * reads them yet. Paths are absolute.
+   * `--hooksPool`, `--migrationsDir` (applied by `serve`, see `plugins/migrations-loader.ts`),
+   * `--automigrate`. Paths are absolute.
    */
   readonly hooksDir?: string
   readonly hooksWatch?: boolean

@@ -124,7 +124,7 @@ let selfResolving = false
  * instance that is running them, installed or not: a second copy would have its own
  * `ApiError` class, which the error handler would not recognise, and its own `App` prototype.
  */
-function resolveSatchelToThisInstance(): void {
+export function resolveSatchelToThisInstance(): void {
   if (selfResolving) return
   selfResolving = true
   registerHooks({

@@ -1,0 +1,175 @@
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import { queryDataDb } from '../src/tests/pb-data.ts'
+import {
+  cleanupAll,
+  freePort,
+  makeTempDir,
+  pocketBaseExecutable,
+  REPO_ROOT,
+  spawnProcess,
+  spawnSatchel,
+  startSatchel,
+} from '../src/tests/process.ts'
+import { client, upsertSuperuser } from '../src/tests/sdk.ts'
+
+// `satchel serve` applies the app's `pb_migrations` (TypeScript ES modules here) after the
+// system migrations, once per data dir even with --workers, recorded in `_migrations` like
+// PocketBase; a migration that throws rolls every pending one back and the server refuses to
+// start, as PocketBase 0.40.4 does with the same failing JS migration.
+
+afterAll(cleanupAll)
+
+const TS_MIGRATIONS: { [file: string]: string } = {
+  '1700000001_create_posts.ts': `
+import { appendFileSync } from 'node:fs'
+import { deleteCollection, importCollections, migrate } from 'satchel'
+import { MARKER } from './lib/marker.ts'
+
+export default migrate(
+  async (app) => {
+    appendFileSync(MARKER, 'up\\n')
+    await importCollections(app, [{ name: 'posts', type: 'base', listRule: '', fields: [{ name: 'title', type: 'text' }] }], false)
+  },
+  async (app) => {
+    await deleteCollection(app, app.findCollectionByNameOrId('posts'))
+  },
+)
+`,
+  '1700000002_seed.ts': `
+import { migrate, Record, saveRecord } from 'satchel'
+
+export default migrate(async (app) => {
+  const r = new Record(app.findCollectionByNameOrId('posts'))
+  r.set('title', 'hello from a migration')
+  await saveRecord(app, r)
+  await app.db.run("UPDATE posts SET title = title || '!'")
+})
+`,
+  'lib/marker.ts': `
+import { join } from 'node:path'
+export const MARKER = join(import.meta.dirname, '..', '..', 'marker.txt')
+`,
+}
+
+/** A project folder: `pb_data` (returned), `pb_migrations` with `files`, and node_modules. */
+function project(files: { [file: string]: string }): string {
+  const dir = makeTempDir('satchel-migrations-')
+  const root = dirname(dir)
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, 'pb_migrations', path)), { recursive: true })
+    writeFileSync(join(root, 'pb_migrations', path), text)
+  }
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'))
+  return dir
+}
+
+const appMigrationRows = async (dir: string) =>
+  (
+    await queryDataDb<{ file: string; applied: number }>(
+      dir,
+      "SELECT file, applied FROM _migrations WHERE file NOT LIKE '%.go' ORDER BY file",
+    )
+  ).map((r) => r.file)
+
+const collectionNames = async (dir: string) =>
+  (await queryDataDb<{ name: string }>(dir, 'SELECT name FROM _collections ORDER BY name')).map(
+    (r) => r.name,
+  )
+
+describe('serve applies pb_migrations', () => {
+  test.each([1, 2])('TypeScript migrations, once, with --workers=%i', async (workers) => {
+    const dir = project(TS_MIGRATIONS)
+    upsertSuperuser('satchel', dir, 'admin@example.com', '1234567890')
+    const server = await startSatchel(dir, undefined, { args: [`--workers=${workers}`] })
+    try {
+      const list = await client(server.url).collection('posts').getFullList()
+      expect(list.map((r) => r.title)).toEqual(['hello from a migration!'])
+    } finally {
+      await server.stop()
+    }
+    expect(await appMigrationRows(dir)).toEqual([
+      '1700000001_create_posts.ts',
+      '1700000002_seed.ts',
+    ])
+    // a restart applies nothing again
+    const again = await startSatchel(dir, undefined, { args: [`--workers=${workers}`] })
+    await again.stop()
+    expect(readFileSync(join(dirname(dir), 'marker.txt'), 'utf8')).toBe('up\n')
+    const rows = await queryDataDb<{ applied: number }>(
+      dir,
+      "SELECT applied FROM _migrations WHERE file = '1700000002_seed.ts'",
+    )
+    // Unix microseconds, like PocketBase's
+    expect(String(rows[0]!.applied)).toMatch(/^1\d{15}$/)
+  })
+})
+
+describe('a failing migration', () => {
+  const GOOD_JS = `migrate((app) => {
+  app.save(new Collection({ name: "posts", type: "base", fields: [{ name: "title", type: "text" }] }))
+}, (app) => {})
+`
+  const BAD_JS = `migrate((app) => {
+  app.db().newQuery("INSERT INTO posts (id, title) VALUES ('abcdefghijklmno', 'x')").execute()
+  throw new Error("boom here")
+}, (app) => {})
+`
+  const GOOD_TS = `import { importCollections, migrate } from 'satchel'
+export default migrate(async (app) => {
+  await importCollections(app, [{ name: 'posts', type: 'base', fields: [{ name: 'title', type: 'text' }] }], false)
+})
+`
+  const BAD_TS = `import { migrate } from 'satchel'
+export default migrate(async (app) => {
+  await app.db.run("INSERT INTO posts (id, title) VALUES ('abcdefghijklmno', 'x')")
+  throw new Error('boom here')
+})
+`
+  test('rolls everything back and stops the server with the file named, like PocketBase', async () => {
+    const pbDir = project({ '1700000001_posts.js': GOOD_JS, '1700000002_bad.js': BAD_JS })
+    const pbPort = await freePort()
+    const pb = spawnProcess(pocketBaseExecutable(), [
+      'serve',
+      `--http=127.0.0.1:${pbPort}`,
+      `--dir=${pbDir}`,
+    ])
+    const satDir = project({ '1700000001_posts.ts': GOOD_TS, '1700000002_bad.ts': BAD_TS })
+    const satPort = await freePort()
+    const sat = spawnSatchel(['serve', `--http=127.0.0.1:${satPort}`, `--dir=${satDir}`])
+    expect(await pb.exited).toBe(1)
+    expect(await sat.exited).toBe(1)
+    const line =
+      /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d failed to apply migration 1700000002_bad\.(js|ts): Error: boom here at (\S+)\n$/
+    expect(pb.output()).toMatch(line)
+    expect(sat.output()).toMatch(line)
+    // Satchel names the migration file itself (PocketBase's goja names a pseudo file)
+    expect(line.exec(sat.output())?.[2]).toBe(
+      `${join(dirname(satDir), 'pb_migrations', '1700000002_bad.ts')}:4:9`,
+    )
+    for (const dir of [pbDir, satDir]) {
+      expect(await appMigrationRows(dir)).toEqual([])
+      expect(await collectionNames(dir)).not.toContain('posts')
+    }
+  })
+
+  test('a .js migration is refused until the PocketBase JS runtime exists', async () => {
+    const dir = project({ '1700000001_posts.js': GOOD_JS })
+    const sat = spawnSatchel(['serve', `--http=127.0.0.1:${await freePort()}`, `--dir=${dir}`])
+    expect(await sat.exited).toBe(1)
+    expect(sat.output()).toContain(
+      "failed to run migration 1700000001_posts.js: MigrationFileError: PocketBase JS migrations (migrate((app) => {…}) files) need Satchel's PocketBase JS runtime",
+    )
+    expect(await collectionNames(dir)).not.toContain('posts')
+  })
+
+  test('a .ts file without a migrate() default export is refused', async () => {
+    const dir = project({ '1700000001_nothing.ts': 'export const up = 1\n' })
+    const sat = spawnSatchel(['serve', `--http=127.0.0.1:${await freePort()}`, `--dir=${dir}`])
+    expect(await sat.exited).toBe(1)
+    expect(sat.output()).toContain(
+      'failed to run migration 1700000001_nothing.ts: MigrationFileError: the file has no default export made by migrate(up, down)',
+    )
+  })
+})
