@@ -1,5 +1,5 @@
 // The dashboard's operations pages in Chromium: logs (requests chart, filter, an entry's
-// details), application settings, and backups (create, download, delete) — each checked
+// details), collections import/export, and backups (create, download, delete) — each checked
 // against what the server then holds.
 import { describe, expect, test } from 'vitest'
 import { screenshot, useDashboardSession } from '../src/tests/browser.ts'
@@ -43,24 +43,12 @@ describe('dashboard operations', () => {
     await detail.getByRole('button', { name: 'Close' }).click()
   })
 
-  test('settings: application name and URL are saved', async () => {
-    await section('Settings').click()
-    await ui.page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
-    await expect.poll(() => ui.page.getByLabel('Application name').isEnabled()).toBe(true)
-    await ui.page.getByLabel('Application name').fill('Bookshop')
-    await ui.page.getByLabel('Application URL').fill('https://books.example.com')
-    await ui.page.getByRole('button', { name: 'Save changes' }).click()
-    await ui.page.getByRole('status').getByText('Saved.').waitFor()
-    await screenshot(ui.page, 'settings')
-    const settings = await (await ui.sdk()).settings.getAll()
-    expect(settings.meta).toMatchObject({
-      appName: 'Bookshop',
-      appURL: 'https://books.example.com',
-    })
-  })
-
   test('collections: export as JSON, import after a preview', async () => {
     await section('Settings').click()
+    await ui.page
+      .getByRole('navigation', { name: 'Settings sections' })
+      .getByRole('link', { name: 'Import/export' })
+      .click()
     await ui.page.getByRole('button', { name: 'Export collections' }).click()
     const exported = JSON.parse(await ui.page.getByLabel('Exported collections').inputValue()) as {
       name: string

@@ -209,14 +209,16 @@ export interface DashboardSession {
 export interface DashboardSessionOptions {
   /** Flags for `serve` (default `--workers=1`). */
   readonly args?: readonly string[]
+  /** Runs on the fresh data dir before `serve` starts (e.g. to write `../pb_hooks`). */
+  readonly beforeStart?: (dir: string) => void | Promise<void>
   /** Runs once the server answers, before the browser signs in (e.g. to create collections). */
   readonly seed?: (session: Pick<DashboardSession, 'dir' | 'server' | 'sdk'>) => Promise<void>
 }
 
 /**
- * One dashboard session for a suite: a fresh data dir with the superuser `DASHBOARD_EMAIL`, a
- * `satchel serve` on a free port, `seed`, then Chromium with a page signed in through the login
- * form. Registers the hooks that start it (`beforeAll`), screenshot the page of a failed test
+ * One dashboard session for a suite: a fresh data dir with the superuser `DASHBOARD_EMAIL`,
+ * `beforeStart`, a `satchel serve` on a free port, `seed`, then Chromium with a page signed in
+ * through the login form. Registers the hooks that start it (`beforeAll`), screenshot the page of a failed test
  * (`.artifacts/ui/failed-NAME-light-desktop.png`) and stop the browser before the server
  * (`afterAll`). The returned object's fields throw until `beforeAll` has run.
  */
@@ -237,6 +239,7 @@ export function useDashboardSession(opts: DashboardSessionOptions = {}): Dashboa
   beforeAll(async () => {
     dir = makeTempDir()
     upsertSuperuser('satchel', dir, DASHBOARD_EMAIL, DASHBOARD_PASSWORD)
+    await opts.beforeStart?.(dir)
     server = await startSatchel(dir, undefined, { args: opts.args ?? ['--workers=1'] })
     await opts.seed?.({ dir, server, sdk })
     const fresh = await browser.newPage()

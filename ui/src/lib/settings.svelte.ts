@@ -1,0 +1,123 @@
+import { errorMessage, type FieldErrors, fieldErrors } from './errors.ts'
+import { pb } from './pb.ts'
+
+/** S3-compatible storage settings (`s3` and `backups.s3`); `secret` is write-only. */
+export interface S3Settings {
+  enabled: boolean
+  bucket: string
+  region: string
+  endpoint: string
+  accessKey: string
+  secret?: string
+  forcePathStyle: boolean
+}
+
+/** One rate limit rule: at most `maxRequests` per `duration` seconds for requests matching `label`. */
+export interface RateLimitRule {
+  label: string
+  /** `''` everyone, `'@guest'` or `'@auth'`. */
+  audience: string
+  duration: number
+  maxRequests: number
+}
+
+/** The application settings as `GET /api/settings` sends them (secrets left out). */
+export interface AppSettings {
+  meta: {
+    appName: string
+    appURL: string
+    senderName: string
+    senderAddress: string
+    hideControls: boolean
+  }
+  smtp: {
+    enabled: boolean
+    host: string
+    port: number
+    username: string
+    password?: string
+    authMethod: string
+    tls: boolean
+    localName: string
+  }
+  s3: S3Settings
+  backups: { cron: string; cronMaxKeep: number; s3: S3Settings }
+  batch: { enabled: boolean; maxRequests: number; timeout: number; maxBodySize: number }
+  rateLimits: { enabled: boolean; rules: RateLimitRule[]; excludedIPs?: string[] }
+  trustedProxy: { headers: string[]; useLeftmostIP: boolean }
+  superuserIPs: string[]
+}
+
+/**
+ * The settings the dashboard itself follows, loaded when the signed-in layout opens and kept
+ * current by every settings save: `hideControls` hides the collection create/edit buttons.
+ */
+class DashboardOptions {
+  hideControls = $state(false)
+
+  /** Loads them (a failure keeps the defaults: the settings page shows the error). */
+  async load(): Promise<void> {
+    try {
+      this.take((await pb.settings.getAll({ fields: 'meta.hideControls' })) as AppSettings)
+    } catch {
+      // NOTE: not the layout's business; the settings page reports failures
+    }
+  }
+
+  take(s: Pick<AppSettings, 'meta'>): void {
+    this.hideControls = s.meta?.hideControls === true
+  }
+}
+
+/** The dashboard's options from the settings. */
+export const dashboardOptions = new DashboardOptions()
+
+/**
+ * The state of one settings form: load the settings once, keep the user's draft, save a patch
+ * (PocketBase merges it into the stored settings) and show the server's field errors, keyed by
+ * their path (`smtp.host`, `rateLimits.rules.0.label`…).
+ */
+export class SettingsForm {
+  /** The settings as last loaded or saved; `null` until the first load finished. */
+  current = $state<AppSettings | null>(null)
+  busy = $state(false)
+  /** A sentence for the form's alert (load or save failure). */
+  error = $state('')
+  /** Set after a successful save, cleared by the next one. */
+  saved = $state(false)
+  errors = $state<FieldErrors>({})
+
+  /** Loads the settings; resolves with them, or `null` after showing the failure. */
+  async load(): Promise<AppSettings | null> {
+    try {
+      const loaded = (await pb.settings.getAll()) as AppSettings
+      this.current = loaded
+      return loaded
+    } catch (err) {
+      this.error = errorMessage(err)
+      return null
+    }
+  }
+
+  /** Saves `patch`; resolves with the stored settings, or `null` after showing the errors. */
+  async save(patch: Record<string, unknown>): Promise<AppSettings | null> {
+    this.busy = true
+    this.error = ''
+    this.saved = false
+    this.errors = {}
+    try {
+      const stored = (await pb.settings.update(patch)) as AppSettings
+      this.current = stored
+      dashboardOptions.take(stored)
+      this.saved = true
+      return stored
+    } catch (err) {
+      this.errors = fieldErrors(err)
+      this.error =
+        Object.keys(this.errors).length > 0 ? 'Some values need fixing.' : errorMessage(err)
+      return null
+    } finally {
+      this.busy = false
+    }
+  }
+}
