@@ -5,10 +5,11 @@
  */
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { coldStartReport, measureColdStart } from './cold-start.ts'
 import { runCompare } from './compare.ts'
 import { type BenchOptions, parseOptions, USAGE } from './options.ts'
 import { stopWorkers } from './run.ts'
-import { stopAll } from './servers.ts'
+import { resolvePocketBase, stopAll } from './servers.ts'
 import { runSingle } from './single.ts'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -36,7 +37,12 @@ try {
   const o: BenchOptions = parseOptions()
   if (o.mode === 'help') console.log(USAGE)
   else if (o.mode === 'compare') await runCompare(o, repoRoot, log)
-  else await runSingle(o, log)
+  else if (o.mode === 'cold-start') {
+    const satchel = o.satchelCmd ?? [process.execPath, resolve(repoRoot, 'bin/satchel.js')]
+    log(`Satchel: ${satchel.join(' ')}`)
+    const results = await measureColdStart(satchel, await resolvePocketBase(repoRoot), o.runs, log)
+    console.log(coldStartReport(results))
+  } else await runSingle(o, log)
   await shutdown(0)
 } catch (err) {
   if (!cleanup) console.error(err instanceof Error ? err.message : err)

@@ -7,6 +7,7 @@ import type { Scenario } from './scenarios/scenario.ts'
 export const USAGE = `usage:
   npm run bench -- --url=http://127.0.0.1:8090 --email=EMAIL --password=PASS [--reset]
   npm run bench -- --compare
+  npm run bench -- --cold-start [--runs=N]
 options:
   --duration=SECONDS    measured time per scenario and server (default 5)
   --warmup=SECONDS      unmeasured run-in before measuring (default 1)
@@ -18,6 +19,7 @@ options:
   --posts=N --users=N   seeded data (default 10000 posts, 20 users)
   --logs=on|off         request logs (default on); off sets settings.logs.maxDays=0 on every
                         seeded server, so logs on vs off measures the logging overhead
+  --runs=N              (--cold-start) launches per case (default 9)
   --reset               (--url) delete an existing posts collection and bench users first`
 
 /** Load settings shared by every scenario run. */
@@ -30,7 +32,7 @@ export interface LoadSettings {
 
 /** Everything the CLI can ask for, validated. */
 export interface BenchOptions {
-  mode: 'help' | 'single' | 'compare'
+  mode: 'help' | 'single' | 'compare' | 'cold-start'
   url?: string
   email?: string
   password?: string
@@ -39,6 +41,8 @@ export interface BenchOptions {
   logs: boolean
   load: LoadSettings
   rounds: number
+  /** (--cold-start) launches per case. */
+  runs: number
   priority: number
   posts: number
   users: number
@@ -70,6 +74,8 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
       email: { type: 'string' },
       password: { type: 'string' },
       compare: { type: 'boolean', default: false },
+      'cold-start': { type: 'boolean', default: false },
+      runs: { type: 'string', default: '9' },
       duration: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '1' },
       connections: { type: 'string', default: '32' },
@@ -87,7 +93,7 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
     },
     strict: true,
   })
-  const mode = v.help ? 'help' : v.compare ? 'compare' : 'single'
+  const mode = v.help ? 'help' : v['cold-start'] ? 'cold-start' : v.compare ? 'compare' : 'single'
   if (mode === 'single' && (!v.url || !v.email || !v.password)) throw new Error(USAGE)
   if (v.logs !== 'on' && v.logs !== 'off') throw new Error(`--logs must be on or off\n${USAGE}`)
   return {
@@ -104,6 +110,7 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
       timeoutMs: num('timeout', v.timeout, 0.1) * 1000,
     },
     rounds: Math.floor(num('rounds', v.rounds, 1)),
+    runs: Math.floor(num('runs', v.runs, 1)),
     priority: Math.floor(num('priority', v.priority, 0)),
     posts: Math.floor(num('posts', v.posts, 1)),
     users: Math.floor(num('users', v.users, 1)),
