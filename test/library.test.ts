@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
+import { VERSION } from '../src/pocketbase.ts'
 import { cleanupAll, makeTempDir, nodeExecutable, REPO_ROOT } from '../src/tests/process.ts'
 
 // `npm install satchel` as a new project sees it: the package is built (`prepack` = `npm run
@@ -130,5 +131,10 @@ describe('the package as a library (npm pack → fresh project)', () => {
     })
     const jsOut = JSON.parse(run(nodeExecutable(), ['app.js', join(root, 'js_data')], project))
     expect(jsOut).toEqual([200, 'plain js'])
+
+    // the installed `satchel` command runs the bundle (dist/bundle/satchel.js) the package ships
+    const bin = join(pkgDir, 'bin', 'satchel.js')
+    expect(run(nodeExecutable(), [bin, '--version'], project)).toBe(`satchel version ${VERSION}\n`)
+    expect(existsSync(join(pkgDir, 'dist', 'bundle', 'satchel.js'))).toBe(true)
   }, 180_000)
 })

@@ -110,11 +110,13 @@ class HooksContractError extends Error {}
 const PB_GLOBAL =
   /^(\$\w+|routerAdd|routerUse|cronAdd|cronRemove|migrate|on[A-Z]\w+|__hooks) is not defined/
 
-/** The package entry of the running server: `src/index.ts` from the sources, `dist/index.js` built. */
-const SELF_INDEX = new URL(
-  import.meta.url.endsWith('.ts') ? '../index.ts' : '../index.js',
-  import.meta.url,
-).href
+/**
+ * The package entry of the running server: `src/index.ts` from the sources, `dist/index.js` built
+ * by tsc, and in the bundle (`dist/bundle/satchel.js`, which exports the public API) the bundle.
+ */
+const SELF_INDEX = /\/hooks-loader\.[jt]s$/.test(import.meta.url)
+  ? new URL(import.meta.url.endsWith('.ts') ? '../index.ts' : '../index.js', import.meta.url).href
+  : import.meta.url
 
 // NOTE: process-wide on purpose (module resolution is per process, not per app).
 let selfResolving = false

@@ -1,0 +1,131 @@
+// The bundle `dist/bundle/satchel.js` (`npm run build`, scripts/build-bundle.ts), which
+// `bin/satchel.js` runs when installed: built here into a folder of its own, it answers the CLI,
+// forks `serve --workers=2` processes that re-enter it, gives hooks files its own `satchel`
+// classes, and loads what it only loads on first use — sharp (thumbs), nodemailer (mail), the S3
+// client — when that use comes.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { VERSION } from '../src/pocketbase.ts'
+import {
+  cleanupAll,
+  freePort,
+  makeTempDir,
+  nodeExecutable,
+  REPO_ROOT,
+  spawnServer,
+} from '../src/tests/process.ts'
+import { startS3rver, type TestS3 } from '../src/tests/s3-server.ts'
+import { client } from '../src/tests/sdk.ts'
+import { type SmtpCapture, startSmtpCapture } from '../src/tests/smtp-capture.ts'
+
+const SU_EMAIL = 'root@example.com'
+const SU_PASS = 'root-pass-123'
+// inside the repository (.tmp/ is ignored), so node_modules resolves for the external addons
+mkdirSync(join(REPO_ROOT, '.tmp'), { recursive: true })
+const BUNDLE = join(mkdtempSync(join(REPO_ROOT, '.tmp', 'bundle-')), 'bundle', 'satchel.js')
+let smtp: SmtpCapture
+let s3: TestS3
+
+const cli = (args: string[]) =>
+  execFileSync(nodeExecutable(), [BUNDLE, ...args], { encoding: 'utf8', timeout: 30_000 })
+
+beforeAll(async () => {
+  execFileSync(nodeExecutable(), ['scripts/build-bundle.ts', `--out=${BUNDLE}`], {
+    cwd: REPO_ROOT,
+    stdio: 'pipe',
+    timeout: 120_000,
+  })
+  ;[smtp, s3] = await Promise.all([startSmtpCapture(), startS3rver()])
+}, 150_000)
+
+afterAll(async () => {
+  cleanupAll()
+  await Promise.all([smtp?.close(), s3?.close()])
+  execFileSync('rm', ['-rf', dirname(dirname(BUNDLE))])
+})
+
+describe('the bundle', () => {
+  test('answers --version and superuser upsert', () => {
+    expect(cli(['--version'])).toBe(`satchel version ${VERSION}\n`)
+    const dir = makeTempDir()
+    expect(cli(['superuser', 'upsert', SU_EMAIL, SU_PASS, `--dir=${dir}`])).toMatch(
+      /Successfully saved superuser/,
+    )
+  })
+
+  test('serve --workers=2: hooks get its classes; thumbs, mail and S3 load on first use', async () => {
+    const dir = makeTempDir()
+    mkdirSync(join(dirname(dir), 'pb_hooks'))
+    writeFileSync(
+      join(dirname(dir), 'pb_hooks', 'teapot.pb.ts'),
+      `import { ApiError, type App } from 'satchel'
+export function hooks(app: App) {
+  app.onServe.bind(async (e) => {
+    e.router.get('/api/teapot', () => { throw new ApiError(418, 'short and stout') })
+    await e.next()
+  })
+}
+`,
+    )
+    cli(['superuser', 'upsert', SU_EMAIL, SU_PASS, `--dir=${dir}`])
+    const port = await freePort()
+    const server = await spawnServer({
+      command: nodeExecutable(),
+      args: [BUNDLE, 'serve', `--http=127.0.0.1:${port}`, `--dir=${dir}`, '--workers=2'],
+      port,
+      dir,
+    })
+    // an ApiError of the hooks file's `satchel` is the server's own: sent in its error shape
+    const teapot = await fetch(`${server.url}/api/teapot`)
+    expect([teapot.status, await teapot.json()]).toEqual([
+      418,
+      { data: {}, message: 'Short and stout.', status: 418 },
+    ])
+
+    const su = client(server.url)
+    await su.collection('_superusers').authWithPassword(SU_EMAIL, SU_PASS)
+    await su.collections.create({
+      name: 'pics',
+      type: 'base',
+      viewRule: '',
+      fields: [{ name: 'img', type: 'file', maxSelect: 1, thumbs: ['8x6'] }],
+    })
+    const png = await sharp({
+      create: { width: 40, height: 30, channels: 3, background: { r: 9, g: 99, b: 199 } },
+    })
+      .png()
+      .toBuffer()
+    const form = new FormData()
+    form.append('img', new Blob([new Uint8Array(png)]), 'pic.png')
+    const rec = await su.collection('pics').create(form)
+    const thumb = await fetch(su.files.getURL(rec, rec.img, { thumb: '8x6' }))
+    expect(thumb.status).toBe(200)
+    const meta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 8, 6])
+
+    await su.settings.update({
+      smtp: { enabled: true, host: '127.0.0.1', port: smtp.port, tls: false },
+    })
+    await su.settings.testEmail('_superusers', 'bundle@example.com', 'verification')
+    expect((await smtp.next('bundle@example.com')).to).toEqual(['bundle@example.com'])
+
+    await s3.createBucket('bundle')
+    await su.settings.update({
+      s3: {
+        enabled: true,
+        bucket: 'bundle',
+        region: 'us-east-1',
+        endpoint: s3.endpoint,
+        accessKey: 'S3RVER',
+        secret: 'S3RVER',
+        forcePathStyle: true,
+      },
+    })
+    await expect(su.settings.testS3('storage')).resolves.toBe(true)
+
+    expect(await server.stop('SIGTERM')).toBe(0)
+  }, 60_000)
+})
