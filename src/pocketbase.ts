@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path'
 import { Command } from 'commander'
 import { FlagError, flag, goFlagsHelp, normalizeArgs } from './cmd/flags.ts'
 import { goLogLine } from './cmd/log-line.ts'
+import { registerMigrateCommand } from './cmd/migrate.ts'
 import { registerServeCommand } from './cmd/serve.ts'
 import { registerSuperuserCommand } from './cmd/superuser.ts'
 import { App, type AppConfig } from './core/app.ts'
@@ -30,6 +31,8 @@ export interface GlobalFlags {
   migrationsDir?: string
   /** `--automigrate` (default true). */
   automigrate?: boolean
+  /** `--migrationsLang` (Satchel's): `js` or `ts`, the language of written migration files. */
+  migrationsLang?: string
 }
 
 /** `name` beside the data dir (PocketBase's default for `pb_public`, `pb_hooks`, `pb_migrations`). */
@@ -164,8 +167,16 @@ export function createCli(): Command {
         true,
       ),
     )
+    .addOption(
+      flag(
+        'migrationsLang',
+        'string',
+        'Satchel: the language of the migration files "migrate create|collections" write, js or ts (default ts when --migrationsDir holds .ts files and no .js, else js)',
+      ),
+    )
   registerServeCommand(program)
   registerSuperuserCommand(program)
+  registerMigrateCommand(program)
   return program
 }
 
