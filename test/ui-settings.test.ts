@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { screenshot, useDashboardSession } from '../src/tests/browser.ts'
+import { startS3rver } from '../src/tests/s3-server.ts'
+import { startSmtpCapture } from '../src/tests/smtp-capture.ts'
 
 /** A cron job registered by a TypeScript hooks file; a run leaves `ran.txt` in the data dir. */
 function writeCronHook(dir: string): void {
@@ -116,6 +118,107 @@ describe('dashboard settings', () => {
     expect(await page.getByRole('button', { name: 'New collection' }).count()).toBe(0)
     await (await ui.sdk()).settings.update({ meta: { hideControls: false }, superuserIPs: [] })
     expect(ui.browser.problems()).toEqual([])
+  })
+
+  test('mail: sender and SMTP saved; a test email arrives at the SMTP server', async () => {
+    const { page } = ui
+    const inbox = await startSmtpCapture()
+    try {
+      await openSettings('Mail')
+      await page.getByLabel('Sender name').fill('Bookshop team')
+      await page.getByLabel('Sender address').fill('team@books.example.com')
+      await page.getByLabel('Send through an SMTP server').check()
+      await page.getByLabel('SMTP host').fill('127.0.0.1')
+      await page.getByLabel('SMTP port').fill(String(inbox.port))
+      await page.getByLabel('Authentication method').selectOption({ label: 'LOGIN' })
+      await page.getByLabel('Local name (EHLO)').fill('dashboard.test')
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await page.getByRole('status').getByText('Saved.').waitFor()
+      const s = await (await ui.sdk()).settings.getAll()
+      expect(s.meta).toMatchObject({
+        senderName: 'Bookshop team',
+        senderAddress: 'team@books.example.com',
+      })
+      expect(s.smtp).toMatchObject({
+        enabled: true,
+        host: '127.0.0.1',
+        port: inbox.port,
+        authMethod: 'LOGIN',
+        localName: 'dashboard.test',
+        tls: false,
+      })
+      expect(s.smtp.password).toBeUndefined()
+
+      await page.getByRole('button', { name: 'Send test email' }).click()
+      const dialog = page.getByRole('dialog', { name: 'Send a test email' })
+      await dialog.getByRole('radio', { name: 'Password reset' }).check()
+      await dialog.getByLabel('Send to').fill('not-an-email')
+      await dialog.getByRole('button', { name: 'Send', exact: true }).click()
+      await dialog.getByText('Must be a valid email address.').waitFor()
+      await dialog.getByLabel('Send to').fill('reader@example.com')
+      await screenshot(page, 'settings-mail-test', { phone: false })
+      await dialog.getByRole('button', { name: 'Send', exact: true }).click()
+      await page.getByRole('status').getByText('Test email sent to reader@example.com.').waitFor()
+      expect(await dialog.count()).toBe(0)
+
+      const mail = await inbox.next('reader@example.com')
+      expect(mail.from).toBe('team@books.example.com')
+      expect(mail.headers.from).toContain('Bookshop team')
+      expect(mail.headers.subject).toMatch(/password/i)
+      expect(mail.body).toMatch(/confirm-password-reset/)
+      await screenshot(page, 'settings-mail')
+      expect(ui.browser.problems()).toEqual([])
+    } finally {
+      await inbox.close()
+    }
+  })
+
+  test('files storage: S3 saved, connection tested against s3rver, a bad bucket reported', async () => {
+    const { page } = ui
+    const s3 = await startS3rver()
+    try {
+      await s3.createBucket('uploads')
+      await openSettings('Files storage')
+      await page.getByLabel('Store files in an S3-compatible bucket').check()
+      await page.getByLabel('Endpoint', { exact: true }).fill(s3.endpoint)
+      await page.getByLabel('Bucket', { exact: true }).fill('uploads')
+      await page.getByLabel('Region', { exact: true }).fill('us-east-1')
+      await page.getByLabel('Access key', { exact: true }).fill('S3RVER')
+      await page.getByLabel('Secret', { exact: true }).fill('S3RVER')
+      await page.getByLabel('Path-style addressing').check()
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await page.getByRole('status').getByText('Saved.').waitFor()
+      const saved = await (await ui.sdk()).settings.getAll()
+      expect(saved.s3).toEqual({
+        enabled: true,
+        endpoint: s3.endpoint,
+        bucket: 'uploads',
+        region: 'us-east-1',
+        accessKey: 'S3RVER',
+        forcePathStyle: true,
+      })
+
+      await page.getByRole('button', { name: 'Test connection' }).click()
+      await page
+        .getByRole('status')
+        .getByText(/^Connected/)
+        .waitFor()
+      await screenshot(page, 'settings-storage')
+
+      await page.getByLabel('Bucket', { exact: true }).fill('no-such-bucket')
+      expect(await page.getByRole('button', { name: 'Test connection' }).isDisabled()).toBe(true)
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await page.getByRole('status').getByText('Saved.').waitFor()
+      await page.getByRole('button', { name: 'Test connection' }).click()
+      await page
+        .getByRole('alert')
+        .getByText(/Failed to test the S3 filesystem/)
+        .waitFor()
+      await (await ui.sdk()).settings.update({ s3: { enabled: false } })
+      expect(ui.browser.problems()).toEqual([])
+    } finally {
+      await s3.close()
+    }
   })
 
   test('crons: the list with schedules, run now', async () => {
