@@ -29,6 +29,7 @@ import {
   publishRecordEvent,
   type RecordAction,
 } from './realtime-broadcast.ts'
+import { realtimeWebSocket } from './realtime-websocket.ts'
 import { readRequestBody } from './request-body.ts'
 
 const SSE_HEADERS = {
@@ -40,14 +41,15 @@ const SSE_HEADERS = {
 const SUBSCRIBE_OP = 'subscribe'
 
 /**
- * Binds `GET /api/realtime` (SSE) and `POST /api/realtime` (set subscriptions) — PocketBase
+ * Binds `GET /api/realtime` (SSE, or a WebSocket when upgraded: `realtime-websocket.ts`) and
+ * `POST /api/realtime` (set subscriptions) — PocketBase
  * `apis/realtime.go`, §10 — and the record events that feed them (record create/update/delete,
  * published once the outermost transaction commits — batch items and delete cascades included —
  * and record events published by other worker processes over the hub's bus).
  */
 export function bindRealtimeApi(api: Hono<Env>, app: App): void {
   bindRealtimeEvents(app)
-  api.get('/realtime', skipSuccessActivityLogMiddleware(), realtimeConnect)
+  api.get('/realtime', skipSuccessActivityLogMiddleware(), realtimeWebSocket(), realtimeConnect)
   api.post('/realtime', realtimeSetSubscriptions)
 }
 

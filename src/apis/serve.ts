@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { getRequestListener } from '@hono/node-server'
+import { createAdaptorServer } from '@hono/node-server'
+import { WebSocketServer } from 'ws'
 import type { App } from '../core/app.ts'
 import { ServeEvent } from '../core/events.ts'
 import type { RequestEvent } from '../core/request-event.ts'
@@ -68,21 +69,35 @@ export async function startServer(app: App, options: ServeOptions): Promise<Runn
   return running
 }
 
+/** Most bytes of one WebSocket message from a client (1000 subscriptions of 2500 characters fit). */
+const MAX_WS_MESSAGE_BYTES = 4 << 20
+
 async function listenAll(app: App, options: ServeOptions): Promise<RunningServer> {
   const router = createRouter(app, options)
-  const listener = getRequestListener(router.fetch)
+  // NOTE: the upgrade hook: a `GET /api/realtime` with `Upgrade: websocket` runs through the
+  // router (auth, rate limits…) and `realtime-websocket.ts` accepts it on this server.
+  const websocket = {
+    server: new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES }),
+  }
   if (options.https === undefined) {
-    const server = createServer(TIMEOUTS, listener)
+    const server = createAdaptorServer({
+      fetch: router.fetch,
+      websocket,
+      createServer,
+      serverOptions: TIMEOUTS,
+    }) as Server
     const address = await listen(server, options.http ?? '127.0.0.1:8090')
     return { address, close: () => closeServers(app, [server]) }
   }
   if (options.tls === undefined) throw new Error('HTTPS needs a certificate and its key.')
   let secure: HttpsServer
   try {
-    secure = createHttpsServer(
-      { ...TIMEOUTS, cert: options.tls.cert, key: options.tls.key },
-      listener,
-    )
+    secure = createAdaptorServer({
+      fetch: router.fetch,
+      websocket,
+      createServer: createHttpsServer,
+      serverOptions: { ...TIMEOUTS, cert: options.tls.cert, key: options.tls.key },
+    }) as HttpsServer
   } catch (err) {
     throw new Error(`Cannot load the TLS certificate or key: ${(err as Error).message}`, {
       cause: err,

@@ -13,6 +13,11 @@ export interface BrokerOptions {
    * a message that would go past it disconnects the client instead (its SDK reconnects).
    */
   readonly maxBufferedBytes?: number
+  /**
+   * How often a client on a transport that can ping (WebSocket) is pinged; one that has not
+   * answered the previous ping is disconnected (default 30 s).
+   */
+  readonly keepAliveMs?: number
 }
 
 /**
@@ -32,6 +37,8 @@ export class Broker {
   readonly maxLifetimeMs: number
   /** The per-client cap of unsent bytes (may be tuned at runtime; read on each write). */
   maxBufferedBytes: number
+  /** The ping interval of WebSocket clients in ms (may be tuned at runtime; read at connect). */
+  keepAliveMs: number
   readonly #sweepIntervalMs: number
   readonly #clients = new Map<string, Client>()
   #timer: NodeJS.Timeout | undefined
@@ -41,6 +48,7 @@ export class Broker {
     this.maxLifetimeMs = options.maxLifetimeMs ?? 30 * 60_000
     this.#sweepIntervalMs = options.sweepIntervalMs ?? 1000
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
+    this.keepAliveMs = options.keepAliveMs ?? 30_000
   }
 
   /** The number of registered clients. */

@@ -2,8 +2,10 @@ import { randomString } from '../security/random.ts'
 import { type Message, sseFrame } from './message.ts'
 import { parseSubscriptionOptions, type SubscriptionOptions } from './options.ts'
 
-/** Where a client's framed messages go (an SSE response). */
+/** Where a client's framed messages go (an SSE response or a WebSocket). */
 export interface ClientSink {
+  /** Frames a message for this transport (default: {@link sseFrame}). */
+  frame?(clientId: string, message: Message): string
   /** Writes one framed message. */
   write(chunk: string): void
   /** Ends the stream (idempotent). */
@@ -18,7 +20,7 @@ const CLIENT_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
  * One connected realtime client (PocketBase `subscriptions.Client`): a 40-character
  * `[A-Za-z0-9]` id, the IP it connected from, its subscriptions (each parsed once into
  * options) and a small key/value store (the auth record lives there). Transport-agnostic: it
- * writes SSE frames to a {@link ClientSink}.
+ * writes frames to a {@link ClientSink} (SSE frames unless the sink frames otherwise).
  */
 export class Client {
   readonly id: string
@@ -141,7 +143,11 @@ export class Client {
   send(message: Message): void {
     if (this.#discarded) return
     this.lastMessageAt = Date.now()
-    this.#sink.write(sseFrame(this.id, message))
+    this.#sink.write(
+      this.#sink.frame === undefined
+        ? sseFrame(this.id, message)
+        : this.#sink.frame(this.id, message),
+    )
   }
 
   /** Marks the client discarded and ends its stream. */

@@ -14,3 +14,12 @@ export interface Message {
 export function sseFrame(clientId: string, message: Message): string {
   return `id:${clientId}\nevent:${message.name}\ndata:${message.data}\n\n`
 }
+
+/**
+ * Frames a message for the WebSocket transport (beyond PocketBase): one JSON text frame
+ * `{"type":"event","topic":<name>,"data":<data>}`, the data embedded as the JSON value it is
+ * (not re-serialised), so a record event costs one string concatenation per client.
+ */
+export function wsFrame(message: Message): string {
+  return `{"type":"event","topic":${JSON.stringify(message.name)},"data":${message.data}}`
+}
