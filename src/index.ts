@@ -78,6 +78,15 @@ export {
 } from './tools/router/router.ts'
 export { RouterEvent } from './tools/router/router-event.ts'
 export {
+  RealtimeSocket,
+  RealtimeSocketError,
+  type RealtimeSocketOptions,
+  type RealtimeSubscribeOptions,
+  subscriptionKey,
+  type WebSocketConstructorLike,
+  type WebSocketLike,
+} from './tools/subscriptions/ws-client.ts'
+export {
   type ValidationError,
   ValidationErrors,
 } from './tools/validation/validation-errors.ts'

@@ -87,8 +87,10 @@ export class RealtimeSocket {
   /** Requests cut by a drop: settled by the resync after the next connect. */
   #afterSync: Pending[] = []
   #ws: WebSocketLike | undefined
-  /** Settles once connected; kept across failed attempts so waiters see the reconnect. */
-  #ready: { promise: Promise<void>; resolve: () => void; done: boolean } | undefined
+  /** Settles once connected and resynced; kept across failed attempts (waiters see the reconnect). */
+  #ready: { promise: Promise<void>; resolve: () => void } | undefined
+  /** True once the server sent `connect` and acked the resync, until the socket drops. */
+  #synced = false
   #nextRef = 1
   #attempt = 0
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined
@@ -105,9 +107,9 @@ export class RealtimeSocket {
     this.#token = options.token ?? ''
   }
 
-  /** True while the socket is open and the server has sent its client id. */
+  /** True while the socket is open and the server has acked the token and subscriptions. */
   get isConnected(): boolean {
-    return this.#ws?.readyState === OPEN && this.clientId !== ''
+    return this.#synced && this.#ws?.readyState === OPEN
   }
 
   /**
@@ -199,6 +201,7 @@ export class RealtimeSocket {
     for (const p of [...this.#pending.values(), ...this.#afterSync]) p.resolve()
     this.#pending.clear()
     this.#afterSync = []
+    this.#synced = false
     this.#ready?.resolve()
     this.#ready = undefined
   }
@@ -226,12 +229,13 @@ export class RealtimeSocket {
    */
   #connect(): Promise<void> {
     this.#closedByUser = false
+    if (this.#synced) return Promise.resolve()
     if (this.#ready === undefined) {
       let resolve!: () => void
       const promise = new Promise<void>((r) => {
         resolve = r
       })
-      this.#ready = { promise, resolve, done: false }
+      this.#ready = { promise, resolve }
     }
     if (this.#ws === undefined && this.#reconnectTimer === undefined) this.#open()
     return this.#ready.promise
@@ -262,9 +266,10 @@ export class RealtimeSocket {
       this.clientId = frame.clientId ?? ''
       this.#attempt = 0
       void this.#resync(ws).then(() => {
-        if (ws !== this.#ws || this.#ready === undefined) return
-        this.#ready.done = true
-        this.#ready.resolve()
+        if (ws !== this.#ws) return
+        this.#synced = true
+        this.#ready?.resolve()
+        this.#ready = undefined
       })
     } else if (frame.type === 'ok' || frame.type === 'error') {
       const p = this.#pending.get(frame.ref ?? 0)
@@ -302,8 +307,8 @@ export class RealtimeSocket {
   #closed(ws: WebSocketLike): void {
     if (ws !== this.#ws) return
     this.#ws = undefined
-    // waiters of an unfinished connect keep waiting for the reconnect
-    if (this.#ready?.done) this.#ready = undefined
+    // NOTE: waiters of an unfinished connect (#ready) keep waiting for the reconnect
+    this.#synced = false
     this.clientId = ''
     this.#afterSync.push(...this.#pending.values())
     this.#pending.clear()
