@@ -1,0 +1,167 @@
+// The dashboard's backups page in Chromium, beyond create/download/delete/restore (in
+// ui-operations): a backup's progress while it runs, the auto-backup schedule (presets and a
+// custom cron expression) with the number kept, running the auto-backup job from the Crons
+// page, and an S3 bucket for backups tested against s3rver — each checked on the server.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { screenshot, useDashboardSession } from '../src/tests/browser.ts'
+import { startS3rver } from '../src/tests/s3-server.ts'
+
+/** The file whose creation lets a held backup (named `slow_…`) go on. */
+const release = (dir: string) => join(dir, '..', 'release-backup')
+
+/** A hooks file holding every backup named `slow_…` until `release(dir)` exists (≤ 20 s). */
+function writeGateHook(dir: string): void {
+  const hooks = join(dir, '..', 'pb_hooks')
+  mkdirSync(hooks, { recursive: true })
+  writeFileSync(
+    join(hooks, 'gate.pb.ts'),
+    `import { existsSync } from 'node:fs'
+export function hooks(app) {
+  app.onBackupCreate.bind(async (e) => {
+    if (e.name.startsWith('slow_')) {
+      const end = Date.now() + 20_000
+      while (!existsSync(${JSON.stringify(release(dir))}) && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    }
+    await e.next()
+  })
+}
+`,
+  )
+}
+
+const ui = useDashboardSession({ beforeStart: writeGateHook })
+
+async function openBackups(): Promise<void> {
+  await ui.page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('link', { name: 'Backups' })
+    .click()
+  await ui.page.getByRole('heading', { name: 'Backups', level: 1 }).waitFor()
+}
+
+describe('dashboard backups', () => {
+  test('a backup shows its progress while it runs, then joins the list', async () => {
+    const { page } = ui
+    await openBackups()
+    await page.getByLabel('Backup name (optional)').fill('slow_one.zip')
+    await page.getByRole('button', { name: 'Create backup' }).click()
+    await page.getByRole('status').getByText('Creating slow_one.zip… 0%').waitFor()
+    await page.getByRole('progressbar', { name: 'Backup progress' }).waitFor()
+    const health = await (await ui.sdk()).health.check()
+    expect(health.data.canBackup).toBe(false)
+    await screenshot(page, 'backups-progress', { phone: false })
+
+    writeFileSync(release(ui.dir), '')
+    await page
+      .getByRole('list', { name: 'Backups' })
+      .getByRole('listitem', { name: 'slow_one.zip' })
+      .waitFor({ timeout: 20_000 })
+    await expect.poll(() => page.getByRole('progressbar').count()).toBe(0)
+    expect((await (await ui.sdk()).backups.getFullList()).map((b) => b.key)).toEqual([
+      'slow_one.zip',
+    ])
+    expect(ui.browser.problems()).toEqual([])
+  })
+
+  test('auto backups: a preset, a custom schedule (a bad one refused), run from Crons', async () => {
+    const { page } = ui
+    await openBackups()
+    const panel = page.getByRole('form', { name: 'Backup settings' })
+    await panel
+      .getByLabel('Auto backups', { exact: true })
+      .selectOption({ label: 'Every day at 03:00' })
+    await panel.getByLabel('Auto backups to keep').fill('2')
+    await panel.getByRole('button', { name: 'Save changes' }).click()
+    await panel.getByRole('status').getByText('Saved.').waitFor()
+    let s = await (await ui.sdk()).settings.getAll()
+    expect(s.backups).toMatchObject({ cron: '0 3 * * *', cronMaxKeep: 2 })
+
+    await panel
+      .getByLabel('Auto backups', { exact: true })
+      .selectOption({ label: 'Custom schedule…' })
+    await panel.getByLabel('Cron expression').fill('every tuesday')
+    await panel.getByRole('button', { name: 'Save changes' }).click()
+    await panel.getByRole('alert').getByText('Some values need fixing.').waitFor()
+    expect(await panel.getByLabel('Cron expression').getAttribute('aria-invalid')).toBe('true')
+    await panel.getByLabel('Cron expression').fill('15 4 * * 1-5')
+    await panel.getByRole('button', { name: 'Save changes' }).click()
+    await panel.getByRole('status').getByText('Saved.').waitFor()
+    s = await (await ui.sdk()).settings.getAll()
+    expect(s.backups).toMatchObject({ cron: '15 4 * * 1-5', cronMaxKeep: 2 })
+    await screenshot(page, 'backups-settings')
+
+    // the server now schedules its auto-backup job; run it from the Crons page
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('link', { name: 'Settings' })
+      .click()
+    await page
+      .getByRole('navigation', { name: 'Settings sections' })
+      .getByRole('link', { name: 'Crons' })
+      .click()
+    const row = page.getByRole('row', { name: /__pbAutoBackup__/ })
+    await row.getByText('15 4 * * 1-5').waitFor()
+    await row.getByRole('button', { name: 'Run __pbAutoBackup__ now' }).click()
+    await page.getByRole('status').getByText('Started __pbAutoBackup__.').waitFor()
+    await expect
+      .poll(async () => (await (await ui.sdk()).backups.getFullList()).map((b) => b.key).join(), {
+        timeout: 20_000,
+      })
+      .toMatch(/@auto_pb_backup_\w+\.zip/)
+    await openBackups()
+    await page
+      .getByRole('list', { name: 'Backups' })
+      .getByRole('listitem', { name: /^@auto_pb_backup_/ })
+      .waitFor()
+    expect(ui.browser.problems()).toEqual([])
+  })
+
+  test('backups in S3: saved, connection tested, a new backup lands in the bucket', async () => {
+    const { page } = ui
+    const s3 = await startS3rver()
+    try {
+      await s3.createBucket('backups')
+      await openBackups()
+      const panel = page.getByRole('form', { name: 'Backup settings' })
+      await panel.getByLabel('Store backups in an S3-compatible bucket').check()
+      await panel.getByLabel('Endpoint', { exact: true }).fill(s3.endpoint)
+      await panel.getByLabel('Bucket', { exact: true }).fill('backups')
+      await panel.getByLabel('Region', { exact: true }).fill('us-east-1')
+      await panel.getByLabel('Access key', { exact: true }).fill('S3RVER')
+      await panel.getByLabel('Secret', { exact: true }).fill('S3RVER')
+      await panel.getByLabel('Path-style addressing').check()
+      await panel.getByRole('button', { name: 'Save changes' }).click()
+      await panel.getByRole('status').getByText('Saved.').waitFor()
+      expect((await (await ui.sdk()).settings.getAll()).backups.s3).toMatchObject({
+        enabled: true,
+        bucket: 'backups',
+        endpoint: s3.endpoint,
+      })
+      await panel.getByRole('button', { name: 'Test connection' }).click()
+      await panel
+        .getByRole('status')
+        .getByText(/^Connected/)
+        .waitFor()
+
+      // the list now shows the bucket's (empty) contents; a new backup goes there
+      await page.reload()
+      await page.getByText('No backups yet.').waitFor()
+      await page.getByLabel('Backup name (optional)').fill('in_s3.zip')
+      await page.getByRole('button', { name: 'Create backup' }).click()
+      await page
+        .getByRole('list', { name: 'Backups' })
+        .getByRole('listitem', { name: 'in_s3.zip' })
+        .waitFor({ timeout: 20_000 })
+      expect(existsSync(join(ui.dir, 'backups', 'in_s3.zip'))).toBe(false)
+      await screenshot(page, 'backups-s3')
+      await (await ui.sdk()).settings.update({ backups: { s3: { enabled: false } } })
+      expect(ui.browser.problems()).toEqual([])
+    } finally {
+      await s3.close()
+    }
+  })
+})
