@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { registerHooks } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { App } from '../core/app.ts'
+import { isPocketBaseScript, JsHooks } from './jsvm/jsvm.ts'
 
 /**
  * The contract of a hooks file (`pb_hooks/*.pb.ts` or `*.pb.js` as an ES module): it exports a
@@ -71,28 +72,31 @@ export function listHooksFiles(dir: string): string[] {
  * `failures` with its file:line and skipped; the other files still load, as PocketBase keeps
  * serving when one hooks file fails. Handlers a failing `hooks` bound before it threw stay bound.
  *
- * NOTE: PocketBase's own `.pb.js` files (goja scripts using `routerAdd`, `$app`… globals, no
- * exports) are not supported yet: such a file is reported as exporting no `hooks` function.
+ * PocketBase's own `.pb.js` files (scripts using `routerAdd`, `$app`… globals, without `import`
+ * or `export`) run on the app's JSVM instead (see `jsvm/jsvm.ts`), in the same name order.
  */
 export async function loadHooks(app: App, dir: string): Promise<HooksLoadResult> {
   resolveSatchelToThisInstance()
   const loaded: string[] = []
   const failures: HooksLoadFailure[] = []
+  let jsvm: JsHooks | undefined
   for (const file of listHooksFiles(dir)) {
+    if (file.endsWith('.js') && isPocketBaseScript(readFileSync(file, 'utf8'))) {
+      jsvm ??= JsHooks.start(app, dir)
+      const failed = await jsvm.load(file)
+      for (const f of failed) failures.push({ file, ...f })
+      if (!failed.some((f) => f.error !== undefined)) loaded.push(file)
+      continue
+    }
     try {
       const mod = (await import(pathToFileURL(file).href)) as { hooks?: unknown }
       if (typeof mod.hooks !== 'function') {
-        throw new HooksContractError(
-          'The file exports no hooks(app) function (PocketBase-style .pb.js files with globals are not supported yet).',
-        )
+        throw new HooksContractError('The file exports no hooks(app) function.')
       }
       await (mod.hooks as HooksFunction)(app)
       loaded.push(file)
     } catch (err) {
-      let message = err instanceof Error ? err.message : String(err)
-      if (err instanceof ReferenceError && PB_GLOBAL.test(message)) {
-        message += " (PocketBase's goja .pb.js globals are not supported yet)"
-      }
+      const message = err instanceof Error ? err.message : String(err)
       failures.push({
         file,
         location: err instanceof HooksContractError ? file : failureLocation(err, file, dir),
@@ -105,10 +109,6 @@ export async function loadHooks(app: App, dir: string): Promise<HooksLoadResult>
 }
 
 class HooksContractError extends Error {}
-
-/** A ReferenceError naming one of PocketBase's JSVM globals (a PocketBase-style hooks file). */
-const PB_GLOBAL =
-  /^(\$\w+|routerAdd|routerUse|cronAdd|cronRemove|migrate|on[A-Z]\w+|__hooks) is not defined/
 
 /**
  * The package entry of the running server: `src/index.ts` from the sources, `dist/index.js` built

@@ -1,0 +1,127 @@
+import type { CollectionRow } from '../../core/collection-model.ts'
+import { Record } from '../../core/record-model.ts'
+
+// The data shapes that cross between the app thread and a JSVM worker (structured clone): records
+// travel as their prepared field values plus the version number of their collection, and a
+// collection's row travels once per worker and version.
+
+/** A record as it crosses threads. */
+export interface RecordState {
+  /** The collection version (see `CollectionVersions`). */
+  readonly c: number
+  /** The prepared field values by name. */
+  readonly d: { readonly [name: string]: unknown }
+  /** True for a record not stored yet. */
+  readonly n: boolean
+  /** The values it was loaded with (stored records only). */
+  readonly o?: { readonly [name: string]: unknown }
+  /** Expanded relations. */
+  readonly x?: { readonly [name: string]: RecordState | RecordState[] }
+  /** Custom data added by hooks (`withCustomData`). */
+  readonly cd?: { readonly [key: string]: unknown }
+}
+
+/** Collection rows a message ships, by version, for the receiver's cache. */
+export type CollectionRows = { [version: number]: CollectionRow }
+
+/** A thrown error as it crosses threads; `ref` names the original object kept by the app thread. */
+export interface ErrorState {
+  readonly message: string
+  readonly name: string
+  /** The HTTP status of an API error. */
+  readonly status?: number
+  /** The `data` of an API error or the field errors of a validation error. */
+  readonly data?: { readonly [key: string]: unknown }
+  /** The app thread's id of the original error (rethrown as is when it comes back). */
+  readonly ref?: number
+  /** `file:line` of the JS frame that threw, when known. */
+  readonly location?: string
+}
+
+/** A response written by a JS handler: the writer's name and its arguments. */
+export interface ResponseWrite {
+  readonly method: 'json' | 'string' | 'html' | 'redirect' | 'noContent' | 'blob'
+  readonly args: readonly unknown[]
+}
+
+/** An event as it is handed to a worker. */
+export interface EventState {
+  /** The app thread's id of the live event (for `next()` and lazy reads). */
+  readonly ev: number
+  /** The app handle of `e.app`. */
+  readonly app: number
+  readonly record?: RecordState
+  readonly records?: RecordState[]
+  /** The collection version of `e.collection`. */
+  readonly collection?: number
+  /** `e.auth` of request events (null for guests; absent for other events). */
+  readonly auth?: RecordState | null
+  readonly request?: RequestState
+  /** The list envelope of `onRecordsListRequest`. */
+  readonly result?: { [key: string]: unknown }
+  readonly error?: ErrorState
+  /** Backup name / mail data and other plain properties. */
+  readonly props?: { [key: string]: unknown }
+}
+
+/** The parts of an HTTP request a handler can read without a round trip. */
+export interface RequestState {
+  readonly method: string
+  readonly url: string
+  readonly headers: [string, string][]
+  readonly params: { readonly [name: string]: string }
+  readonly remoteIP: string
+}
+
+/** What a handler changed on its event, sent with `next()` and when it returns. */
+export interface EventChanges {
+  readonly record?: RecordState
+  readonly records?: RecordState[]
+  readonly writes: ResponseWrite[]
+  readonly props?: { [key: string]: unknown }
+}
+
+/** Rebuilds a record of `collection` from a crossing state (shared with the app thread). */
+export function buildRecord(
+  collection: Record['collection'],
+  s: RecordState,
+  nested: (x: RecordState) => Record,
+): Record {
+  const r = new Record(collection)
+  if (!s.n && s.o !== undefined) {
+    for (const [k, v] of Object.entries(s.o)) r.setPrepared(k, v)
+    r.markAsStored()
+  }
+  for (const [k, v] of Object.entries(s.d)) r.setPrepared(k, v)
+  r.isNew = s.n
+  if (s.cd !== undefined) r.customData = { ...s.cd }
+  if (s.x !== undefined) {
+    const x: NonNullable<Record['expand']> = {}
+    for (const [k, e] of Object.entries(s.x)) x[k] = Array.isArray(e) ? e.map(nested) : nested(e)
+    r.expand = x
+  }
+  return r
+}
+
+/** The crossing state of a record; `version` names its collection (and ships it when needed). */
+export function stateOf(r: Record, version: (c: Record['collection']) => number): RecordState {
+  const s: { -readonly [K in keyof RecordState]: RecordState[K] } = {
+    c: version(r.collection),
+    d: r.fieldValues(),
+    n: r.isNew,
+  }
+  if (!r.isNew) {
+    const o: { [name: string]: unknown } = {}
+    for (const f of r.collection.fields) o[f.name] = r.original(f.name)
+    s.o = o
+  }
+  if (r.customData !== undefined) s.cd = r.customData
+  if (r.expand !== undefined) {
+    const x: { [name: string]: RecordState | RecordState[] } = {}
+    for (const [k, e] of Object.entries(r.expand)) {
+      x[k] = Array.isArray(e) ? e.map((i) => stateOf(i, version)) : stateOf(e, version)
+    }
+    s.x = x
+  }
+  return s
+}

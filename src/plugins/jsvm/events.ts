@@ -1,0 +1,101 @@
+import { Collection } from '../../core/collection-model.ts'
+import { Record } from '../../core/record-model.ts'
+import { RequestEvent } from '../../core/request-event.ts'
+import type { RequestInfo } from '../../core/request-info.ts'
+import type { EventChanges, EventState, RequestState, ResponseWrite } from './codec.ts'
+import type { Codec, JsvmPool } from './pool.ts'
+
+// How an App hook event crosses to a JS handler and how the handler's changes come back. Any
+// event works: its `record`, `records`, `collection`, `auth`/`requestInfo`, `request`, `error`,
+// `result` and plain `name`/`exclude` properties cross when it has them.
+
+type AnyEvent = { [key: string]: unknown }
+
+/** The state of event `e` for a worker; `paramNames` are a custom route's path parameters. */
+export function eventState(
+  codec: Codec,
+  ev: number,
+  app: number,
+  e: AnyEvent,
+  paramNames: readonly string[] = [],
+): EventState {
+  const s: { -readonly [K in keyof EventState]: EventState[K] } = { ev, app }
+  if (e.record instanceof Record) s.record = codec.record(e.record)
+  if (Array.isArray(e.records)) s.records = (e.records as Record[]).map((r) => codec.record(r))
+  if (e.collection instanceof Collection) s.collection = codec.version(e.collection)
+  if (e instanceof RequestEvent) {
+    s.auth = e.auth === null ? null : codec.record(e.auth)
+    s.request = requestState(
+      e.request,
+      Object.fromEntries(paramNames.map((n) => [n, e.pathValue(n)])),
+    )
+  } else if (typeof e.requestInfo === 'object' && e.requestInfo !== null) {
+    const info = e.requestInfo as RequestInfo
+    s.auth = info.auth === null ? null : codec.record(info.auth)
+    s.request = {
+      method: info.method,
+      url: 'http://localhost/',
+      headers: Object.entries(info.headers).map(([k, v]) => [k.replaceAll('_', '-'), v]),
+      params: {},
+      remoteIP: '',
+    }
+  }
+  if (typeof e.result === 'object' && e.result !== null) s.result = { ...(e.result as AnyEvent) }
+  if (e.error !== undefined) {
+    const err = e.error instanceof Error ? e.error : new Error(String(e.error))
+    s.error = { name: err.name, message: err.message }
+  }
+  const props: AnyEvent = {}
+  for (const k of ['name', 'exclude']) if (k in e && typeof e[k] !== 'function') props[k] = e[k]
+  if (Object.keys(props).length > 0) s.props = props
+  return s
+}
+
+function requestState(r: Request, params: { [name: string]: string }): RequestState {
+  return { method: r.method, url: r.url, headers: [...r.headers], params, remoteIP: '' }
+}
+
+/** Applies a JS handler's changes to the live event: its record's values and response writes. */
+export function applyChanges(pool: JsvmPool, e: AnyEvent, ch: EventChanges): void {
+  if (ch.record !== undefined && e.record instanceof Record) {
+    copyValues(e.record, pool.recordOf(ch.record))
+  }
+  if (ch.records !== undefined && Array.isArray(e.records)) {
+    e.records = ch.records.map((s) => pool.recordOf(s))
+  }
+  for (const w of ch.writes) write(e, w)
+}
+
+function copyValues(target: Record, from: Record): void {
+  for (const f of target.collection.fields) target.setPrepared(f.name, from.get(f.name))
+  target.customData = from.customData
+}
+
+const TYPES: { [method: string]: string } = {
+  json: 'application/json',
+  string: 'text/plain; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+}
+
+/** Replays a response writer on the event (a RouterEvent's own writers, else `e.response`). */
+function write(e: AnyEvent, w: ResponseWrite): void {
+  const [status, a, b] = w.args as [number, unknown, unknown]
+  if (typeof (e as { blob?: unknown }).blob === 'function') {
+    const re = e as unknown as RequestEvent
+    if (w.method === 'json') re.blob(status, 'application/json', String(a))
+    else if (w.method === 'blob') re.blob(status, String(a), b as string)
+    else if (w.method === 'redirect') re.redirect(status, String(a))
+    else if (w.method === 'noContent') re.noContent(status)
+    else re[w.method](status, String(a))
+    return
+  }
+  if (w.method === 'redirect') {
+    e.response = new Response(null, { status, headers: { Location: String(a) } })
+  } else if (w.method === 'noContent') {
+    e.response = new Response(null, { status })
+  } else if (w.method === 'blob') {
+    e.response = new Response(b as string, { status, headers: { 'Content-Type': String(a) } })
+  } else {
+    e.response = new Response(String(a), { status, headers: { 'Content-Type': TYPES[w.method]! } })
+  }
+}

@@ -1,0 +1,262 @@
+import type { RecordState } from '../codec.ts'
+import { DynamicModel, fillModel, isArrayOf } from './dynamic-model.ts'
+import { JsCollection } from './js-collection.ts'
+import { JsRecord } from './js-record.ts'
+import { call, runtime } from './runtime.ts'
+
+type Json = { [key: string]: unknown }
+
+/** A collection argument as the app thread takes it: its id when saved, else its name. */
+function colArg(c: unknown): string {
+  if (c instanceof JsCollection) return String(c.id || c.name)
+  return String(c)
+}
+
+const records = (states: unknown) => (states as RecordState[]).map((s) => JsRecord.fromState(s))
+
+/** Binds `{:name}` placeholders: `sql` plus the params to bind (PocketBase dbx `Bind`). */
+class JsQuery {
+  readonly #app: number
+  readonly #sql: string
+  #params: Json = {}
+
+  constructor(app: number, sql: string) {
+    this.#app = app
+    this.#sql = sql
+  }
+
+  bind(params: Json): JsQuery {
+    this.#params = { ...this.#params, ...params }
+    return this
+  }
+
+  /** Runs a write; the result has `rowsAffected()` and `lastInsertId()`. */
+  execute(): { rowsAffected(): number; lastInsertId(): number } {
+    const r = call('db.exec', this.#app, this.#sql, this.#params) as { changes: number; id: number }
+    return { rowsAffected: () => r.changes, lastInsertId: () => r.id }
+  }
+
+  /** Reads the first row into `model` (a DynamicModel, a plain object or a record). */
+  one(model: unknown): void {
+    const rows = call('db.all', this.#app, this.#sql, this.#params, 1) as Json[]
+    if (rows.length === 0) throw new Error('sql: no rows in result set')
+    fillModel(model, rows[0]!)
+  }
+
+  /** Reads every row into `list` (`arrayOf(new DynamicModel({...}))` or a plain array). */
+  all(list: unknown): void {
+    const rows = call('db.all', this.#app, this.#sql, this.#params, 0) as Json[]
+    if (!Array.isArray(list)) throw new TypeError('all() needs an array (use arrayOf(model)).')
+    const template = isArrayOf(list) ? list.template : undefined
+    list.length = 0
+    for (const row of rows) {
+      if (template === undefined) {
+        list.push(row)
+        continue
+      }
+      const m = template instanceof DynamicModel ? new DynamicModel(template) : { ...template }
+      fillModel(m, row)
+      list.push(m)
+    }
+  }
+
+  /** The first column of every row. */
+  column(list: unknown[]): void {
+    const rows = call('db.all', this.#app, this.#sql, this.#params, 0) as Json[]
+    list.length = 0
+    for (const row of rows) list.push(Object.values(row)[0])
+  }
+}
+
+/**
+ * `$app` and `e.app` (PocketBase `core.App`) for JS hooks: every method is synchronous and runs
+ * the app's real operation on the app thread (`handle` names which app: the root one, a
+ * transaction, an event's).
+ */
+export class JsApp {
+  readonly #h: number
+
+  constructor(handle: number) {
+    this.#h = handle
+  }
+
+  /** @internal */
+  get handle(): number {
+    return this.#h
+  }
+
+  isDev(): boolean {
+    return (call('app.info', this.#h) as { dev: boolean }).dev
+  }
+
+  dataDir(): string {
+    return (call('app.info', this.#h) as { dataDir: string }).dataDir
+  }
+
+  isBootstrapped(): boolean {
+    return true
+  }
+
+  settings(): Json {
+    const s = call('settings', this.#h) as Json
+    Object.defineProperty(s, '__settings', { value: true })
+    return s
+  }
+
+  logger(): { [level: string]: (msg: string, ...attrs: unknown[]) => void } {
+    const log =
+      (level: string) =>
+      (msg: string, ...attrs: unknown[]) =>
+        runtime.channel.post({ t: 'log', level, a: [String(msg), ...attrs.map(plain)] })
+    return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }
+  }
+
+  db(): { newQuery(sql: string): JsQuery } {
+    return { newQuery: (sql: string) => new JsQuery(this.#h, sql) }
+  }
+
+  nonconcurrentDB(): { newQuery(sql: string): JsQuery } {
+    return this.db()
+  }
+
+  findCollectionByNameOrId(idOrName: string): JsCollection {
+    return JsCollection.fromVersion(call('col.find', this.#h, String(idOrName)) as number)
+  }
+
+  findCachedCollectionByNameOrId(idOrName: string): JsCollection {
+    return this.findCollectionByNameOrId(idOrName)
+  }
+
+  findAllCollections(...types: string[]): JsCollection[] {
+    return (call('col.all', this.#h, types) as number[]).map((v) => JsCollection.fromVersion(v))
+  }
+
+  findRecordById(collection: unknown, id: string): JsRecord {
+    return JsRecord.fromState(
+      call('rec.byId', this.#h, colArg(collection), String(id)) as RecordState,
+    )
+  }
+
+  findRecordsByIds(collection: unknown, ids: string[]): JsRecord[] {
+    return records(call('rec.byIds', this.#h, colArg(collection), [...ids].map(String)))
+  }
+
+  findRecordsByFilter(
+    collection: unknown,
+    filter: string,
+    sort = '',
+    limit = 0,
+    offset = 0,
+    ...params: Json[]
+  ): JsRecord[] {
+    return records(
+      call('rec.byFilter', this.#h, colArg(collection), filter, sort, limit, offset, merge(params)),
+    )
+  }
+
+  findFirstRecordByFilter(collection: unknown, filter: string, ...params: Json[]): JsRecord {
+    return JsRecord.fromState(
+      call('rec.firstByFilter', this.#h, colArg(collection), filter, merge(params)) as RecordState,
+    )
+  }
+
+  findFirstRecordByData(collection: unknown, key: string, value: unknown): JsRecord {
+    return JsRecord.fromState(
+      call('rec.firstByData', this.#h, colArg(collection), key, plain(value)) as RecordState,
+    )
+  }
+
+  findAuthRecordByEmail(collection: unknown, email: string): JsRecord {
+    return JsRecord.fromState(
+      call('rec.authByEmail', this.#h, colArg(collection), email) as RecordState,
+    )
+  }
+
+  findAllRecords(collection: unknown, ...exprs: unknown[]): JsRecord[] {
+    return records(call('rec.all', this.#h, colArg(collection), exprs))
+  }
+
+  countRecords(collection: unknown, ...exprs: unknown[]): number {
+    return call('rec.count', this.#h, colArg(collection), exprs) as number
+  }
+
+  /** Saves a record, a collection or the settings (PocketBase `app.Save`). */
+  save(model: unknown): void {
+    this.#save(model, true)
+  }
+
+  saveNoValidate(model: unknown): void {
+    this.#save(model, false)
+  }
+
+  #save(model: unknown, validate: boolean): void {
+    if (model instanceof JsRecord) {
+      const s = call('rec.save', this.#h, model.state(), validate) as RecordState
+      model.core = JsRecord.fromState(s).core
+      return
+    }
+    if (model instanceof JsCollection) {
+      const v = call('col.save', this.#h, model.toJSON(), validate) as number
+      const saved = JsCollection.fromVersion(v)
+      model.assign(saved.toJSON(), v)
+      return
+    }
+    if (typeof model === 'object' && model !== null && (model as Json).__settings === true) {
+      call('settings.save', this.#h, plain(model))
+      return
+    }
+    throw new TypeError('save() takes a record, a collection or the settings.')
+  }
+
+  /** Deletes a record or a collection (PocketBase `app.Delete`). */
+  delete(model: unknown): void {
+    if (model instanceof JsRecord) call('rec.delete', this.#h, model.state())
+    else if (model instanceof JsCollection) call('col.delete', this.#h, colArg(model))
+    else throw new TypeError('delete() takes a record or a collection.')
+  }
+
+  /** Validates a record without saving it (PocketBase `app.Validate`). */
+  validate(model: unknown): void {
+    if (model instanceof JsRecord) call('rec.validate', this.#h, model.state())
+    else throw new TypeError('validate() takes a record.')
+  }
+
+  truncateCollection(collection: unknown): void {
+    call('col.truncate', this.#h, colArg(collection))
+  }
+
+  importCollections(list: unknown[], deleteMissing = false): void {
+    call('col.import', this.#h, plain(list), deleteMissing)
+  }
+
+  importCollectionsByMarshaledJSON(json: string, deleteMissing = false): void {
+    call('col.import', this.#h, JSON.parse(json), deleteMissing)
+  }
+
+  /** Runs `fn(txApp)` in one transaction: committed when it returns, rolled back when it throws. */
+  runInTransaction(fn: (txApp: JsApp) => void): void {
+    const tx = call('tx.begin', this.#h) as number
+    let ok = false
+    try {
+      fn(new JsApp(tx))
+      ok = true
+    } finally {
+      call('tx.end', tx, ok)
+    }
+  }
+
+  /** A mail client whose `send(message)` sends through the app's SMTP settings. */
+  newMailClient(): { send(message: unknown): void } {
+    return { send: (message: unknown) => void call('mail', this.#h, plain(message)) }
+  }
+}
+
+function merge(params: Json[]): Json {
+  return Object.assign({}, ...params.map((p) => plain(p)))
+}
+
+/** A plain copy of a value for the crossing (records become their public JSON). */
+export function plain(value: unknown): never {
+  if (value === undefined) return undefined as never
+  return JSON.parse(JSON.stringify(value)) as never
+}

@@ -1,0 +1,140 @@
+import type {
+  EventChanges,
+  EventState,
+  RecordState,
+  RequestState,
+  ResponseWrite,
+} from '../codec.ts'
+import { JsApp } from './js-app.ts'
+import { JsCollection } from './js-collection.ts'
+import { JsRecord } from './js-record.ts'
+import { call } from './runtime.ts'
+
+type Json = { [key: string]: unknown }
+
+/** `e.request` of a JS request handler (Go's `*http.Request` as PocketBase's JS sees it). */
+export class JsRequest {
+  readonly method: string
+  readonly url: {
+    readonly path: string
+    readonly rawQuery: string
+    query(): { get(name: string): string; has(name: string): boolean }
+    string(): string
+  }
+  readonly header: { get(name: string): string }
+  readonly host: string
+  readonly remoteAddr: string
+  readonly #params: { readonly [name: string]: string }
+
+  constructor(s: RequestState) {
+    const u = new URL(s.url)
+    const headers = new Map(s.headers.map(([k, v]) => [k.toLowerCase(), v]))
+    this.method = s.method
+    this.url = {
+      path: u.pathname,
+      rawQuery: u.search.replace(/^\?/, ''),
+      query: () => ({
+        get: (name: string) => u.searchParams.get(name) ?? '',
+        has: (name: string) => u.searchParams.has(name),
+      }),
+      string: () => `${u.pathname}${u.search}`,
+    }
+    this.header = { get: (name: string) => headers.get(name.toLowerCase()) ?? '' }
+    this.host = u.host
+    this.remoteAddr = s.remoteIP
+    this.#params = s.params
+  }
+
+  pathValue(name: string): string {
+    return this.#params[name] ?? ''
+  }
+}
+
+/**
+ * The event a JS handler receives (PocketBase's hook and request events): the data the app
+ * thread sent (`e.record`, `e.collection`, `e.auth`, `e.request`…), the response writers and
+ * `e.next()`, which hands the handler's changes back, runs the rest of the chain on the app
+ * thread and takes its changes (the saved record's id and dates).
+ */
+export class JsEvent {
+  [key: string]: unknown
+  readonly #ev: number
+  readonly #writes: ResponseWrite[] = []
+  #info: Json | undefined
+
+  constructor(s: EventState) {
+    this.#ev = s.ev
+    this.app = new JsApp(s.app)
+    if (s.record !== undefined) this.record = JsRecord.fromState(s.record)
+    if (s.records !== undefined) this.records = s.records.map((r) => JsRecord.fromState(r))
+    if (s.collection !== undefined) this.collection = JsCollection.fromVersion(s.collection)
+    if (s.auth !== undefined) this.auth = s.auth === null ? null : JsRecord.fromState(s.auth)
+    if (s.request !== undefined) this.request = new JsRequest(s.request)
+    if (s.result !== undefined) this.result = s.result
+    if (s.error !== undefined) this.error = new Error(s.error.message)
+    if (s.props !== undefined) Object.assign(this, s.props)
+  }
+
+  /** Continues the chain on the app thread (the real operation is its last link). */
+  next(): void {
+    const back = call('ev.next', this.#ev, this.changes()) as { record?: RecordState }
+    this.#writes.length = 0
+    if (back.record !== undefined && this.record instanceof JsRecord) {
+      this.record.core = JsRecord.fromState(back.record).core
+    }
+  }
+
+  /** @internal What to hand back to the app thread. */
+  changes(): EventChanges {
+    const out: { -readonly [K in keyof EventChanges]: EventChanges[K] } = {
+      writes: [...this.#writes],
+    }
+    if (this.record instanceof JsRecord) out.record = this.record.state()
+    if (Array.isArray(this.records)) {
+      out.records = (this.records as JsRecord[]).map((r) => r.state())
+    }
+    return out
+  }
+
+  /** The request info (PocketBase `e.RequestInfo()`): body, query, headers, auth. */
+  requestInfo(): Json {
+    if (this.#info === undefined) {
+      const info = call('ev.info', this.#ev) as Json & { auth: RecordState | null }
+      this.#info = { ...info, auth: info.auth === null ? null : JsRecord.fromState(info.auth) }
+    }
+    return this.#info
+  }
+
+  hasSuperuserAuth(): boolean {
+    return this.auth instanceof JsRecord && this.auth.isSuperuser()
+  }
+
+  realIP(): string {
+    return this.request instanceof JsRequest ? this.request.remoteAddr : ''
+  }
+
+  json(status: number, data: unknown): void {
+    this.#writes.push({ method: 'json', args: [status, JSON.stringify(data ?? null)] })
+  }
+
+  string(status: number, text: string): void {
+    this.#writes.push({ method: 'string', args: [status, String(text)] })
+  }
+
+  html(status: number, html: string): void {
+    this.#writes.push({ method: 'html', args: [status, String(html)] })
+  }
+
+  redirect(status: number, url: string): void {
+    this.#writes.push({ method: 'redirect', args: [status, String(url)] })
+  }
+
+  noContent(status = 204): void {
+    this.#writes.push({ method: 'noContent', args: [status] })
+  }
+
+  blob(status: number, contentType: string, body: unknown): void {
+    const bytes = typeof body === 'string' ? body : new Uint8Array(body as ArrayLike<number>)
+    this.#writes.push({ method: 'blob', args: [status, contentType, bytes] })
+  }
+}
