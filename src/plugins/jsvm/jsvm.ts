@@ -87,8 +87,8 @@ export interface JsMigration {
 
 /**
  * Loads a PocketBase JS migration (`pb_migrations/*.js`: `migrate((app) => {…}, (app) => {…})`)
- * as async functions of the App: each call evaluates the file in a fresh JSVM context on a
- * worker of its own and runs the chosen function with `app` (usually a transaction-bound app)
+ * as async functions of the App: each call evaluates the file in a fresh JSVM context (on the
+ * process's migrations worker) and runs the chosen function with `app` (usually a transaction-bound app)
  * as its argument and as `$app`. Everything it does goes through that app, so a migration that
  * throws rolls back with the caller's transaction. Throws (when called) the migration's error;
  * `down` of a file without one does nothing.
@@ -100,12 +100,18 @@ export interface JsMigration {
 export function loadJsMigration(file: string): JsMigration {
   readFileSync(file) // fail early on a missing file
   const run = async (app: App, dir: 'up' | 'down') => {
-    const pool = new JsvmPool(app, app.config.hooksDir ?? '', 1)
+    migrations ??= new JsvmPool(app, app.config.hooksDir ?? '', 1)
+    const pool = migrations
+    const { handle, release } = pool.handleOf(app)
     try {
-      await pool.run(() => ({ kind: 'migrate', file, dir, app: 0 }))
+      await pool.run(() => ({ kind: 'migrate', file, dir, app: handle }))
     } finally {
-      await pool.close()
+      release()
     }
   }
   return { up: (app) => run(app, 'up'), down: (app) => run(app, 'down') }
 }
+
+// NOTE: one worker for every JS migration of the process (starting one costs about a second);
+// it does not keep the process alive while idle.
+let migrations: JsvmPool | undefined

@@ -80,6 +80,8 @@ class JsvmWorker {
       workerData: { port: port2, signal: shared, hooksDir },
       transferList: [port2],
     })
+    this.thread.unref()
+    port1.unref()
     let onReady: () => void = () => {}
     this.ready = new Promise((resolve) => {
       onReady = resolve
@@ -151,6 +153,7 @@ export class JsvmPool {
     const ctx = serving.getStore()
     const nested = ctx !== undefined && !ctx.worker.dead && ctx.worker.pending.has(ctx.call)
     const w = nested ? ctx.worker : await this.#acquire()
+    w.thread.ref()
     try {
       const id = ++this.#nextRun
       const done = new Promise((resolve, reject) => w.runs.set(id, { resolve, reject }))
@@ -159,6 +162,8 @@ export class JsvmPool {
       return await done
     } finally {
       if (!nested) this.#release(w)
+      // NOTE: an idle pool does not keep the process alive (the app's close stops it anyway)
+      if (w.runs.size === 0) w.thread.unref()
     }
   }
 

@@ -85,7 +85,9 @@ function run(msg: RunMessage): unknown {
       const file = msg.file as string
       let up: ((app: JsApp) => void) | undefined
       let down: ((app: JsApp) => void) | undefined
+      const app = new JsApp(msg.app as number)
       const context = newContext(path.dirname(file), {
+        $app: app,
         migrate: (u: typeof up, d?: typeof down) => {
           up = u
           down = d
@@ -94,7 +96,7 @@ function run(msg: RunMessage): unknown {
       new vm.Script(readFileSync(file, 'utf8'), { filename: file }).runInContext(context)
       const fn = msg.dir === 'down' ? down : up
       if (msg.dir === 'probe') return { up: up !== undefined, down: down !== undefined }
-      fn?.(new JsApp(msg.app as number))
+      fn?.(app)
       return undefined
     }
     default:
