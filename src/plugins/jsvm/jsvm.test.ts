@@ -86,3 +86,90 @@ describe('loadJsMigration', () => {
     expect(await app.db.get(`SELECT name FROM sqlite_master WHERE name = 'tmp'`)).toBeUndefined()
   })
 })
+
+const SCHEMA = `
+migrate((app) => {
+  app.save(new Collection({ name: "posts", fields: [
+    { type: "text", name: "title" }, { type: "text", name: "slug" }, { type: "text", name: "note" },
+  ] }))
+  app.save(new Collection({ name: "counters", fields: [
+    { type: "text", name: "name" }, { type: "number", name: "total" }, { type: "text", name: "by" },
+  ] }))
+  const c = new Record(app.findCollectionByNameOrId("counters"), { name: "posts", total: 0 })
+  app.save(c)
+})
+`
+
+describe('pb_hooks scripts on the app hooks', () => {
+  beforeEach(async () => {
+    const m = loadJsMigration(file('pb_migrations/1_schema.js', SCHEMA))
+    await app.runInTransaction((tx) => m.up(tx))
+  })
+
+  test('hooks with tags, require() in handlers, nested hooks of a save a handler waits for', async () => {
+    file(
+      'pb_hooks/utils.js',
+      'module.exports = { slug: (s) => s.toLowerCase().replace(/ +/g, "-") }',
+    )
+    const hooks = file(
+      'pb_hooks/main.pb.js',
+      `
+const hidden = "top-level"
+onRecordCreate((e) => {
+  const { slug } = require(\`\${__hooks}/utils.js\`)
+  e.record.set("slug", slug(e.record.getString("title")))
+  e.next()
+}, "posts")
+onRecordAfterCreateSuccess((e) => {
+  const [counter] = $app.findRecordsByFilter("counters", "name = {:n}", "", 1, 0, { n: "posts" })
+  counter.set("total+", 1)
+  $app.save(counter)
+  e.next()
+}, "posts")
+onRecordUpdate((e) => {
+  e.record.set("by", "hook " + e.record.getInt("total"))
+  e.next()
+}, "counters")
+onRecordValidate((e) => {
+  if (e.record.getString("title") === "peek") e.record.set("note", typeof hidden)
+  e.next()
+}, "posts")
+`,
+    )
+    const result = await loadHooks(app, join(dir, 'pb_hooks'))
+    expect(result.failures).toEqual([])
+    expect(result.loaded).toEqual([hooks])
+    for (const title of ['Hello World', 'peek']) {
+      const r = new Record(app.findCollectionByNameOrId('posts'))
+      r.set('title', title)
+      await saveRecord(app, r)
+    }
+    const posts = await findRecordsByFilter(app, 'posts', '', { sort: 'title' })
+    expect(posts.map((p) => [p.get('title'), p.get('slug'), p.get('note')])).toEqual([
+      ['Hello World', 'hello-world', ''],
+      ['peek', 'peek', 'undefined'],
+    ])
+    const [counter] = await findRecordsByFilter(app, 'counters', '')
+    expect([counter?.get('total'), counter?.get('by')]).toEqual([2, 'hook 2'])
+  })
+
+  test('a file that fails to load is reported with file:line and the others still bind', async () => {
+    const bad = file(
+      'pb_hooks/a_bad.pb.js',
+      'onRecordCreate((e) => e.next(), "posts")\n\nthrow new Error("boom")\n',
+    )
+    file('pb_hooks/b_syntax.pb.js', 'routerAdd("GET", "/x", (e) => {\n  e.json(200, {\n})\n')
+    file(
+      'pb_hooks/c_good.pb.js',
+      'onRecordCreate((e) => { e.record.set("note", "good"); e.next() }, "posts")\n',
+    )
+    const result = await loadHooks(app, join(dir, 'pb_hooks'))
+    expect(result.failures.map((f) => [f.location, f.message])).toEqual([
+      [`${bad}:3`, 'boom'],
+      [`${join(dir, 'pb_hooks/b_syntax.pb.js')}:4`, expect.stringMatching(/Unexpected|missing/)],
+    ])
+    const r = new Record(app.findCollectionByNameOrId('posts'))
+    await saveRecord(app, r)
+    expect(r.get('note')).toBe('good')
+  })
+})
