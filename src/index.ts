@@ -24,8 +24,10 @@ export {
 } from './apis/custom-routes.ts'
 export type { RunningServer, TlsFiles } from './apis/serve.ts'
 export { App, type AppConfig } from './core/app.ts'
+export { type CollectionChange, changeCollection } from './core/collection-change.ts'
 export { importCollections } from './core/collection-import.ts'
 export { Collection, type CollectionType } from './core/collection-model.ts'
+export { CollectionRequestEvent } from './core/collection-request-event.ts'
 export { deleteCollection, saveCollection } from './core/collection-save.ts'
 export {
   AppEvent,

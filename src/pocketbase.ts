@@ -60,6 +60,10 @@ export function configFromFlags(flags: GlobalFlags, extra: Partial<AppConfig> = 
       )
     }
   }
+  const lang = flags.migrationsLang
+  if (lang !== undefined && lang !== 'js' && lang !== 'ts') {
+    throw new Error(`invalid --migrationsLang "${lang}" (expected js or ts)`)
+  }
   return Object.freeze({
     dataDir: resolve(flags.dir ?? 'pb_data'),
     dev: flags.dev ?? false,
@@ -70,6 +74,7 @@ export function configFromFlags(flags: GlobalFlags, extra: Partial<AppConfig> = 
     hooksPool: flags.hooksPool ?? 15,
     migrationsDir: resolve(flags.migrationsDir || besideDataDir(flags, 'pb_migrations')),
     automigrate: flags.automigrate ?? true,
+    migrationsLang: lang,
     ...extra,
   })
 }
@@ -163,7 +168,7 @@ export function createCli(): Command {
       flag(
         'automigrate',
         'bool',
-        'enable/disable auto migrations (stored for the migrations work, no effect yet)',
+        'enable/disable auto migrations: serve writes a migration file for every collection change made through the API or dashboard',
         true,
       ),
     )
@@ -171,7 +176,7 @@ export function createCli(): Command {
       flag(
         'migrationsLang',
         'string',
-        'Satchel: the language of the migration files "migrate create|collections" write, js or ts (default ts when --migrationsDir holds .ts files and no .js, else js)',
+        'Satchel: the language of the migration files "migrate create|collections" and automigrate write, js or ts (default ts when --migrationsDir holds .ts files and no .js, else js)',
       ),
     )
   registerServeCommand(program)

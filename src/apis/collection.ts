@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import { applyCollectionInput, COLLECTION_TYPES } from '../core/collection-input.ts'
 import { Collection, type CollectionRow, type CollectionType } from '../core/collection-model.ts'
+import { CollectionRequestEvent } from '../core/collection-request-event.ts'
 import {
   CollectionReferencedError,
   deleteCollection,
@@ -22,7 +23,7 @@ import { required, ValidationErrors } from '../tools/validation/validation-error
 import { importHandler } from './collection-import.ts'
 import { OAUTH2_PROVIDERS } from './collection-oauth2-providers.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
-import { jsonResponse } from './record-helpers.ts'
+import { buildRequestInfo, jsonResponse } from './record-helpers.ts'
 import { loadDataError, readBodyData } from './request-body.ts'
 
 /** The `_collections` columns a `?filter=`/`?sort=` may use (PocketBase §3.2). */
@@ -158,11 +159,19 @@ async function create(c: Context<Env>): Promise<Response> {
   const generatedId = typeof body.id !== 'string' || body.id === ''
   try {
     applyCollectionInput(collection, { ...body, type: rawType }, !generatedId)
-    await saveCollection(app, collection, { generatedId })
   } catch (err) {
     throw saveError('create', err)
   }
-  return jsonResponse(c, collection.toJSON())
+  const event = new CollectionRequestEvent(app, collection, buildRequestInfo(c, body))
+  await app.onCollectionCreateRequest.trigger(event, async (e) => {
+    try {
+      await saveCollection(e.app, e.collection, { generatedId })
+    } catch (err) {
+      throw saveError('create', err)
+    }
+    e.response = jsonResponse(c, e.collection.toJSON())
+  })
+  return event.response ?? c.body(null, 200)
 }
 
 async function update(c: Context<Env>): Promise<Response> {
@@ -174,16 +183,34 @@ async function update(c: Context<Env>): Promise<Response> {
   const collection = existing.clone()
   try {
     applyCollectionInput(collection, body, false)
-    await saveCollection(app, collection)
   } catch (err) {
     throw saveError('update', err)
   }
-  return jsonResponse(c, collection.toJSON())
+  const event = new CollectionRequestEvent(app, collection, buildRequestInfo(c, body))
+  await app.onCollectionUpdateRequest.trigger(event, async (e) => {
+    try {
+      await saveCollection(e.app, e.collection)
+    } catch (err) {
+      throw saveError('update', err)
+    }
+    e.response = jsonResponse(c, e.collection.toJSON())
+  })
+  return event.response ?? c.body(null, 200)
 }
 
 async function remove(c: Context<Env>): Promise<Response> {
   const app = c.get('app')
   const collection = findOr404(app, c.req.param('collection') ?? '')
+  const event = new CollectionRequestEvent(app, collection, buildRequestInfo(c))
+  await app.onCollectionDeleteRequest.trigger(event, async (e) => {
+    await deleteOrFail(e.app, e.collection)
+    e.response = c.body(null, 204)
+  })
+  return event.response ?? c.body(null, 200)
+}
+
+/** Deletes a collection, failures as PocketBase's 400s. */
+async function deleteOrFail(app: App, collection: Collection): Promise<void> {
   try {
     await deleteCollection(app, collection)
   } catch (err) {
@@ -197,7 +224,6 @@ async function remove(c: Context<Env>): Promise<Response> {
     if (err instanceof ApiError) throw err
     throw badRequestError('Failed to delete collection.', undefined, { cause: err })
   }
-  return c.body(null, 204)
 }
 
 async function truncate(c: Context<Env>): Promise<Response> {

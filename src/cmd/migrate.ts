@@ -9,11 +9,7 @@ import {
   revertMigrations,
 } from '../core/migrations-runner.ts'
 import { listMigrationFiles, migrationSources } from '../plugins/migrations-loader.ts'
-import {
-  blankTemplate,
-  snapshotTemplate,
-  type TemplateLang,
-} from '../plugins/migrations-templates.ts'
+import { blankTemplate, snapshotTemplate, templateLang } from '../plugins/migrations-templates.ts'
 import { type GlobalFlags, openApp } from '../pocketbase.ts'
 import { snakeCase } from '../tools/inflector/inflector.ts'
 import { yesNoPrompt } from './yes-no-prompt.ts'
@@ -62,7 +58,7 @@ async function runMigrate(app: App, flags: GlobalFlags, args: string[]): Promise
     case 'collections': {
       const name = sub === 'collections' ? 'collections_snapshot' : args[1]
       if (name === undefined) throw new Error('missing migration file name')
-      const lang = templateLang(flags, dir)
+      const lang = templateLang(app.config)
       const file = `${Math.floor(Date.now() / 1000)}_${snakeCase(name)}.${lang}`
       const shown = join(displayDir(flags), file)
       if (!(await yesNoPrompt(`Do you really want to create migration "${shown}"?`, false))) {
@@ -104,16 +100,6 @@ async function runMigrate(app: App, flags: GlobalFlags, args: string[]): Promise
     default:
       throw new Error(`unsupported command: "${sub}"`)
   }
-}
-
-/** `--migrationsLang`, else `ts` when `dir` holds `.ts` migrations and no `.js`, else `js`. */
-function templateLang(flags: GlobalFlags, dir: string): TemplateLang {
-  if (flags.migrationsLang === 'js' || flags.migrationsLang === 'ts') return flags.migrationsLang
-  if (flags.migrationsLang !== undefined) {
-    throw new Error(`invalid --migrationsLang "${flags.migrationsLang}" (expected js or ts)`)
-  }
-  const files = listMigrationFiles(dir)
-  return files.some((f) => f.endsWith('.ts')) && !files.some((f) => f.endsWith('.js')) ? 'ts' : 'js'
 }
 
 /** The migrations folder as PocketBase prints it: as given, or `<--dir>/../pb_migrations` cleaned. */

@@ -11,6 +11,7 @@ import {
   type InstallerToken,
   newInstallerToken,
 } from '../core/installer.ts'
+import { registerAutomigrate } from '../plugins/automigrate.ts'
 import { formatHooksFailure, loadHooks } from '../plugins/hooks-loader.ts'
 import { watchHooksDir } from '../plugins/hooks-watch.ts'
 import { runAppMigrations } from '../plugins/migrations-loader.ts'
@@ -178,6 +179,7 @@ async function installerFor(app: App): Promise<InstallerToken | undefined> {
  */
 async function openServeApp(flags: GlobalFlags, extra: Partial<AppConfig> = {}): Promise<App> {
   const app = new App(configFromFlags(flags, extra))
+  if (app.config.automigrate) registerAutomigrate(app)
   const { failures } = await loadHooks(app, app.config.hooksDir ?? '')
   if (!cluster.isWorker || process.env[HOOKS_REPORT_ENV] === '1') {
     for (const f of failures) process.stderr.write(goLogLine(formatHooksFailure(f)))

@@ -11,6 +11,7 @@ import { createAppLogger, printQuery, registerLogsCleanupJob } from './app-logge
 import { registerAutoBackupJob } from './backup-auto.ts'
 import type { PendingRestore } from './backup-restore.ts'
 import { Collection, type CollectionRow } from './collection-model.ts'
+import type { CollectionRequestEvent } from './collection-request-event.ts'
 import { claimCronRun } from './cron-claims.ts'
 import { registerSystemCronJobs } from './cron-system-jobs.ts'
 import { DataDir } from './data-dir.ts'
@@ -57,6 +58,11 @@ export interface AppConfig {
   readonly hooksPool?: number
   readonly migrationsDir?: string
   readonly automigrate?: boolean
+  /**
+   * The language of the migration files Satchel writes (`migrate create|collections`,
+   * automigrate): `js` (PocketBase's) or `ts`; undefined picks by the folder's files.
+   */
+  readonly migrationsLang?: 'js' | 'ts'
   /**
    * True when other processes serve the same data dir (`serve --workers`): caches are then
    * re-validated against the database before each request (`refreshCaches`).
@@ -147,6 +153,12 @@ export class App implements FieldContext {
   readonly onCollectionUpdate = taggableHook<CollectionEvent>(collectionTags)
   /** Around a collection delete. */
   readonly onCollectionDelete = taggableHook<CollectionEvent>(collectionTags)
+  /** Around a collection create request (the save and the response are inside `e.next()`). */
+  readonly onCollectionCreateRequest = new Hook<CollectionRequestEvent>()
+  /** Around a collection update request (the save and the response are inside `e.next()`). */
+  readonly onCollectionUpdateRequest = new Hook<CollectionRequestEvent>()
+  /** Around a collection delete request (the delete and the response are inside `e.next()`). */
+  readonly onCollectionDeleteRequest = new Hook<CollectionRequestEvent>()
   /** After the settings were saved. */
   readonly onSettingsReload = new Hook<AppEvent>()
   /** Around a records list request (the last link writes the response). */

@@ -61,8 +61,11 @@ async function appliedFiles(app: App): Promise<Set<string>> {
   return new Set(rows.map((r) => r.file))
 }
 
-/** Records `file` as applied now, in Unix microseconds like PocketBase. */
-async function recordApplied(app: App, file: string): Promise<void> {
+/**
+ * Records `file` as applied now in `_migrations`, `applied` in Unix microseconds like
+ * PocketBase. Throws the constraint error when the file is already recorded.
+ */
+export async function recordAppliedMigration(app: App, file: string): Promise<void> {
   const table = app.db.dialect.quoteIdent('_migrations')
   const micros = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000))
   await app.db.run(`INSERT INTO ${table} (file, applied) VALUES (?, ?)`, [file, micros])
@@ -83,7 +86,7 @@ export async function runSystemMigrations(app: App): Promise<void> {
   for (const m of pending) {
     await app.runInTransaction(async (txApp) => {
       await m.up(txApp)
-      await recordApplied(txApp, m.file)
+      await recordAppliedMigration(txApp, m.file)
     })
   }
 }
@@ -154,7 +157,7 @@ export async function applyMigrations(
       } catch (err) {
         throw new MigrationError('apply', file, err)
       }
-      await recordApplied(tx, file)
+      await recordAppliedMigration(tx, file)
     }
   })
   return loaded.map((m) => m.file)

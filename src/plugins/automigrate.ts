@@ -1,0 +1,53 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { App } from '../core/app.ts'
+import type { Collection } from '../core/collection-model.ts'
+import type { CollectionRequestEvent } from '../core/collection-request-event.ts'
+import { recordAppliedMigration } from '../core/migrations-runner.ts'
+import { changeTemplate, templateLang } from './migrations-templates.ts'
+
+/**
+ * Automigrate (PocketBase's `--automigrate`, on by default): after every collection create,
+ * update or delete made through the collections API (hence the dashboard), writes a migration
+ * file into `app.config.migrationsDir` that replays the change — `{unix}_created_{name}`,
+ * `{unix}_updated_{old name}` or `{unix}_deleted_{name}` (`.js` like PocketBase, `.ts` with
+ * `--migrationsLang=ts`) — and records it in `_migrations` as applied, in one transaction, so
+ * this data dir does not apply it again while a fresh one does. Collection changes made by
+ * migrations, imports or hooks code write nothing, as in PocketBase.
+ */
+export function registerAutomigrate(app: App): void {
+  const handler = (e: CollectionRequestEvent) => automigrate(app, e)
+  app.onCollectionCreateRequest.bind(handler, { id: '__satchelAutomigrate__' })
+  app.onCollectionUpdateRequest.bind(handler, { id: '__satchelAutomigrate__' })
+  app.onCollectionDeleteRequest.bind(handler, { id: '__satchelAutomigrate__' })
+}
+
+async function automigrate(app: App, e: CollectionRequestEvent): Promise<void> {
+  const id = e.collection.id
+  // NOTE: the cache holds the stored state until the save replaces it (the event holds a copy)
+  const before = e.collection.created === '' ? undefined : e.app.findCollection(id)
+  await e.next()
+  const after = e.app.findCollection(e.collection.id)
+  const dir = app.config.migrationsDir
+  if (dir === undefined) return
+  const lang = templateLang(app.config)
+  const text = changeTemplate(lang, after, before)
+  if (text === undefined) return
+  const action =
+    after === undefined
+      ? `deleted_${fileSafeName(before!)}`
+      : before === undefined
+        ? `created_${fileSafeName(after)}`
+        : `updated_${fileSafeName(before)}`
+  const file = `${Math.floor(Date.now() / 1000)}_${action}.${lang}`
+  await app.runInTransaction(async (tx) => {
+    await recordAppliedMigration(tx, file)
+    await mkdir(dir, { recursive: true })
+    await writeFile(join(dir, file), text)
+  })
+}
+
+/** The name in the file name; `…test` gets a `_` so it never ends in `_test.js` (PocketBase). */
+function fileSafeName(c: Collection): string {
+  return c.name.toLowerCase().endsWith('test') ? `${c.name}_` : c.name
+}
