@@ -11,7 +11,8 @@ import {
 
 // The same custom routes written as a PocketBase 0.40.4 pb_hooks file (goja globals) and as a
 // Satchel TypeScript hooks file answer the same requests alike: statuses, bodies, the error
-// shape, content types, redirects and the require*/bodyLimit middlewares.
+// shape, content types, redirects and the require*/bodyLimit middlewares; and the PocketBase
+// file itself runs on Satchel's JSVM with the same answers.
 
 const PB_JS = `
 routerAdd("GET", "/api/c/hello/{name}", (e) => e.json(200, { hello: e.request.pathValue("name") }))
@@ -141,6 +142,17 @@ describe('custom routes: Satchel TypeScript hooks vs PocketBase pb_hooks', () =>
       // and the routes exist (not the same 404 twice)
       expect(expected[0]).toMatchObject({ status: 200, body: { hello: 'ann' } })
       expect(expected.filter((a) => (a as { status: number }).status === 404)).toHaveLength(1)
+    } finally {
+      await Promise.all([pb.stop(), sa.stop()])
+    }
+  }, 60_000)
+
+  test('the PocketBase pb_hooks file itself runs on Satchel with the same answers', async () => {
+    const pb = await startPocketBase(withHooks('routes.pb.js', PB_JS))
+    const sa = await startSatchel(withHooks('routes.pb.js', PB_JS))
+    try {
+      const [expected, actual] = await Promise.all([answers(pb), answers(sa)])
+      expect(actual).toEqual(expected)
     } finally {
       await Promise.all([pb.stop(), sa.stop()])
     }
