@@ -1,11 +1,47 @@
 import type { CollectionModel } from 'pocketbase'
 
+/** A system email of an auth collection: `{APP_NAME}`-style placeholders in both parts. */
+export interface EmailTemplate {
+  subject: string
+  /** HTML. */
+  body: string
+}
+
+/**
+ * One OAuth2 provider of an auth collection. The server never sends `clientSecret`; a provider
+ * saved without one keeps its stored secret.
+ */
+export interface OAuth2ProviderConfig {
+  name: string
+  clientId: string
+  clientSecret?: string
+  authURL: string
+  tokenURL: string
+  userInfoURL: string
+  displayName: string
+  /** `null`: the provider's default. */
+  pkce: boolean | null
+  extra?: Record<string, unknown> | null
+}
+
+/** The OAuth2 options of an auth collection. */
+export interface OAuth2Options {
+  enabled: boolean
+  /** Which collection fields get the provider's user data (`''`: none). */
+  mappedFields: { id: string; name: string; username: string; avatarURL: string }
+  providers: OAuth2ProviderConfig[]
+}
+
 /** The auth options the dashboard edits (PocketBase's auth collection settings, §6). */
 export interface AuthOptions {
   passwordAuth: { enabled: boolean; identityFields: string[] }
-  otp: { enabled: boolean; duration: number; length: number }
+  otp: { enabled: boolean; duration: number; length: number; emailTemplate: EmailTemplate }
   mfa: { enabled: boolean; duration: number; rule: string }
-  authAlert: { enabled: boolean }
+  authAlert: { enabled: boolean; emailTemplate: EmailTemplate }
+  oauth2: OAuth2Options
+  verificationTemplate: EmailTemplate
+  resetPasswordTemplate: EmailTemplate
+  confirmEmailChangeTemplate: EmailTemplate
   authToken: { duration: number }
   verificationToken: { duration: number }
   passwordResetToken: { duration: number }
@@ -19,6 +55,10 @@ export const AUTH_SECTIONS = [
   'otp',
   'mfa',
   'authAlert',
+  'oauth2',
+  'verificationTemplate',
+  'resetPasswordTemplate',
+  'confirmEmailChangeTemplate',
   'authToken',
   'verificationToken',
   'passwordResetToken',
@@ -28,7 +68,8 @@ export const AUTH_SECTIONS = [
 
 /**
  * The options of an auth collection, or PocketBase's defaults for a new one (password sign-in
- * by email, OTP and MFA off, 7-day auth tokens…).
+ * by email, OTP and MFA off, 7-day auth tokens…; empty templates, which the server leaves at
+ * its defaults since unchanged sections are not sent).
  */
 export function authOptionsOf(c: CollectionModel | null): AuthOptions {
   const v = (c ?? {}) as Record<string, unknown>
@@ -39,15 +80,43 @@ export function authOptionsOf(c: CollectionModel | null): AuthOptions {
   const dur = (key: string, seconds: number) => ({
     duration: get(key, { duration: seconds }).duration,
   })
+  const template = (x: unknown): EmailTemplate => {
+    const t = (x && typeof x === 'object' ? x : {}) as Partial<EmailTemplate>
+    return { subject: t.subject ?? '', body: t.body ?? '' }
+  }
+  const oauth2 = get<Partial<OAuth2Options>>('oauth2', {})
   return {
     passwordAuth: get('passwordAuth', { enabled: true, identityFields: ['email'] }),
-    otp: (({ enabled, duration, length }) => ({ enabled, duration, length }))(
-      get('otp', { enabled: false, duration: 180, length: 8 }),
-    ),
+    otp: (({ enabled, duration, length, emailTemplate }) => ({
+      enabled,
+      duration,
+      length,
+      emailTemplate: template(emailTemplate),
+    }))(get('otp', { enabled: false, duration: 180, length: 8, emailTemplate: template(null) })),
     mfa: (({ enabled, duration, rule }) => ({ enabled, duration, rule }))(
       get('mfa', { enabled: false, duration: 1800, rule: '' }),
     ),
-    authAlert: { enabled: get('authAlert', { enabled: true }).enabled },
+    authAlert: (({ enabled, emailTemplate }) => ({
+      enabled,
+      emailTemplate: template(emailTemplate),
+    }))(get('authAlert', { enabled: true, emailTemplate: template(null) })),
+    oauth2: {
+      enabled: oauth2.enabled === true,
+      mappedFields: { id: '', name: '', username: '', avatarURL: '', ...oauth2.mappedFields },
+      providers: (oauth2.providers ?? []).map((p) => ({
+        name: p.name,
+        clientId: p.clientId ?? '',
+        authURL: p.authURL ?? '',
+        tokenURL: p.tokenURL ?? '',
+        userInfoURL: p.userInfoURL ?? '',
+        displayName: p.displayName ?? '',
+        pkce: p.pkce ?? null,
+        extra: p.extra ?? null,
+      })),
+    },
+    verificationTemplate: template(v.verificationTemplate),
+    resetPasswordTemplate: template(v.resetPasswordTemplate),
+    confirmEmailChangeTemplate: template(v.confirmEmailChangeTemplate),
     authToken: dur('authToken', 604800),
     verificationToken: dur('verificationToken', 259200),
     passwordResetToken: dur('passwordResetToken', 1800),
@@ -61,6 +130,23 @@ export function changedAuthOptions(before: AuthOptions, next: AuthOptions): Part
   const out: Record<string, unknown> = {}
   for (const k of AUTH_SECTIONS) {
     if (JSON.stringify(before[k]) !== JSON.stringify(next[k])) out[k] = next[k]
+  }
+  // a new collection's templates are the server's defaults: an empty one is not sent
+  for (const k of ['otp', 'authAlert'] as const) {
+    const section = out[k] as { emailTemplate?: EmailTemplate } | undefined
+    if (section?.emailTemplate && !section.emailTemplate.subject && !section.emailTemplate.body) {
+      const { emailTemplate: _, ...rest } = section
+      out[k] = rest
+    }
+  }
+  // a secret left empty is not sent, so the server keeps the stored one
+  if (out.oauth2) {
+    out.oauth2 = {
+      ...next.oauth2,
+      providers: next.oauth2.providers.map(({ clientSecret, ...p }) =>
+        clientSecret ? { ...p, clientSecret } : p,
+      ),
+    }
   }
   return out as Partial<AuthOptions>
 }
