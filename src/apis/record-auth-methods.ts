@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import type { Collection } from '../core/collection-model.ts'
-import type { ProviderConfig } from '../tools/auth/provider.ts'
+import type { Provider, ProviderConfig } from '../tools/auth/provider.ts'
 import { newProvider, providerLogo } from '../tools/auth/providers.ts'
 import { pickFields } from '../tools/picker/pick.ts'
 import { randomString } from '../tools/security/random.ts'
@@ -57,15 +57,14 @@ export function authMethodsOf(
   }
 }
 
-function authMethods(c: Context<Env>): Response {
+async function authMethods(c: Context<Env>): Promise<Response> {
   const collection = authCollection(c)
   const options = collection.auth!
   const providers =
     options.oauth2.enabled && collection.name !== '_superusers'
-      ? options.oauth2.providers.flatMap((p) => {
-          const entry = providerEntry(p)
-          return entry === undefined ? [] : [entry]
-        })
+      ? (await Promise.all(options.oauth2.providers.map(providerEntry))).filter(
+          (entry) => entry !== undefined,
+        )
       : []
   const result = authMethodsOf(collection, providers)
   const fields = c.req.query('fields')
@@ -84,10 +83,12 @@ export function s256Challenge(verifier: string): string {
  * `codeVerifier` with its S256 challenge, and the authorization URL ending in `&redirect_uri=`
  * for the client to append its redirect URL. Undefined when the provider cannot be built.
  */
-export function providerEntry(config: ProviderConfig): AuthMethodProvider | undefined {
-  let provider: ReturnType<typeof newProvider>
+export async function providerEntry(
+  config: ProviderConfig,
+): Promise<AuthMethodProvider | undefined> {
+  let provider: Provider
   try {
-    provider = newProvider(config)
+    provider = await newProvider(config)
   } catch {
     return undefined
   }

@@ -14,7 +14,7 @@ import {
   findRecordById,
 } from '../core/record-query.ts'
 import { saveRecord } from '../core/record-save.ts'
-import { type AuthUser, authUserJSON } from '../tools/auth/provider.ts'
+import { type AuthUser, authUserJSON, type Provider } from '../tools/auth/provider.ts'
 import { newProvider } from '../tools/auth/providers.ts'
 import { NoRowsError } from '../tools/db/db.ts'
 import { downloadFile } from '../tools/filesystem/download.ts'
@@ -82,9 +82,9 @@ async function authWithOAuth2(
   const form = readForm(await readBodyData(c))
   const config = validateForm(form, options.oauth2.providers)
 
-  let provider: ReturnType<typeof newProvider>
+  let provider: Provider
   try {
-    provider = newProvider({ ...config, extra: config.extra ?? null })
+    provider = await newProvider({ ...config, extra: config.extra ?? null })
   } catch (err) {
     throw internalServerError(`Failed to init provider ${form.provider}`, { cause: err })
   }

@@ -1,10 +1,5 @@
 import type { Context, Hono } from 'hono'
 import { publicSettings } from '../core/settings-model.ts'
-import {
-  applySettingsPatch,
-  SettingsShapeError,
-  validateSettings,
-} from '../core/settings-validate.ts'
 import { pickFields } from '../tools/picker/pick.ts'
 import { ApiError, badRequestError } from '../tools/router/api-error.ts'
 import { ValidationErrors } from '../tools/validation/validation-errors.ts'
@@ -49,6 +44,10 @@ async function settingsUpdate(c: Context<Env>): Promise<Response> {
     if (err instanceof ApiError && err.status !== 400) throw err
     throw loadDataError(err)
   }
+  // the settings schema (zod) loads with the first update
+  const { applySettingsPatch, SettingsShapeError, validateSettings } = await import(
+    '../core/settings-validate.ts'
+  )
   try {
     const next = validateSettings(applySettingsPatch(app.settings(), patch))
     await app.saveSettings(next)

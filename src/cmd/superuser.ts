@@ -6,7 +6,6 @@ import { deleteRecord } from '../core/record-delete.ts'
 import { Record } from '../core/record-model.ts'
 import { findFirstRecordByData } from '../core/record-query.ts'
 import { saveRecord } from '../core/record-save.ts'
-import { validateSettings } from '../core/settings-validate.ts'
 import { type GlobalFlags, openApp } from '../pocketbase.ts'
 import { randomString } from '../tools/security/random.ts'
 import { type ValidationErrorMap, ValidationErrors } from '../tools/validation/validation-errors.ts'
@@ -146,6 +145,7 @@ export async function superuserIPs(app: App, ips: string[]): Promise<string> {
   const next = structuredClone(app.settings())
   next.superuserIPs = ips
   try {
+    const { validateSettings } = await import('../core/settings-validate.ts')
     await app.saveSettings(validateSettings(next))
   } catch (err) {
     throw new Error(goErrorText(err), { cause: err })

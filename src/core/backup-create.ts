@@ -1,6 +1,5 @@
 import { mkdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createArchive } from '../tools/archive/create.ts'
 import { snapshotSqlite } from '../tools/db/sqlite-file.ts'
 import { snakeCase } from '../tools/inflector/inflector.ts'
 import { randomString } from '../tools/security/random.ts'
@@ -85,6 +84,8 @@ async function writeBackup(e: BackupEvent, op: BackupOperation): Promise<void> {
     const zipPath = join(work, 'backup.zip')
     // NOTE: the live databases' -wal/-shm files must never travel next to their snapshots.
     const dbFiles = dbs.flatMap((d) => ['', '-wal', '-shm', '-journal'].map((s) => d.name + s))
+    // the zip writer (yazl) loads with the first backup
+    const { createArchive } = await import('../tools/archive/create.ts')
     await createArchive(dir.root, zipPath, {
       exclude: [...e.exclude, ...dbFiles],
       extra,

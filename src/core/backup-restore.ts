@@ -2,7 +2,7 @@ import { createWriteStream, existsSync } from 'node:fs'
 import { mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { ArchiveError, type ExtractLimits, extractArchive } from '../tools/archive/extract.ts'
+import type { ExtractLimits } from '../tools/archive/extract.ts'
 import type { Db } from '../tools/db/db.ts'
 import { openSqlite } from '../tools/db/sqlite.ts'
 import { checkSqliteFile } from '../tools/db/sqlite-file.ts'
@@ -116,6 +116,8 @@ async function prepareRestore(
       zipPath = downloaded
     }
     op.progress(5)
+    // the zip reader (yauzl) loads with the first restore
+    const { ArchiveError, extractArchive } = await import('../tools/archive/extract.ts')
     try {
       await extractArchive(zipPath, extractedDir, limits, (done, total) =>
         op.progress(5 + (80 * done) / Math.max(1, total)),

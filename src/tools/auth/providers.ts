@@ -1,5 +1,5 @@
 import { apple } from './apple.ts'
-import { OAuth2Provider, type ProviderSpec } from './base-provider.ts'
+import type { ProviderSpec } from './base-provider.ts'
 import { bitbucket } from './bitbucket.ts'
 import { box } from './box.ts'
 import { discord } from './discord.ts'
@@ -18,7 +18,6 @@ import { mailcow } from './mailcow.ts'
 import { microsoft } from './microsoft.ts'
 import { monday } from './monday.ts'
 import { notion } from './notion.ts'
-import { OIDCProvider } from './oidc.ts'
 import { patreon } from './patreon.ts'
 import { planningcenter } from './planningcenter.ts'
 import type { Provider, ProviderConfig } from './provider.ts'
@@ -93,12 +92,16 @@ export function isKnownProvider(name: string): boolean {
 }
 
 /**
- * Builds the provider of a stored config (PocketBase `ProviderConfig.InitProvider`). Throws
- * when the name is unknown.
+ * Builds the provider of a stored config (PocketBase `ProviderConfig.InitProvider`). Rejects
+ * when the name is unknown. The OAuth2 clients (arctic, oauth4webapi) load on the first call.
  */
-export function newProvider(config: ProviderConfig): Provider {
-  if ((OIDC_NAMES as readonly string[]).includes(config.name)) return new OIDCProvider(config)
+export async function newProvider(config: ProviderConfig): Promise<Provider> {
+  if ((OIDC_NAMES as readonly string[]).includes(config.name)) {
+    const { OIDCProvider } = await import('./oidc.ts')
+    return new OIDCProvider(config)
+  }
   const spec = byName.get(config.name)
   if (spec === undefined) throw new Error(`missing provider ${config.name}`)
+  const { OAuth2Provider } = await import('./base-provider.ts')
   return new OAuth2Provider(spec, config)
 }
