@@ -156,3 +156,31 @@ test('a raw SQL write to _collections reaches the caches of both workers', async
   }
   expect(totals).toEqual([1, 1, 1, 1])
 }, 30_000)
+
+test('concurrent creates through both workers all land, none fails on the write lock', async () => {
+  const su = client(server.url)
+  await su.collection('_superusers').authWithPassword('root@example.com', 'root-pass-123')
+  await su.collections.create({
+    name: 'burst',
+    type: 'base',
+    createRule: '',
+    listRule: '',
+    fields: [{ name: 'n', type: 'number' }],
+  })
+  // each on a connection of its own: the primary hands them to the two workers in turn
+  const statuses = await Promise.all(
+    Array.from({ length: 120 }, (_, n) =>
+      onNewConnection(
+        'POST',
+        '/api/collections/burst/records',
+        { 'content-type': 'application/json' },
+        JSON.stringify({ n }),
+      ).then((r) => (r.status === 200 ? 200 : `${r.status} ${r.text}`)),
+    ),
+  )
+  expect(statuses.filter((s) => s !== 200)).toEqual([])
+  const all = await su.collection('burst').getFullList({ fields: 'n' })
+  expect(all.map((r) => r.n as number).sort((x, y) => x - y)).toEqual(
+    Array.from({ length: 120 }, (_, n) => n),
+  )
+}, 30_000)

@@ -54,20 +54,65 @@ const STATEMENT_CACHE_LIMIT = 2000
  * Opens a SQLite database file with PocketBase's pragmas (WAL, synchronous=NORMAL, busy_timeout,
  * foreign_keys, temp_store=MEMORY, 32 MB cache): one write connection behind an async mutex and
  * one read connection. Creates the file when missing.
+ *
+ * Another process writing the same file (`serve --workers`) is waited for without blocking the
+ * event loop: transactions and single write statements retry SQLite's write lock
+ * asynchronously for up to `busyTimeoutMs` (see `acquireWriteLock`). `exec` and `runScript`
+ * (schema changes, maintenance, the SQL console) wait in SQLite's busy handler as before, since
+ * a script may stop half-way on a busy lock.
  */
 export function openSqlite(file: string, options: SqliteOptions = {}): Db {
   const busy = options.busyTimeoutMs ?? 10_000
-  const open = (readonly: boolean) => {
-    const conn = new Database(file, { readonly, timeout: busy })
+  const open = (readonly: boolean, timeout: number) => {
+    const conn = new Database(file, { readonly, timeout })
     for (const p of PRAGMAS) {
       if (readonly && p.startsWith('journal_mode')) continue
       conn.pragma(p)
     }
     return new Connection(conn, options.queryTimeoutMs ?? 0, options.onQuery)
   }
-  const writer = options.readonly ? undefined : open(false)
-  const reader = open(options.readonly ?? false)
-  return new SqliteDb(reader, writer ?? reader, new Mutex())
+  // NOTE: the write connection never sleeps in SQLite's busy handler (see `acquireWriteLock`).
+  const writer = options.readonly ? undefined : open(false, 0)
+  const reader = open(options.readonly ?? false, busy)
+  return new SqliteDb(reader, writer ?? reader, new Mutex(), busy)
+}
+
+/**
+ * Runs `attempt` (a statement that takes SQLite's write lock: `BEGIN IMMEDIATE`, or one write
+ * statement in autocommit mode) on a connection whose busy_timeout is 0, so a write lock held by
+ * another connection — another `serve --workers` process — fails at once with SQLITE_BUSY
+ * instead of sleeping in SQLite's busy handler, which would freeze this process's event loop
+ * (every request it serves, reads included) for 1 ms, then 2, 5, 10… per try. A failed attempt
+ * changed nothing; it is retried after yielding to the event loop (other requests run meanwhile):
+ * at once on the next turns, then after 1, 2, 4… ms (at most {@link MAX_RETRY_DELAY_MS}) until
+ * `timeoutMs` have passed, when the SQLITE_BUSY error is thrown as the busy handler would.
+ */
+async function acquireWriteLock<T>(attempt: () => T, timeoutMs: number): Promise<T> {
+  const deadline = performance.now() + timeoutMs
+  for (let tries = 0; ; tries++) {
+    try {
+      return attempt()
+    } catch (err) {
+      if (!isBusy(err) || performance.now() >= deadline) throw err
+    }
+    await (tries < IMMEDIATE_RETRIES
+      ? new Promise((resolve) => setImmediate(resolve))
+      : new Promise((resolve) =>
+          setTimeout(resolve, Math.min(2 ** (tries - IMMEDIATE_RETRIES), MAX_RETRY_DELAY_MS)),
+        ))
+  }
+}
+
+/** Retries of {@link acquireWriteLock} on the next event-loop turns, before timed waits begin. */
+const IMMEDIATE_RETRIES = 3
+
+/** The longest wait between two tries of {@link acquireWriteLock}, in ms. */
+const MAX_RETRY_DELAY_MS = 8
+
+/** True for better-sqlite3's SQLITE_BUSY errors (`SQLITE_BUSY`, `SQLITE_BUSY_RECOVERY`, …). */
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
 }
 
 /** A cached statement and whether its rows are read one by one (timeout checks between rows). */
@@ -182,11 +227,26 @@ class SqliteDb implements Db {
   readonly #reader: Connection
   readonly #writer: Connection
   readonly #lock: Mutex
+  /** busy_timeout of the write lock, in ms. */
+  readonly #busyMs: number
 
-  constructor(reader: Connection, writer: Connection, lock: Mutex) {
+  constructor(reader: Connection, writer: Connection, lock: Mutex, busyMs: number) {
     this.#reader = reader
     this.#writer = writer
     this.#lock = lock
+    this.#busyMs = busyMs
+  }
+
+  /** Runs `fn` with the write connection waiting in SQLite's busy handler, as the readers do. */
+  #blocking<T>(fn: () => T): T {
+    const raw = this.#writer.raw
+    if (this.#writer === this.#reader) return fn()
+    raw.pragma(`busy_timeout = ${this.#busyMs}`)
+    try {
+      return fn()
+    } finally {
+      raw.pragma('busy_timeout = 0')
+    }
   }
 
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
@@ -200,7 +260,7 @@ class SqliteDb implements Db {
   async run(sql: string, params?: Params): Promise<RunResult> {
     const release = await this.#lock.lock()
     try {
-      return this.#writer.run(sql, params)
+      return await acquireWriteLock(() => this.#writer.run(sql, params), this.#busyMs)
     } finally {
       release()
     }
@@ -209,7 +269,7 @@ class SqliteDb implements Db {
   async exec(script: string): Promise<void> {
     const release = await this.#lock.lock()
     try {
-      this.#writer.exec(script)
+      this.#blocking(() => this.#writer.exec(script))
     } finally {
       release()
     }
@@ -221,7 +281,7 @@ class SqliteDb implements Db {
       write: async (fn) => {
         const release = await this.#lock.lock()
         try {
-          return fn(this.#writer.raw)
+          return this.#blocking(() => fn(this.#writer.raw))
         } finally {
           release()
         }
@@ -233,7 +293,7 @@ class SqliteDb implements Db {
     const release = await this.#lock.lock()
     const tx = new SqliteTx(this.#writer)
     try {
-      this.#writer.raw.exec('BEGIN IMMEDIATE')
+      await acquireWriteLock(() => this.#writer.raw.exec('BEGIN IMMEDIATE'), this.#busyMs)
       const result = await fn(tx)
       this.#writer.raw.exec('COMMIT')
       return result
