@@ -39,13 +39,15 @@ export async function runCompare(
   log(`Satchel:    ${satchelCmd.join(' ')}`)
 
   const priority = o.priority
+  const hooks = o.hooksDir === undefined ? [] : [`--hooksDir=${o.hooksDir}`]
+  if (o.hooksDir !== undefined) log(`hooks:      ${o.hooksDir}`)
   const pb = await startServer(
-    { label: 'PocketBase', cmd: [pocketbase], serveArgs: ['--dev=false'], priority },
+    { label: 'PocketBase', cmd: [pocketbase], serveArgs: ['--dev=false', ...hooks], priority },
     email,
     password,
   )
   const sat = await startServer(
-    { label: 'Satchel', cmd: satchelCmd, serveArgs: [], priority },
+    { label: 'Satchel', cmd: satchelCmd, serveArgs: hooks, priority },
     email,
     password,
   )

@@ -1,4 +1,5 @@
 /** Command-line options of `npm run bench`, parsed once with node:util parseArgs. */
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { scenarios } from './scenarios/registry.ts'
 import type { Scenario } from './scenarios/scenario.ts'
@@ -20,7 +21,10 @@ options:
   --logs=on|off         request logs (default on); off sets settings.logs.maxDays=0 on every
                         seeded server, so logs on vs off measures the logging overhead
   --runs=N              (--cold-start) launches per case (default 9)
-  --reset               (--url) delete an existing posts collection and bench users first`
+  --reset               (--url) delete an existing posts collection and bench users first
+  --hooksDir=PATH       (--compare) serve both with this pb_hooks folder (e.g. bench/hooks/js:
+                        the same PocketBase JS hook on both; bench/hooks/ts: a TypeScript one,
+                        which PocketBase ignores)`
 
 /** Load settings shared by every scenario run. */
 export interface LoadSettings {
@@ -49,6 +53,8 @@ export interface BenchOptions {
   scenarios: Scenario[]
   /** Command for the "Satchel" side (hidden --satchel-cmd / SATCHEL_BENCH_CMD). */
   satchelCmd?: string[]
+  /** (--compare) an absolute pb_hooks folder both servers serve with (`--hooksDir`). */
+  hooksDir?: string
 }
 
 function num(name: string, value: string, min: number): number {
@@ -89,6 +95,7 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
       timeout: { type: 'string', default: '10' },
       // Hidden: run the "Satchel" side with another command, e.g. a second PocketBase.
       'satchel-cmd': { type: 'string', default: process.env.SATCHEL_BENCH_CMD },
+      hooksDir: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -116,5 +123,6 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
     users: Math.floor(num('users', v.users, 1)),
     scenarios: select(v.only),
     satchelCmd: v['satchel-cmd']?.split(/\s+/).filter(Boolean),
+    hooksDir: v.hooksDir === undefined ? undefined : resolve(v.hooksDir),
   }
 }

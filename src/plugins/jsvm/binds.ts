@@ -65,11 +65,15 @@ export class JsBinds {
       const app = pool.handleOf((anyE.app as JsvmPool['app'] | undefined) ?? pool.app)
       const ev = pool.eventHandle(e)
       try {
-        const changes = (await pool.run((codec) => ({
-          kind: 'handler',
-          h: ref,
-          ev: eventState(codec, ev.id, app.handle, anyE, paramNames),
-        }))) as EventChanges
+        const urgent = (anyE.app as { inTransaction?: boolean } | undefined)?.inTransaction
+        const changes = (await pool.run(
+          (codec) => ({
+            kind: 'handler',
+            h: ref,
+            ev: eventState(codec, ev.id, app.handle, anyE, paramNames),
+          }),
+          urgent === true,
+        )) as EventChanges
         applyChanges(pool, anyE, changes)
       } finally {
         ev.release()

@@ -89,7 +89,7 @@ describe('loadJsMigration', () => {
 
 const SCHEMA = `
 migrate((app) => {
-  app.save(new Collection({ name: "posts", fields: [
+  app.save(new Collection({ name: "posts", createRule: "", fields: [
     { type: "text", name: "title" }, { type: "text", name: "slug" }, { type: "text", name: "note" },
   ] }))
   app.save(new Collection({ name: "counters", fields: [
@@ -151,6 +151,35 @@ onRecordValidate((e) => {
     ])
     const [counter] = await findRecordsByFilter(app, 'counters', '')
     expect([counter?.get('total'), counter?.get('by')]).toEqual([2, 'hook 2'])
+  })
+
+  test('requests whose JS hooks wait for the write lock do not starve the JS hook of its holder', async () => {
+    // posts creates hold workers while they wait for the lock; a counters create holds the lock
+    // (no JS on its request) and needs a worker for its in-transaction hook
+    file(
+      'pb_hooks/posts.pb.js',
+      `
+onRecordCreateRequest((e) => { e.record.set("note", "request"); e.next() }, "posts")
+onRecordCreate((e) => { e.record.set("by", "in-tx"); e.next() }, "counters")
+`,
+    )
+    expect((await loadHooks(app, join(dir, 'pb_hooks'))).failures).toEqual([])
+    const { token } = await app.createSuperuser()
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        i % 4 === 3
+          ? app.request('POST', '/api/collections/counters/records', {
+              headers: { authorization: token },
+              body: { name: `c${i}` },
+            })
+          : app.request('POST', '/api/collections/posts/records', { body: { title: `t${i}` } }),
+      ),
+    )
+    expect(answers.map((r) => r.status)).toEqual(Array(16).fill(200))
+    const posts = await findRecordsByFilter(app, 'posts', '')
+    expect(posts.map((p) => p.get('note'))).toEqual(Array(12).fill('request'))
+    const counters = await findRecordsByFilter(app, 'counters', 'name != "posts"')
+    expect(counters.map((c) => c.get('by'))).toEqual(Array(4).fill('in-tx'))
   })
 
   test('a file that fails to load is reported with file:line and the others still bind', async () => {

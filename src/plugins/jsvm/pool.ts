@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { availableParallelism } from 'node:os'
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads'
 import type { App } from '../../core/app.ts'
 import type { Collection } from '../../core/collection-model.ts'
@@ -114,7 +115,8 @@ export type RunBody = { readonly kind: string; readonly [key: string]: unknown }
 /**
  * JsvmPool runs PocketBase-style JS for one app on worker threads (PocketBase's pool of goja
  * runtimes, `--hooksPool`): a run goes to an idle worker (a new one is started while fewer than
- * `size` exist, else it waits), except a run fired while a worker is blocked on a synchronous
+ * one per core exist — a worker is a thread, dearer than a goja runtime — else it waits; runs
+ * inside a transaction may start more, up to `size`), except a run fired while a worker is blocked on a synchronous
  * call (a hook triggered by the `$app.save` it waits for), which goes to that same worker, whose
  * wait loop takes it. The app thread answers the workers' calls with the app's real, async
  * operations (see `ops.ts`).
@@ -128,6 +130,9 @@ export class JsvmPool {
   readonly #workers: JsvmWorker[] = []
   readonly #idle: JsvmWorker[] = []
   readonly #waiting: ((w: JsvmWorker) => void)[] = []
+  readonly #urgent: ((w: JsvmWorker) => void)[] = []
+  /** How many workers ordinary runs use: one per core (at least 2), at most `size`. */
+  readonly #usual: number
   #starting = 0
   #nextRun = 0
   readonly #versions = new WeakMap<Collection, number>()
@@ -145,14 +150,20 @@ export class JsvmPool {
     this.app = app
     this.hooksDir = hooksDir
     this.size = Math.max(1, size)
+    this.#usual = Math.min(this.size, Math.max(2, availableParallelism()))
     this.#apps.set(0, app)
   }
 
-  /** Runs `body` on a worker and resolves with what it returned (rejects with what it threw). */
-  async run(build: (codec: Codec) => RunBody): Promise<unknown> {
+  /**
+   * Runs `body` on a worker and resolves with what it returned (rejects with what it threw).
+   * `urgent` runs (fired inside a transaction, which holds the write lock other workers may be
+   * waiting for) go first and may start a worker beyond the usual count, so they never wait
+   * for a worker that waits for them.
+   */
+  async run(build: (codec: Codec) => RunBody, urgent = false): Promise<unknown> {
     const ctx = serving.getStore()
     const nested = ctx !== undefined && !ctx.worker.dead && ctx.worker.pending.has(ctx.call)
-    const w = nested ? ctx.worker : await this.#acquire()
+    const w = nested ? ctx.worker : await this.#acquire(urgent)
     w.thread.ref()
     try {
       const id = ++this.#nextRun
@@ -167,11 +178,12 @@ export class JsvmPool {
     }
   }
 
-  async #acquire(): Promise<JsvmWorker> {
+  async #acquire(urgent: boolean): Promise<JsvmWorker> {
     if (this.#closed) throw new Error('The JSVM pool is closed.')
     const idle = this.#idle.pop()
     if (idle !== undefined) return idle
-    if (this.#workers.length + this.#starting < this.size) {
+    const total = this.#workers.length + this.#starting
+    if (total < (urgent ? this.size : this.#usual)) {
       this.#starting++
       const w = new JsvmWorker(this, this.hooksDir)
       void w.ready.then(() => {
@@ -180,12 +192,12 @@ export class JsvmPool {
         this.#release(w)
       })
     }
-    return new Promise((resolve) => this.#waiting.push(resolve))
+    return new Promise((resolve) => (urgent ? this.#urgent : this.#waiting).push(resolve))
   }
 
   #release(w: JsvmWorker): void {
     if (w.dead) return
-    const next = this.#waiting.shift()
+    const next = this.#urgent.shift() ?? this.#waiting.shift()
     if (next !== undefined) next(w)
     else this.#idle.push(w)
   }
