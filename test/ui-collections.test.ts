@@ -74,17 +74,25 @@ describe('dashboard collections', () => {
 
     // a rule naming a field that does not exist: the server's message shows on that rule
     await dialog.getByRole('tab', { name: 'API rules' }).click()
-    await dialog.getByLabel('List/Search rule: superusers only').uncheck()
-    await dialog.getByLabel('List/Search rule', { exact: true }).fill('nope = true')
-    await dialog.getByRole('button', { name: 'Create collection' }).click()
     const rulesPanel = dialog.getByRole('tabpanel', { name: 'API rules' })
+    await rulesPanel
+      .getByRole('radiogroup', { name: 'List/Search rule: who may' })
+      .getByLabel('Matching a rule')
+      .check()
+    await dialog.getByLabel('List/Search rule', { exact: true }).fill('nope = true')
+    // the quick check flags the unknown field as it is typed, the server's check on save
+    await rulesPanel.getByText('There is no field named “nope”.').waitFor()
+    await dialog.getByRole('button', { name: 'Create collection' }).click()
     await rulesPanel.getByText(/Invalid rule.*unknown field "nope"/).waitFor()
     const listRule = rulesPanel.getByLabel('List/Search rule', { exact: true })
     expect(await listRule.getAttribute('aria-invalid')).toBe('true')
     await screenshot(ui.page, 'collection-rule-error')
 
     await dialog.getByLabel('List/Search rule', { exact: true }).fill('published = true')
-    await dialog.getByLabel('View rule: superusers only').uncheck()
+    await rulesPanel
+      .getByRole('radiogroup', { name: 'View rule: who may' })
+      .getByLabel('Everyone')
+      .check()
     await dialog.getByRole('button', { name: 'Create collection' }).click()
     await ui.page.getByRole('heading', { name: 'posts', level: 1 }).waitFor()
     expect(await dialog.count()).toBe(0)
@@ -232,6 +240,21 @@ describe('dashboard collections', () => {
     await view.getByRole('button', { name: 'Create collection' }).click()
     await expect.poll(() => view.getByLabel('View query').getAttribute('aria-invalid')).toBe('true')
     await view.getByLabel('View query').fill('SELECT id, title, view_count FROM posts')
+    // a dry run: the inferred fields and the first rows, nothing saved
+    await view.getByRole('button', { name: 'Try the query' }).click()
+    const tried = view.getByRole('list', { name: 'Inferred fields' })
+    await tried.getByText('view_count').waitFor()
+    expect(await tried.getByRole('listitem').allTextContents()).toEqual([
+      'id text',
+      'title text',
+      'view_count number',
+    ])
+    await view
+      .getByRole('table', { name: 'Sample rows' })
+      .getByText('The query returns no rows.')
+      .waitFor()
+    expect((await pb.collections.getFullList()).map((c) => c.name)).not.toContain('post_titles')
+    await screenshot(ui.page, 'collection-view-dry-run', { phone: false })
     await view.getByRole('button', { name: 'Create collection' }).click()
     await ui.page.getByRole('heading', { name: 'post_titles', level: 1 }).waitFor()
     const saved = await pb.collections.getOne('post_titles')

@@ -208,6 +208,9 @@ describe('dashboard records', () => {
     const edit = ui.page.getByRole('dialog', { name: 'Edit books record' })
     await edit.getByLabel('title').fill('The Dispossessed (1974)')
     await edit.getByLabel('meta').fill('{not json')
+    // the JSON editor says so as soon as it is typed, the form refuses it on save
+    await edit.getByText(/^Not valid JSON yet: /).waitFor()
+    expect(await edit.getByLabel('meta').getAttribute('aria-invalid')).toBe('true')
     await edit.getByRole('button', { name: 'Save changes' }).click()
     await edit.getByText('This is not valid JSON.').waitFor()
     await edit.getByLabel('meta').fill('{"awards": 3}')

@@ -2,10 +2,10 @@
 // so pages that show no code editor never download it.
 import {
   autocompletion,
-  closeBrackets,
-  closeBracketsKeymap,
   type Completion,
   type CompletionContext,
+  closeBrackets,
+  closeBracketsKeymap,
   completionKeymap,
 } from '@codemirror/autocomplete'
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands'
@@ -15,16 +15,12 @@ import {
   bracketMatching,
   HighlightStyle,
   StreamLanguage,
+  type StringStream,
   syntaxHighlighting,
 } from '@codemirror/language'
 import { type Diagnostic, linter } from '@codemirror/lint'
 import { Compartment, EditorState, type Extension, Prec } from '@codemirror/state'
-import {
-  EditorView,
-  keymap,
-  lineNumbers,
-  placeholder as placeholderText,
-} from '@codemirror/view'
+import { EditorView, keymap, lineNumbers, placeholder as placeholderText } from '@codemirror/view'
 import { tags as t } from '@lezer/highlight'
 import { type FilterContext, lint as lintFilter, suggest } from './filter-assist.ts'
 
@@ -49,6 +45,7 @@ export interface EditorOptions {
   /** For `sql`: table name → column names, for autocomplete. */
   readonly tables?: Record<string, string[]>
   onchange(value: string): void
+  /** Enter (one line) or Ctrl/Cmd+Enter (several lines). */
   onsubmit?(): void
 }
 
@@ -64,7 +61,11 @@ export interface EditorHandle {
 
 // Colours come from the dashboard's CSS variables, so light and dark follow the theme.
 const highlight = HighlightStyle.define([
-  { tag: [t.keyword, t.operatorKeyword, t.modifier], color: 'var(--code-keyword)', fontWeight: '600' },
+  {
+    tag: [t.keyword, t.operatorKeyword, t.modifier],
+    color: 'var(--code-keyword)',
+    fontWeight: '600',
+  },
   { tag: [t.string, t.special(t.string)], color: 'var(--code-string)' },
   { tag: [t.number, t.bool, t.null, t.atom], color: 'var(--code-number)' },
   { tag: [t.variableName, t.special(t.variableName)], color: 'var(--code-variable)' },
@@ -118,52 +119,56 @@ const theme = EditorView.theme({
  * PocketBase's filter language for highlighting: strings, numbers, `true|false|null`, the
  * operators, `@request…`/`@collection…` paths, macros, `:modifiers` and `//` comments.
  */
+function filterToken(stream: StringStream, state: { quote: string }): string | null {
+  if (state.quote) {
+    while (!stream.eol()) {
+      const ch = stream.next()
+      if (ch === '\\') stream.next()
+      else if (ch === state.quote) {
+        state.quote = ''
+        break
+      }
+    }
+    return 'string'
+  }
+  if (stream.eatSpace()) return null
+  if (stream.match('//')) {
+    stream.skipToEnd()
+    return 'comment'
+  }
+  const ch = stream.peek()
+  if (ch === '"' || ch === "'") {
+    state.quote = ch
+    stream.next()
+    return filterToken(stream, state)
+  }
+  if (stream.match(/^-?\d+(\.\d+)?/)) return 'number'
+  if (stream.match(/^(true|false|null)\b/i)) return 'atom'
+  if (stream.match(/^@(request|collection)(\.[\w]+)*/)) return 'variableName.special'
+  if (stream.match(/^@\w+/)) return 'atom'
+  if (stream.match(/^:\w+/)) return 'keyword'
+  if (stream.match(/^(&&|\|\||\?!=|\?!~|\?>=|\?<=|[?!]?[=~]|[?]?[<>]=?)/)) return 'operator'
+  if (stream.match(/^[\w.]+/)) return 'propertyName'
+  stream.next()
+  return null
+}
+
 const filterLanguage = StreamLanguage.define<{ quote: string }>({
   name: 'pbfilter',
   startState: () => ({ quote: '' }),
-  token(stream, state) {
-    if (state.quote) {
-      while (!stream.eol()) {
-        const ch = stream.next()
-        if (ch === '\\') stream.next()
-        else if (ch === state.quote) {
-          state.quote = ''
-          break
-        }
-      }
-      return 'string'
-    }
-    if (stream.eatSpace()) return null
-    if (stream.match('//')) {
-      stream.skipToEnd()
-      return 'comment'
-    }
-    const ch = stream.peek()
-    if (ch === '"' || ch === "'") {
-      state.quote = ch
-      stream.next()
-      return this.token!(stream, state)
-    }
-    if (stream.match(/^-?\d+(\.\d+)?/)) return 'number'
-    if (stream.match(/^(true|false|null)\b/i)) return 'atom'
-    if (stream.match(/^@(request|collection)(\.[\w]+)*/)) return 'variableName.special'
-    if (stream.match(/^@\w+/)) return 'atom'
-    if (stream.match(/^:\w+/)) return 'keyword'
-    if (stream.match(/^(&&|\|\||\?!=|\?!~|\?>=|\?<=|[?!]?[=~]|[?]?[<>]=?)/)) return 'operator'
-    if (stream.match(/^[\w.]+/)) return 'propertyName'
-    stream.next()
-    return null
-  },
-  tokenTable: {},
+  token: filterToken,
 })
 
 function filterCompletions(ctx: () => FilterContext) {
   return (cc: CompletionContext) => {
     const before = cc.state.sliceDoc(0, cc.pos)
     const found = suggest(ctx(), before)
-    if (!found || (found.options.length === 0 && !cc.explicit)) return null
-    // operators right after a space only when asked or just typed one
-    const options: Completion[] = found.options.map((o) => ({
+    if (!found) return null
+    // nothing to offer for a word already typed in full
+    const typed = before.slice(found.from)
+    const offered = found.options.filter((o) => o.label !== typed)
+    if (offered.length === 0) return null
+    const options: Completion[] = offered.map((o) => ({
       label: o.label,
       type: o.type,
       detail: o.detail,
@@ -193,14 +198,21 @@ function languageOf(opts: EditorOptions): Extension[] {
       )
       return [
         filterLanguage,
-        autocompletion({ override: [filterCompletions(ctx)], icons: false }),
+        // NOTE: no interactionDelay, so an Enter right after a suggestion shows always takes it
+        // (with the default 75 ms it would fall through and apply the filter half typed)
+        autocompletion({ override: [filterCompletions(ctx)], icons: false, interactionDelay: 0 }),
         check,
       ]
     }
   }
 }
 
-function ariaAttrs(label: string, invalid: boolean, describedBy: string | undefined, single: boolean) {
+function ariaAttrs(
+  label: string,
+  invalid: boolean,
+  describedBy: string | undefined,
+  single: boolean,
+) {
   const attrs: Record<string, string> = { 'aria-label': label }
   if (invalid) attrs['aria-invalid'] = 'true'
   if (describedBy) attrs['aria-describedby'] = describedBy
@@ -247,9 +259,36 @@ export function createEditor(parent: HTMLElement, opts: EditorOptions): EditorHa
         })
         return { changes }
       }),
-      Prec.low(keymap.of([{ key: 'Enter', run: () => (opts.onsubmit?.(), true) }])),
+      // above the default keymap's newline, below the completion popup's Enter
+      Prec.high(
+        keymap.of([
+          {
+            key: 'Enter',
+            run: () => {
+              opts.onsubmit?.()
+              return true
+            },
+          },
+        ]),
+      ),
     )
   } else {
+    if (opts.onsubmit) {
+      const submit = opts.onsubmit
+      extensions.push(
+        Prec.high(
+          keymap.of([
+            {
+              key: 'Mod-Enter',
+              run: () => {
+                submit()
+                return true
+              },
+            },
+          ]),
+        ),
+      )
+    }
     extensions.push(keymap.of([indentWithTab]), EditorView.lineWrapping)
     if (opts.mode !== 'filter') extensions.push(lineNumbers())
   }

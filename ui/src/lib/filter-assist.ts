@@ -216,7 +216,8 @@ export function suggest(
           { label: 'method', type: 'property', detail: 'GET, POST…' },
           { label: 'context', type: 'property', detail: 'default, oauth2, otp, password…' },
         ]
-        if (ctx.rule) parts.splice(1, 0, { label: 'body', type: 'variable', detail: 'submitted data' })
+        if (ctx.rule)
+          parts.splice(1, 0, { label: 'body', type: 'variable', detail: 'submitted data' })
         return at(parts)
       }
       const [kind, ...path] = rest
@@ -225,7 +226,11 @@ export function suggest(
         if (!found) return null
         const extra =
           path.length === 0
-            ? SYSTEM_AUTH_FIELDS.map((label) => ({ label, type: 'property' as const, detail: 'text' }))
+            ? SYSTEM_AUTH_FIELDS.map((label) => ({
+                label,
+                type: 'property' as const,
+                detail: 'text',
+              }))
             : []
         return at([...fieldSuggestions(found.fields), ...extra])
       }
@@ -242,7 +247,9 @@ export function suggest(
       const coll = findCollection(ctx, name)
       if (!coll) return null
       const found = walk(ctx, coll.fields, coll, path)
-      return found ? at([...fieldSuggestions(found.fields), ...backRelations(ctx, found.owner)]) : null
+      return found
+        ? at([...fieldSuggestions(found.fields), ...backRelations(ctx, found.owner)])
+        : null
     }
     return null
   }
@@ -270,9 +277,7 @@ function modifiers(ctx: FilterContext, target: string): Suggestion[] {
     out.push({ label: 'changed', type: 'keyword', detail: 'submitted with a new value' })
   }
   const name = target.split('.').pop() ?? ''
-  const field = target.startsWith('@')
-    ? undefined
-    : walkField(ctx, target.split('.'))
+  const field = target.startsWith('@') ? undefined : walkField(ctx, target.split('.'))
   const listy = field ? isMulti(field) : true
   if (listy) {
     out.push({ label: 'length', type: 'keyword', detail: 'number of items' })
@@ -321,7 +326,11 @@ export function lint(ctx: FilterContext, text: string): FilterProblem[] {
     if (t.startsWith('//')) continue
     if (t.startsWith('"') || t.startsWith("'")) {
       if (!(m[1] || m[2]))
-        problems.push({ from: at, to: at + t.length, message: 'This text is missing its closing quote.' })
+        problems.push({
+          from: at,
+          to: at + t.length,
+          message: 'This text is missing its closing quote.',
+        })
       continue
     }
     if (t === '(') opens.push(at)
