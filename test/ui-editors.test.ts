@@ -99,23 +99,31 @@ describe('dashboard code editors', () => {
     expect(await panel.getByText(/There is no field named/).count()).toBe(0)
     await screenshot(ui.page, 'rule-editor')
 
-    await dialog.getByRole('button', { name: 'Save changes' }).click()
-    await expect.poll(() => dialog.count()).toBe(0)
-    const saved = await (await ui.sdk()).collections.getOne('posts')
-    expect(saved.updateRule).toBe(expected)
-    expect(saved.listRule).toBeNull()
-
-    // reopened: the rule is shown as saved, and switching to "Everyone" saves ""
-    await ui.page.getByRole('button', { name: 'Edit collection' }).click()
-    await dialog.getByRole('tab', { name: 'API rules' }).click()
-    expect(await panel.getByRole('textbox', { name: 'Update rule' }).textContent()).toBe(expected)
+    // and the list rule opened to everyone ("")
     await panel
       .getByRole('radiogroup', { name: 'List/Search rule: who may' })
       .getByLabel('Everyone')
       .check()
+    await panel.getByText('Anyone can do this, signed in or not.').waitFor()
     await dialog.getByRole('button', { name: 'Save changes' }).click()
     await expect.poll(() => dialog.count()).toBe(0)
-    expect((await (await ui.sdk()).collections.getOne('posts')).listRule).toBe('')
+    const saved = await (await ui.sdk()).collections.getOne('posts')
+    expect(saved.updateRule).toBe(expected)
+    expect(saved.listRule).toBe('')
+    expect(saved.viewRule).toBeNull()
+
+    // reopened: the rules show as saved
+    await ui.page.getByRole('button', { name: 'Edit collection' }).click()
+    await dialog.getByRole('tab', { name: 'API rules' }).click()
+    expect(await panel.getByRole('textbox', { name: 'Update rule' }).textContent()).toBe(expected)
+    expect(
+      await panel
+        .getByRole('radiogroup', { name: 'List/Search rule: who may' })
+        .getByLabel('Everyone')
+        .isChecked(),
+    ).toBe(true)
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    await expect.poll(() => dialog.count()).toBe(0)
     expect(ui.browser.problems()).toEqual([])
   })
 
