@@ -1,5 +1,5 @@
 // The dashboard's backups page in Chromium, beyond create/download/delete/restore (in
-// ui-operations): a backup's progress while it runs, the auto-backup schedule (presets and a
+// ui-operations): a backup's progress while it runs, upload, the auto-backup schedule (presets and a
 // custom cron expression) with the number kept, running the auto-backup job from the Crons
 // page, and an S3 bucket for backups tested against s3rver — each checked on the server.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
@@ -64,6 +64,35 @@ describe('dashboard backups', () => {
     expect((await (await ui.sdk()).backups.getFullList()).map((b) => b.key)).toEqual([
       'slow_one.zip',
     ])
+    expect(ui.browser.problems()).toEqual([])
+  })
+
+  test('upload: a downloaded backup comes back under its file name; a non-zip is refused', async () => {
+    const { page } = ui
+    const pb = await ui.sdk()
+    const url = pb.backups.getDownloadURL(await pb.files.getToken(), 'slow_one.zip')
+    const zip = Buffer.from(await (await fetch(url)).arrayBuffer())
+    await openBackups()
+    const input = page.getByLabel('Upload backup')
+    await input.setInputFiles({ name: 'copy_of_one.zip', mimeType: 'application/zip', buffer: zip })
+    await page
+      .getByRole('list', { name: 'Backups' })
+      .getByRole('listitem', { name: 'copy_of_one.zip' })
+      .waitFor()
+    const keys = (await pb.backups.getFullList()).map((b) => b.key).sort()
+    expect(keys).toEqual(['copy_of_one.zip', 'slow_one.zip'])
+
+    await input.setInputFiles({
+      name: 'notes.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from('not a zip at all'),
+    })
+    await page
+      .getByRole('alert')
+      .getByText(/mime type must be one of: application\/zip/)
+      .waitFor()
+    expect((await pb.backups.getFullList()).length).toBe(2)
+    await screenshot(page, 'backups-upload')
     expect(ui.browser.problems()).toEqual([])
   })
 
