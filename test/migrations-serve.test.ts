@@ -111,6 +111,16 @@ describe('a failing migration', () => {
   app.save(new Collection({ name: "posts", type: "base", fields: [{ name: "title", type: "text" }] }))
 }, (app) => {})
 `
+  const SEED_JS = `migrate((app) => {
+  const posts = app.findCollectionByNameOrId("posts")
+  posts.listRule = ""
+  app.save(posts)
+  const r = new Record(posts)
+  r.set("title", "from a JS migration")
+  app.save(r)
+  app.db().newQuery("UPDATE posts SET title = title || {:suffix}").bind({ suffix: "!" }).execute()
+})
+`
   const BAD_JS = `migrate((app) => {
   app.db().newQuery("INSERT INTO posts (id, title) VALUES ('abcdefghijklmno', 'x')").execute()
   throw new Error("boom here")
@@ -127,41 +137,53 @@ export default migrate(async (app) => {
   throw new Error('boom here')
 })
 `
-  test('rolls everything back and stops the server with the file named, like PocketBase', async () => {
-    const pbDir = project({ '1700000001_posts.js': GOOD_JS, '1700000002_bad.js': BAD_JS })
-    const pbPort = await freePort()
-    const pb = spawnProcess(pocketBaseExecutable(), [
-      'serve',
-      `--http=127.0.0.1:${pbPort}`,
-      `--dir=${pbDir}`,
-    ])
-    const satDir = project({ '1700000001_posts.ts': GOOD_TS, '1700000002_bad.ts': BAD_TS })
-    const satPort = await freePort()
-    const sat = spawnSatchel(['serve', `--http=127.0.0.1:${satPort}`, `--dir=${satDir}`])
-    expect(await pb.exited).toBe(1)
-    expect(await sat.exited).toBe(1)
-    const line =
-      /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d failed to apply migration 1700000002_bad\.(js|ts): Error: boom here at (\S+)\n$/
-    expect(pb.output()).toMatch(line)
-    expect(sat.output()).toMatch(line)
-    // Satchel names the migration file itself (PocketBase's goja names a pseudo file)
-    expect(line.exec(sat.output())?.[2]).toBe(
-      `${join(dirname(satDir), 'pb_migrations', '1700000002_bad.ts')}:4:9`,
-    )
-    for (const dir of [pbDir, satDir]) {
-      expect(await appMigrationRows(dir)).toEqual([])
-      expect(await collectionNames(dir)).not.toContain('posts')
-    }
-  })
+  test.each([
+    ['the same JS migrations', '.js'],
+    ['TypeScript twins', '.ts'],
+  ])(
+    'rolls everything back and stops the server with the file named, like PocketBase (%s)',
+    async (_, ext) => {
+      const pbDir = project({ '1700000001_posts.js': GOOD_JS, '1700000002_bad.js': BAD_JS })
+      const pbPort = await freePort()
+      const pb = spawnProcess(pocketBaseExecutable(), [
+        'serve',
+        `--http=127.0.0.1:${pbPort}`,
+        `--dir=${pbDir}`,
+      ])
+      const satDir = project(
+        ext === '.js'
+          ? { '1700000001_posts.js': GOOD_JS, '1700000002_bad.js': BAD_JS }
+          : { '1700000001_posts.ts': GOOD_TS, '1700000002_bad.ts': BAD_TS },
+      )
+      const satPort = await freePort()
+      const sat = spawnSatchel(['serve', `--http=127.0.0.1:${satPort}`, `--dir=${satDir}`])
+      expect(await pb.exited).toBe(1)
+      expect(await sat.exited).toBe(1)
+      const line =
+        /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d failed to apply migration 1700000002_bad\.(js|ts): Error: boom here at (\S+)\n$/
+      expect(pb.output()).toMatch(line)
+      expect(sat.output()).toMatch(line)
+      // Satchel names the migration file itself (PocketBase's goja names a pseudo file)
+      expect(line.exec(sat.output())?.[2]).toBe(
+        `${join(dirname(satDir), 'pb_migrations', `1700000002_bad${ext}`)}:${ext === '.js' ? '3:9' : '4:9'}`,
+      )
+      for (const dir of [pbDir, satDir]) {
+        expect(await appMigrationRows(dir)).toEqual([])
+        expect(await collectionNames(dir)).not.toContain('posts')
+      }
+    },
+  )
 
-  test('a .js migration is refused until the PocketBase JS runtime exists', async () => {
-    const dir = project({ '1700000001_posts.js': GOOD_JS })
-    const sat = spawnSatchel(['serve', `--http=127.0.0.1:${await freePort()}`, `--dir=${dir}`])
-    expect(await sat.exited).toBe(1)
-    expect(sat.output()).toContain(
-      "failed to run migration 1700000001_posts.js: MigrationFileError: PocketBase JS migrations (migrate((app) => {…}) files) need Satchel's PocketBase JS runtime",
-    )
-    expect(await collectionNames(dir)).not.toContain('posts')
+  test('PocketBase JS migrations apply once, recorded under their names', async () => {
+    const dir = project({ '1700000001_posts.js': GOOD_JS, '1700000002_seed.js': SEED_JS })
+    const server = await startSatchel(dir)
+    try {
+      const list = await client(server.url).collection('posts').getFullList()
+      expect(list.map((r) => r.title)).toEqual(['from a JS migration!'])
+    } finally {
+      await server.stop()
+    }
+    expect(await appMigrationRows(dir)).toEqual(['1700000001_posts.js', '1700000002_seed.js'])
   })
 
   test('a .ts file without a migrate() default export is refused', async () => {

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { App } from '../core/app.ts'
@@ -8,6 +8,7 @@ import {
   type MigrationSource,
 } from '../core/migrations-runner.ts'
 import { resolveSatchelToThisInstance } from './hooks-loader.ts'
+import { isPocketBaseScript, loadJsMigration } from './jsvm/jsvm.ts'
 
 /** The up function of a TypeScript migration: gets an app bound to the migration transaction. */
 export type MigrationUp = (app: App) => Promise<void> | void
@@ -62,14 +63,14 @@ export class MigrationFileError extends Error {
 /**
  * Loads one migration file into its up/down functions: a `.ts` file with `import()` (Node's
  * type stripping; it may import npm packages and local modules; `satchel` resolves to the
- * running instance) and its default export made by {@link migrate}. Throws MigrationFileError
- * for a file without that export, and for `.js` files until the PocketBase JS runtime exists.
+ * running instance) and its default export made by {@link migrate}; a PocketBase JS migration
+ * (`migrate((app) => {…}, …)` with globals, no `import`/`export`) runs on the JSVM
+ * (`jsvm/jsvm.ts` `loadJsMigration`). Throws MigrationFileError for a module without that
+ * export.
  */
 export async function loadMigrationFile(path: string): Promise<MigrationFunctions> {
-  if (path.endsWith('.js')) {
-    throw new MigrationFileError(
-      "PocketBase JS migrations (migrate((app) => {…}) files) need Satchel's PocketBase JS runtime, which is not available in this build yet",
-    )
+  if (path.endsWith('.js') && isPocketBaseScript(readFileSync(path, 'utf8'))) {
+    return loadJsMigration(path)
   }
   resolveSatchelToThisInstance()
   const mod = (await import(pathToFileURL(path).href)) as { default?: unknown }

@@ -17,6 +17,9 @@ export class JsvmError extends Error {
     super(state.message)
     this.name = state.name
     this.location = state.location
+    // NOTE: the JS frame is where it happened (error reports such as the migrations' read it)
+    if (state.location !== undefined)
+      this.stack = `${this.name}: ${this.message}\n    at ${state.location}`
   }
 }
 

@@ -81,8 +81,6 @@ class JsvmWorker {
       workerData: { port: port2, signal: shared, hooksDir },
       transferList: [port2],
     })
-    this.thread.unref()
-    port1.unref()
     let onReady: () => void = () => {}
     this.ready = new Promise((resolve) => {
       onReady = resolve
@@ -97,6 +95,8 @@ class JsvmWorker {
       this.runs.clear()
       pool.forget(this)
     }
+    // NOTE: after on('message'), which refs the port; the thread is unref'd while idle
+    port1.unref()
     this.thread.on('error', die)
     this.thread.on('exit', (code) => die(new Error(`The JSVM worker exited (code ${code}).`)))
   }
@@ -172,9 +172,8 @@ export class JsvmPool {
       w.send({ t: 'run', run: id, ...body, cols: w.codec.take() })
       return await done
     } finally {
-      if (!nested) this.#release(w)
       // NOTE: an idle pool does not keep the process alive (the app's close stops it anyway)
-      if (w.runs.size === 0) w.thread.unref()
+      if (!nested) this.#release(w)
     }
   }
 
@@ -199,7 +198,10 @@ export class JsvmPool {
     if (w.dead) return
     const next = this.#urgent.shift() ?? this.#waiting.shift()
     if (next !== undefined) next(w)
-    else this.#idle.push(w)
+    else {
+      this.#idle.push(w)
+      if (w.runs.size === 0) w.thread.unref()
+    }
   }
 
   /** @internal A worker died: it is no longer used. */

@@ -33,12 +33,12 @@ function handler(ref: HandlerRef): (...args: unknown[]) => unknown {
   return fn
 }
 
-/** `file:line` of the first frame of `stack` outside this folder. */
+/** `file:line[:column]` of the first frame of `stack` outside this folder. */
 function locate(stack: string): string | undefined {
-  for (const m of stack.matchAll(/((?:file:\/\/)?\/[^\s():]+):(\d+)/g)) {
+  for (const m of stack.matchAll(/((?:file:\/\/)?\/[^\s():]+):(\d+)(?::(\d+))?/g)) {
     const file = m[1]!.replace(/^file:\/\//, '')
     if (file.includes('/plugins/jsvm/') || file.startsWith('/node:')) continue
-    return `${file}:${m[2]}`
+    return `${file}:${m[2]}${m[3] ? `:${m[3]}` : ''}`
   }
   return undefined
 }
