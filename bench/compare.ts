@@ -8,7 +8,7 @@ import type { BenchOptions } from './options.ts'
 import { checkParity } from './parity.ts'
 import { compareReport, type Pair } from './report.ts'
 import { describe, loopbackPort, type RunResult, runScenario } from './run.ts'
-import type { BenchContext } from './scenarios/scenario.ts'
+import { type BenchContext, connectionsFor } from './scenarios/scenario.ts'
 import { seed } from './seed.ts'
 import { type RunningServer, resolvePocketBase, startServer } from './servers.ts'
 import { summarize } from './stats.ts'
@@ -87,6 +87,7 @@ export async function runCompare(
         const r = await runScenario(
           {
             ...o.load,
+            connections: connectionsFor(s, o.load.connections),
             scenario: s.name,
             ctx: seeded.get(server)!,
             host: '127.0.0.1',

@@ -65,3 +65,42 @@ test('parses fragmented content-length, chunked, 204, error and close responses'
   assert.ok(result.ok + errors <= served && served - (result.ok + errors) <= 4)
   assert.match(result.firstError ?? '', /^HTTP\/1.1 400 Bad Request \{"status":400\}/)
 })
+
+test('close: every request goes on a new connection with Connection: close', async () => {
+  let connections = 0
+  let requests = 0
+  let withClose = 0
+  const server = createServer({ noDelay: true }, (socket) => {
+    connections++
+    let pending = ''
+    socket.on('data', (d) => {
+      pending += d.toString('latin1')
+      for (let end = pending.indexOf('\r\n\r\n'); end >= 0; end = pending.indexOf('\r\n\r\n')) {
+        const head = pending.slice(0, end)
+        pending = pending.slice(end + 4)
+        requests++
+        if (/\r\nConnection: close/i.test(head)) withClose++
+        // keeps the connection open: the client must close it itself
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}')
+      }
+    })
+    socket.on('error', () => {})
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const port = (server.address() as { port: number }).port
+  const result = await runLoad({
+    host: '127.0.0.1',
+    port,
+    connections: 4,
+    warmupMs: 0,
+    durationMs: 300,
+    timeoutMs: 2000,
+    next: () => ({ method: 'POST', path: '/', body: '{}', close: true }),
+  })
+  server.close()
+  assert.equal(result.netErrors, 0)
+  assert.ok(result.ok > 20, `too few responses: ${result.ok}`)
+  assert.equal(withClose, requests)
+  // one request per connection (the last ones may be cut off by the end of the run)
+  assert.ok(connections >= requests && connections <= requests + 4, `${connections} vs ${requests}`)
+})

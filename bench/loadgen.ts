@@ -15,6 +15,11 @@ export interface RequestSpec {
   token?: string
   /** JSON body (sent with Content-Type: application/json). */
   body?: string
+  /**
+   * Send `Connection: close` and open a new connection for the next request (a client that
+   * does not keep connections alive, as in pocketbase/benchmarks' insert run).
+   */
+  close?: boolean
 }
 
 /** What to run: the target, the concurrency and how long. */
@@ -86,6 +91,7 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const encode = (r: RequestSpec): string => {
     let s = `${r.method} ${r.path} HTTP/1.1\r\n${hostHeader}`
     if (r.token) s += `Authorization: ${r.token}\r\n`
+    if (r.close) s += 'Connection: close\r\n'
     if (r.body !== undefined) {
       s += `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(r.body)}\r\n\r\n`
       return s + r.body
@@ -101,6 +107,8 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
     let line = ''
     let status = 0
     let closeAfter = false
+    /** The request in flight asked for `Connection: close`. */
+    let closeRequested = false
     let inFlight = false
     let sentAt = 0
     let errSample: string | null = null
@@ -113,7 +121,9 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
       }
       inFlight = true
       sentAt = performance.now()
-      socket.write(encode(opts.next()))
+      const req = opts.next()
+      closeRequested = req.close === true
+      socket.write(encode(req))
     }
 
     const complete = (): void => {
@@ -166,7 +176,7 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
           const text = chunk.toString('latin1', off, end)
           off = end + 4
           status = Number.parseInt(text.slice(9, 12), 10)
-          closeAfter = CONN_CLOSE.test(text)
+          closeAfter = closeRequested || CONN_CLOSE.test(text)
           if (status < 200 || status >= 300) errSample = `${text.slice(0, text.indexOf('\r'))} `
           if (CHUNKED.test(text)) phase = CHUNK_SIZE
           else {

@@ -98,6 +98,8 @@ function interferenceWarning(runs: readonly Summary[]): string[] {
 
 const NOISY_CORES = 0.15
 
+const rss = (r: Summary): string =>
+  r.serverRssKb === undefined ? '-' : (r.serverRssKb / 1024).toFixed(0)
 const cores = (r: Summary): string => (r.otherCores === undefined ? '-' : r.otherCores.toFixed(2))
 const slices = (r: Summary): string => r.sliceRps.map((v) => Math.round(v)).join(' ')
 
@@ -128,6 +130,7 @@ export function compareReport(pairs: readonly Pair[]): string {
       'Sat p50/p99 ms',
       'PB cpu/req',
       'Sat cpu/req',
+      'PB|Sat RSS MiB',
       'PB slices req/s',
       'Sat slices req/s',
       'others cores PB|Sat',
@@ -138,6 +141,7 @@ export function compareReport(pairs: readonly Pair[]): string {
       `${ms(p.satchel.latencyMs.p50)}/${ms(p.satchel.latencyMs.p99)}`,
       serverCpuPerReq(p.pocketbase),
       serverCpuPerReq(p.satchel),
+      `${rss(p.pocketbase)}|${rss(p.satchel)}`,
       slices(p.pocketbase),
       slices(p.satchel),
       `${cores(p.pocketbase)}|${cores(p.satchel)}`,
@@ -152,6 +156,7 @@ export function compareReport(pairs: readonly Pair[]): string {
     main,
     '',
     'req/s is the best slice of each side; cpu/req is server CPU time per successful request;',
+    'RSS is the resident memory of the server with its worker processes at the end of a slice (max);',
     '"others" is CPU used meanwhile by programs other than the bench and the measured server.',
     detail,
     ...(errors.length ? ['', 'errors (non-2xx / network):', ...errors] : []),

@@ -2,6 +2,7 @@
 import { Worker } from 'node:worker_threads'
 import { type CpuSnapshot, diff, snapshot } from './cpu.ts'
 import type { LoadResult } from './loadgen.ts'
+import { processTreeRssKb } from './memory.ts'
 import type { BenchContext } from './scenarios/scenario.ts'
 import { type Summary, summarize } from './stats.ts'
 
@@ -27,6 +28,8 @@ export interface RunResult extends LoadResult {
   serverCpuMs?: number
   /** CPU time used by other programs on the machine meanwhile, in ms (Linux only). */
   otherCpuMs?: number
+  /** Resident memory of the server's process tree at the end of the window, in KiB. */
+  serverRssKb?: number
 }
 
 const active = new Set<Worker>()
@@ -44,6 +47,7 @@ export function runScenario(input: WorkerInput, serverPid?: number): Promise<Run
     let cpuStart: CpuSnapshot | undefined
     let serverCpuMs: number | undefined
     let otherCpuMs: number | undefined
+    let serverRssKb: number | undefined
     let settled = false
     const limitMs = input.warmupMs + input.durationMs + input.timeoutMs + 10_000
     const timer = setTimeout(() => {
@@ -61,6 +65,7 @@ export function runScenario(input: WorkerInput, serverPid?: number): Promise<Run
       if (msg.type === 'measure-start') cpuStart = snapshot(serverPid)
       else if (msg.type === 'measure-end' && cpuStart) {
         ;({ server: serverCpuMs, other: otherCpuMs } = diff(cpuStart, snapshot(serverPid)))
+        serverRssKb = processTreeRssKb(serverPid)
       } else if (msg.type === 'result' && msg.result && !settled) {
         settled = true
         clearTimeout(timer)
@@ -72,6 +77,7 @@ export function runScenario(input: WorkerInput, serverPid?: number): Promise<Run
           clientCpuMs: msg.clientCpuMs ?? 0,
           serverCpuMs,
           otherCpuMs,
+          serverRssKb,
         })
       }
     })

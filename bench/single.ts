@@ -2,6 +2,7 @@
 import type { BenchOptions } from './options.ts'
 import { singleReport } from './report.ts'
 import { describe, loopbackPort, runScenario } from './run.ts'
+import { connectionsFor } from './scenarios/scenario.ts'
 import { seed } from './seed.ts'
 import { type Summary, summarize } from './stats.ts'
 
@@ -22,6 +23,7 @@ export async function runSingle(o: BenchOptions, log: (msg: string) => void): Pr
   for (const [i, s] of o.scenarios.entries()) {
     const run = await runScenario({
       ...o.load,
+      connections: connectionsFor(s, o.load.connections),
       scenario: s.name,
       ctx,
       host: '127.0.0.1',

@@ -20,6 +20,8 @@ export interface Summary {
   clientCpuMs: number
   /** Undefined when the server's CPU could not be sampled (e.g. --url mode). */
   serverCpuMs?: number
+  /** The largest resident memory of the server's process tree at a slice's end, in KiB. */
+  serverRssKb?: number
 }
 
 const addOpt = (a: number | undefined, b: number | undefined): number | undefined =>
@@ -70,6 +72,9 @@ export function summarize(runs: readonly RunResult[]): Summary {
     latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: total ? pooled[total - 1]! : 0 },
     clientCpuMs,
     serverCpuMs,
+    serverRssKb: runs.every((r) => r.serverRssKb !== undefined)
+      ? Math.max(...runs.map((r) => r.serverRssKb!))
+      : undefined,
   }
 }
 

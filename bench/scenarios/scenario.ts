@@ -15,6 +15,10 @@ export interface BenchContext {
   /** Ids of published posts (viewable by anyone under the rules). */
   publishedIds: string[]
   postCount: number
+  /** `comments` (post → posts, author → users), for the two-level expand. */
+  commentCount: number
+  /** `docs` (owner, members: a multi-relation to users), listed under a rule joining members. */
+  docCount: number
 }
 
 /** A load scenario: a name and a generator of requests. */
@@ -22,6 +26,11 @@ export interface Scenario {
   name: string
   description: string
   request(ctx: BenchContext, rng: Rng): RequestSpec
+  /**
+   * At most this many concurrent connections (fewer than `--connections`), for requests so
+   * heavy that more would only queue up to the timeout.
+   */
+  maxConnections?: number
   /**
    * What of a (normalized) response body must be equal on both servers in the parity check;
    * the whole body when absent. Lists override it where row order is legitimately unspecified.
@@ -44,7 +53,12 @@ export function listShape(body: unknown, sortField?: string): unknown {
   }
 }
 
-/** The records URL of the bench collection. */
-export function recordsPath(ctx: BenchContext): string {
-  return `/api/collections/${ctx.collection}/records`
+/** The records URL of the bench collection (`posts`), or of another seeded one. */
+export function recordsPath(ctx: BenchContext, collection = ctx.collection): string {
+  return `/api/collections/${collection}/records`
+}
+
+/** The connections a scenario runs with: `--connections`, capped by its `maxConnections`. */
+export function connectionsFor(s: Scenario, connections: number): number {
+  return Math.min(connections, s.maxConnections ?? connections)
 }
