@@ -81,7 +81,7 @@ export function s256Challenge(verifier: string): string {
 /**
  * One provider entry (PocketBase §6.5): a fresh 30-char `state`, for PKCE providers a 43-char
  * `codeVerifier` with its S256 challenge, and the authorization URL ending in `&redirect_uri=`
- * for the client to append its redirect URL. Undefined when the provider cannot be built.
+ * for the client to append its redirect URL. Resolves undefined when the provider cannot be built.
  */
 export async function providerEntry(
   config: ProviderConfig,
