@@ -402,7 +402,8 @@ async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<v
   const app = await openServeApp(flags, { sharedDataDir: true })
   await installCronProbe(app, process.env.SATCHEL_CRON_PROBE)
   // Realtime clients live in one worker; the bus reaches the others (relayed by the primary).
-  app.realtime.useBus(new ClusterBus())
+  const bus = new ClusterBus()
+  app.realtime.useBus(bus)
   let server: RunningServer
   try {
     server = await startServer(app, { ...options, installer: workerInstaller() })
@@ -422,6 +423,7 @@ async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<v
     stopping ??= (async () => {
       await server.close()
       await app.close()
+      bus.close()
       process.exit(0)
     })()
     return stopping
