@@ -1,12 +1,13 @@
 import { cpSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { cleanupAll, makeTempDir, type ServerProcess } from '../src/tests/process.ts'
+import { cleanupAll, freePort, makeTempDir, type ServerProcess } from '../src/tests/process.ts'
 import { client, type ServerKind, startServer, upsertSuperuser } from '../src/tests/sdk.ts'
 
 // The same PocketBase v0.23+ pb_hooks folder (test/fixtures/jsvm/pb_hooks: routes, record hooks
 // with tags, require() of a local module, $app queries and saves, raw SQL, cronAdd, API errors,
-// a file that fails to load) runs on PocketBase 0.40.4 and on Satchel: the answers and the
+// a file that fails to load, routerUse, $http.send, settings, runInTransaction, $dbx, view and
+// update hooks, $security) runs on PocketBase 0.40.4 and on Satchel: the answers and the
 // records the hooks wrote are the same.
 
 const HOOKS = join(import.meta.dirname, 'fixtures/jsvm/pb_hooks')
@@ -19,7 +20,10 @@ async function start(kind: ServerKind): Promise<ServerProcess> {
   const dir = makeTempDir('satchel-jsvm-compat-')
   cpSync(HOOKS, join(dirname(dir), 'pb_hooks'), { recursive: true })
   upsertSuperuser(kind, dir, SU.email, SU.password)
-  return startServer(kind, dir, undefined, { env: { JSVM_DEMO_ENV: 'from-env' } })
+  const port = await freePort()
+  return startServer(kind, dir, port, {
+    env: { JSVM_DEMO_ENV: 'from-env', SELF_URL: `http://127.0.0.1:${port}` },
+  })
 }
 
 /** Ids and dates differ between the servers. */
@@ -62,6 +66,7 @@ async function scenario(server: ServerProcess): Promise<unknown[]> {
   await user.collection('users').authWithPassword(USER.email, USER.password)
 
   const out: unknown[] = []
+  let firstId = '\u0000'
   const http = async (
     method: string,
     path: string,
@@ -76,7 +81,7 @@ async function scenario(server: ServerProcess): Promise<unknown[]> {
     })
     const text = await res.text()
     out.push({
-      request: `${method} ${path}`,
+      request: `${method} ${path.replace(firstId, ':id')}`,
       status: res.status,
       body: normalise(text ? JSON.parse(text) : null),
     })
@@ -93,6 +98,18 @@ async function scenario(server: ServerProcess): Promise<unknown[]> {
   await http('POST', '/api/crons/demo_tick', { token: su.authStore.token })
   await http('GET', '/api/demo/stats')
   await http('GET', '/api/demo/crash')
+  await http('GET', '/api/more/info')
+  await http('POST', '/api/more/tx', { body: { messages: ['tx-a', 'tx-b'] } })
+  await http('POST', '/api/more/tx', { body: { messages: ['tx-c'], fail: true } })
+  await http('DELETE', '/api/more/audit/tx-a')
+  await http('GET', '/api/more/missing')
+  const first = await su.collection('posts').getFirstListItem('title = "Hello World"')
+  firstId = first.id
+  await http('GET', `/api/collections/posts/records/${first.id}`)
+  await http('PATCH', `/api/collections/posts/records/${first.id}`, {
+    token: su.authStore.token,
+    body: { title: 'Renamed' },
+  })
   const posts = await su.collection('posts').getFullList({ sort: 'title' })
   out.push(posts.map((p) => [p.title, p.slug, p.views, p.source]))
   const audit = await su.collection('audit').getFullList({ sort: 'message' })
@@ -111,7 +128,12 @@ describe('PocketBase pb_hooks/*.pb.js run unchanged', () => {
         status: 200,
         body: { message: 'Hello ann!', topLevel: 'undefined' },
       })
-      expect(expected.at(-1)).toEqual(['created from-route', 'created hello-world', 'tick 2'])
+      expect(expected.at(-1)).toEqual([
+        'created from-route',
+        'created hello-world',
+        'tick 2',
+        'tx-b',
+      ])
     } finally {
       await Promise.all([pb.stop(), sa.stop()])
     }
