@@ -1,7 +1,8 @@
 // The dashboard's settings pages in Chromium: application (name, URL, hidden collection
 // controls, batch, rate limit rules, proxy headers, superuser IPs), mail (SMTP and a test email
 // that arrives at a real SMTP receiver), files storage (S3 with a test connection against
-// s3rver) and crons (list, run now) — each checked against what the server then holds.
+// s3rver), logs (retention, level) and crons (list, run now) — each checked against what the
+// server then holds.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -219,6 +220,28 @@ describe('dashboard settings', () => {
     } finally {
       await s3.close()
     }
+  })
+
+  test('logs: retention, lowest level, what requests record', async () => {
+    const { page } = ui
+    await openSettings('Logs')
+    await page.getByLabel('Keep logs for (days; 0 keeps none)').fill('14')
+    await page.getByLabel('Lowest level kept').selectOption({ label: 'Warnings and errors' })
+    await page.getByLabel('Record the client IP of requests').uncheck()
+    await page.getByLabel("Record the signed-in record's id of requests").check()
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await page.getByRole('status').getByText('Saved.').waitFor()
+    const s = await (await ui.sdk()).settings.getAll()
+    expect(s.logs).toMatchObject({ maxDays: 14, minLevel: 4, logIP: false, logAuthId: true })
+
+    await page.getByLabel('Keep logs for (days; 0 keeps none)').fill('-1')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await page.getByRole('alert').getByText('Some values need fixing.').waitFor()
+    const days = page.getByLabel('Keep logs for (days; 0 keeps none)')
+    expect(await days.getAttribute('aria-invalid')).toBe('true')
+    expect((await (await ui.sdk()).settings.getAll()).logs.maxDays).toBe(14)
+    await screenshot(page, 'settings-logs', { dark: false })
+    expect(ui.browser.problems()).toEqual([])
   })
 
   test('crons: the list with schedules, run now', async () => {

@@ -30,6 +30,16 @@ export interface AppSettings {
     senderAddress: string
     hideControls: boolean
   }
+  logs: {
+    /** Days request logs are kept (0: none are kept). */
+    maxDays: number
+    /** The lowest level kept: -4 debug, 0 info, 4 warn, 8 error. */
+    minLevel: number
+    logIP: boolean
+    logAuthId: boolean
+    /** Bytes of a log's `data` kept (0: no limit); present on servers that support it. */
+    maxDataSize?: number
+  }
   smtp: {
     enabled: boolean
     host: string
