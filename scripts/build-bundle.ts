@@ -54,28 +54,38 @@ function builtinsByRequire(): Plugin {
 }
 
 const started = Date.now()
-const tmp = `${OUT}.tmp`
-const result = await build({
-  entryPoints: [join(ROOT, 'src', 'main-bundle.ts')],
-  outfile: tmp,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  minify: true,
-  // class and function names stay (error names, `constructor.name` in messages)
-  keepNames: true,
-  legalComments: 'eof',
-  external: EXTERNAL,
-  plugins: [builtinsByRequire()],
-  // bundled CommonJS packages call require() for Node's modules and their own JSON files
-  banner: {
-    js: "import { createRequire as __satchelRequire } from 'node:module'; const require = __satchelRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
-  // NOTE: packages probe optional dependencies with require() inside try/catch
-  logOverride: { 'require-resolve-not-external': 'silent' },
-})
-if (result.errors.length > 0) throw new Error('esbuild failed.')
-renameSync(tmp, OUT)
+// NOTE: the PocketBase JS hooks run on worker threads, whose entry is a file of its own
+// (`src/plugins/jsvm/pool.ts` starts `jsvm-worker.js` beside the bundle)
+for (const [entry, out] of [
+  [
+    join(ROOT, 'src', 'plugins', 'jsvm', 'worker', 'worker.ts'),
+    join(dirname(OUT), 'jsvm-worker.js'),
+  ],
+  [join(ROOT, 'src', 'main-bundle.ts'), OUT],
+] as const) {
+  const tmp = `${out}.tmp`
+  const result = await build({
+    entryPoints: [entry],
+    outfile: tmp,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    // class and function names stay (error names, `constructor.name` in messages)
+    keepNames: true,
+    legalComments: 'eof',
+    external: EXTERNAL,
+    plugins: [builtinsByRequire()],
+    // bundled CommonJS packages call require() for Node's modules and their own JSON files
+    banner: {
+      js: "import { createRequire as __satchelRequire } from 'node:module'; const require = __satchelRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+    // NOTE: packages probe optional dependencies with require() inside try/catch
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  })
+  if (result.errors.length > 0) throw new Error('esbuild failed.')
+  renameSync(tmp, out)
+}
 console.log(`${relative(process.cwd(), OUT)} in ${Date.now() - started} ms`)

@@ -18,10 +18,16 @@ import { apiErrorOf } from './errors.ts'
 import { runOp } from './ops.ts'
 import type { FromWorker, ToWorker } from './worker/channel.ts'
 
-const WORKER_URL = new URL(
-  import.meta.url.endsWith('.ts') ? './worker/worker.ts' : './worker/worker.js',
-  import.meta.url,
-)
+/**
+ * The worker's entry: `worker/worker.ts` from the sources, `worker/worker.js` built by tsc, and
+ * beside the bundle (`dist/bundle/satchel.js`) its own bundle `jsvm-worker.js`.
+ */
+const WORKER_URL = /\/pool\.[jt]s$/.test(import.meta.url)
+  ? new URL(
+      import.meta.url.endsWith('.ts') ? './worker/worker.ts' : './worker/worker.js',
+      import.meta.url,
+    )
+  : new URL('./jsvm-worker.js', import.meta.url)
 
 /** The worker whose synchronous call the current async context serves (for nested runs). */
 const serving = new AsyncLocalStorage<{ readonly worker: JsvmWorker; readonly call: number }>()
