@@ -33,7 +33,12 @@ export interface GlobalFlags {
   automigrate?: boolean
   /** `--migrationsLang` (Satchel's): `js` or `ts`, the language of written migration files. */
   migrationsLang?: string
+  /** `--db`: a `postgres://` URL (Satchel); else the `SATCHEL_DB_URL` variable; else SQLite. */
+  db?: string
 }
+
+/** The environment variable read when `--db` is not given. */
+export const DB_URL_ENV = 'SATCHEL_DB_URL'
 
 /** `name` beside the data dir (PocketBase's default for `pb_public`, `pb_hooks`, `pb_migrations`). */
 function besideDataDir(flags: GlobalFlags, name: string): string {
@@ -75,6 +80,7 @@ export function configFromFlags(flags: GlobalFlags, extra: Partial<AppConfig> = 
     migrationsDir: resolve(flags.migrationsDir || besideDataDir(flags, 'pb_migrations')),
     automigrate: flags.automigrate ?? true,
     migrationsLang: lang,
+    databaseUrl: flags.db || process.env[DB_URL_ENV] || undefined,
     ...extra,
   })
 }
@@ -101,6 +107,13 @@ export function createCli(): Command {
       outputError: (str, write) => write(goLogLine(str.replace(/^error: /, '').trimEnd())),
     })
     .addOption(flag('dir', 'string', 'the PocketBase data directory', 'pb_data'))
+    .addOption(
+      flag(
+        'db',
+        'string',
+        `Satchel: keep the data and logs in PostgreSQL (postgres://user:pass@host:port/db) instead of the SQLite files in --dir (default: the ${DB_URL_ENV} variable)`,
+      ),
+    )
     .addOption(
       flag('dev', 'bool', 'enable dev mode, aka. printing logs and sql statements to the console'),
     )

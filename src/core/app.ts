@@ -68,6 +68,12 @@ export interface AppConfig {
    * re-validated against the database before each request (`refreshCaches`).
    */
   readonly sharedDataDir?: boolean
+  /**
+   * A `postgres://user:pass@host:port/db` URL (`--db`, `SATCHEL_DB_URL`): data and logs live in
+   * that database (system tables made by the PostgreSQL dialect) instead of `data.db` and
+   * `auxiliary.db`; `dataDir` still holds `storage/` and `backups/`.
+   */
+  readonly databaseUrl?: string
 }
 
 /** Callbacks queued by `afterCommit` / `afterRollback` for one transaction. */
@@ -203,11 +209,7 @@ export class App implements FieldContext {
     // NOTE: with --workers the primary wipes it once; a worker (re)starting must not remove the
     // temp files of a backup another worker is writing.
     if (!this.config.sharedDataDir) rmSync(this.dataDir.temp, { recursive: true, force: true })
-    this.db = openSqlite(this.dataDir.dataDb, {
-      queryTimeoutMs: this.config.queryTimeoutMs,
-      onQuery: this.config.dev ? printQuery : undefined,
-    })
-    this.auxDb = openSqlite(this.dataDir.auxiliaryDb)
+    await this.#openDatabases()
     this.state = {
       collectionsById: new Map(),
       collectionsByName: new Map(),
@@ -233,6 +235,32 @@ export class App implements FieldContext {
     await this.reloadSettings()
     this.state.stamp = await cacheStamp(this.db)
     await this.onBootstrap.trigger(new AppEvent(this))
+  }
+
+  /**
+   * Opens `data.db` and `auxiliary.db`, or with `config.databaseUrl` two handles on that
+   * PostgreSQL database (two, so a logs write never waits for a data transaction's lock).
+   * node-postgres is loaded only then. Throws a clear Error when the database cannot be reached.
+   */
+  async #openDatabases(): Promise<void> {
+    const dataOptions = {
+      queryTimeoutMs: this.config.queryTimeoutMs,
+      onQuery: this.config.dev ? printQuery : undefined,
+    }
+    const url = this.config.databaseUrl
+    if (url === undefined) {
+      this.db = openSqlite(this.dataDir.dataDb, dataOptions)
+      this.auxDb = openSqlite(this.dataDir.auxiliaryDb)
+      return
+    }
+    const { openPostgres } = await import('../tools/db/postgres.ts')
+    this.db = await openPostgres(url, dataOptions)
+    try {
+      this.auxDb = await openPostgres(url, { maxConnections: 2 })
+    } catch (err) {
+      await this.db.close()
+      throw err
+    }
   }
 
   /** Fires `onTerminate`, stops the scheduler, writes the buffered logs and closes both databases. */

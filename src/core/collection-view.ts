@@ -329,7 +329,7 @@ async function checkViewIds(app: App, sql: string, fields: Field[]): Promise<voi
   let rows: { id: unknown }[]
   try {
     rows = await app.db.all<{ id: unknown }>(
-      `SELECT ${q('id')} AS ${q('id')} FROM (${sql}) LIMIT ${ID_SAMPLE}`,
+      `SELECT ${q('id')} AS ${q('id')} FROM ${app.db.dialect.subquery(sql)} LIMIT ${ID_SAMPLE}`,
     )
   } catch (err) {
     throw new ViewQueryError(sqliteErrorText(err), { cause: err, fields })
@@ -358,7 +358,7 @@ async function withTempView<T>(
     const name = `_temp_${randomString(10, 'abcdefghijklmnopqrstuvwxyz0123456789')}`
     const q = tx.db.dialect.quoteIdent
     try {
-      await tx.db.exec(`CREATE VIEW ${q(name)} AS SELECT * FROM (${sql})`)
+      await tx.db.exec(`CREATE VIEW ${q(name)} AS SELECT * FROM ${tx.db.dialect.subquery(sql)}`)
       return await fn(tx, name)
     } catch (err) {
       throw new ViewQueryError(sqliteErrorText(err), { cause: err })
@@ -368,10 +368,11 @@ async function withTempView<T>(
   })
 }
 
-/** The CREATE VIEW statement of a view collection (PocketBase: `SELECT * FROM (query)`). */
+/** The CREATE VIEW statement of a view collection (PocketBase: `SELECT * FROM (query)`; see `Dialect.subquery`). */
 export function createViewSql(app: App, name: string, query: string): string {
   const sql = query.trim().replace(/;\s*$/, '')
-  return `CREATE VIEW ${app.db.dialect.quoteIdent(name)} AS SELECT * FROM (${sql})`
+  const d = app.db.dialect
+  return `CREATE VIEW ${d.quoteIdent(name)} AS SELECT * FROM ${d.subquery(sql)}`
 }
 
 /** Drops (if present) and creates the SQL view of a view collection. */
@@ -397,7 +398,7 @@ export async function dryRunView(
   c.viewQuery = query
   c.setFields(fields)
   const sql = query.trim().replace(/;\s*$/, '')
-  const rows = await app.db.all(`SELECT * FROM (${sql}) LIMIT 10`)
+  const rows = await app.db.all(`SELECT * FROM ${app.db.dialect.subquery(sql)} LIMIT 10`)
   const sample = rows.map((row) => exportRecord(Record.fromRow(c, row), { withHidden: true }))
   return { fields, sample }
 }

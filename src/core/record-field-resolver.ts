@@ -268,7 +268,7 @@ export class RecordFieldResolver implements FieldResolver {
             on: sql(`${this.#col(next, 'id')} = ${this.#col(je, 'value')}`),
           })
           mmJoins.push(
-            `LEFT JOIN ${this.dialect.jsonEach(this.dialect.jsonArray(this.#col(mmAlias, seg), false))} ${q(mmJe)}`,
+            `LEFT JOIN ${this.dialect.jsonEach(this.dialect.jsonArray(this.#col(mmAlias, seg), false))} ${q(mmJe)}${this.dialect.joinWithoutCondition()}`,
             `LEFT JOIN ${q(target.name)} ${q(mmNext)} ON ${this.#col(mmNext, 'id')} = ${this.#col(mmJe, 'value')}`,
           )
           multi = true
@@ -385,7 +385,9 @@ export class RecordFieldResolver implements FieldResolver {
       const je = `__je_${alias}_${field.name}`
       const mmJe = `__je_${mmAlias}_${field.name}`
       joins.push({ alias: je, source: d.jsonEach(d.jsonArray(column, false)), on: undefined })
-      mmJoins.push(`LEFT JOIN ${d.jsonEach(d.jsonArray(mmColumn, false))} ${this.#q(mmJe)}`)
+      mmJoins.push(
+        `LEFT JOIN ${d.jsonEach(d.jsonArray(mmColumn, false))} ${this.#q(mmJe)}${d.joinWithoutCondition()}`,
+      )
       return {
         identifier: this.#col(je, 'value'),
         mmIdentifier: this.#col(mmJe, 'value'),

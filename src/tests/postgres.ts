@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { chownSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import pg from 'pg'
+import { afterAll, beforeAll } from 'vitest'
 import { freePort, makeTempDir, type SpawnedProcess, spawnProcess } from './process.ts'
 
 /** A throwaway PostgreSQL cluster on loopback for tests (password auth, user `satchel`). */
@@ -101,6 +102,10 @@ export async function startPostgres(): Promise<TestPostgres> {
   ])
   const proc = spawnProcess(cmd, args, {}, root)
   await waitReady(proc)
+  // postmaster.pid: line 1 the pid, line 7 the System V shared memory key and id
+  const pidLines = readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')
+  const postmasterPid = Number(pidLines[0])
+  const shmId = pidLines[6]?.trim().split(/\s+/)[1]
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`
   const version = Number(/\/(\d+)\/bin$/.exec(bin)?.[1] ?? 0)
   let n = 0
@@ -119,18 +124,28 @@ export async function startPostgres(): Promise<TestPostgres> {
       return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${name}`
     },
     async close() {
-      // SIGINT to the postmaster itself (not to `runuser`, which would turn it into a SIGTERM,
-      // the "smart" shutdown that waits for clients) is PostgreSQL's fast shutdown: it ends the
-      // sessions and exits cleanly, leaving no shared memory behind. SIGKILL after 10 s.
-      const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0])
-      try {
-        process.kill(pid, 'SIGINT')
-      } catch {
-        // already gone
+      if (!proc.hasExited()) {
+        // SIGINT to the postmaster itself (not to `runuser`, which would turn it into a
+        // SIGTERM, the "smart" shutdown that waits for clients) is PostgreSQL's fast shutdown:
+        // it ends the sessions and exits cleanly. SIGKILL after 10 s.
+        try {
+          process.kill(postmasterPid, 'SIGINT')
+        } catch {
+          // already gone
+        }
+        const timer = setTimeout(() => void proc.stop('SIGKILL'), 10_000)
+        await proc.exited
+        clearTimeout(timer)
       }
-      const timer = setTimeout(() => void proc.stop('SIGKILL'), 10_000)
-      await proc.exited
-      clearTimeout(timer)
+      // NOTE: a postmaster killed by `cleanupAll()` leaves its small System V segment behind
+      // (an orderly shutdown removed it already, and then this fails harmlessly).
+      if (shmId !== undefined && /^\d+$/.test(shmId)) {
+        try {
+          execFileSync('ipcrm', ['-m', shmId], { stdio: 'ignore' })
+        } catch {
+          // already removed
+        }
+      }
       rmSync(root, { recursive: true, force: true })
     },
   }
@@ -163,5 +178,24 @@ async function waitReady(proc: SpawnedProcess): Promise<void> {
     proc.child.stderr?.on('data', check)
     proc.child.once('exit', exited)
     check()
+  })
+}
+
+/**
+ * Makes every Satchel process the calling test file starts (servers and CLI commands, which
+ * inherit the environment) keep its data in one fresh PostgreSQL database: registers a
+ * `beforeAll` that starts a cluster, creates the database and sets `SATCHEL_DB_URL`, and an
+ * `afterAll` that unsets it and stops the cluster. Call it at the top of a file, before
+ * importing a suite written for SQLite, to run that suite on PostgreSQL unchanged.
+ */
+export function usePostgresForSatchel(): void {
+  let server: TestPostgres | undefined
+  beforeAll(async () => {
+    server = await startPostgres()
+    process.env.SATCHEL_DB_URL = await server.createDatabase()
+  }, 60_000)
+  afterAll(async () => {
+    delete process.env.SATCHEL_DB_URL
+    await server?.close()
   })
 }

@@ -83,6 +83,19 @@ describe.each(engines)('Db contract on %s', (_name, engine) => {
       { title: 'a', done: 1, n: 1.5, meta: '{"b": 1,"a":2}', tags: '[]', geo: '{"lon":0,"lat":0}' },
       { title: 'b', done: 0, n: 3, meta: null, tags: '[]', geo: '{"lon":0,"lat":0}' },
     ])
+    // booleans compare with 1/0 and bound JS booleans, as the filter compiler writes them
+    const titles = async (where: string, params: SqlValue[] = []) =>
+      (
+        await db.all<{ title: string }>(
+          `SELECT ${q('title')} FROM ${q('Posts')} WHERE ${where}`,
+          params,
+        )
+      ).map((r) => r.title)
+    expect(await titles(`${q('done')} = 1`)).toEqual(['a'])
+    expect(await titles(`${q('done')} = ?`, [false])).toEqual(['b'])
+    expect(await titles(`${d.isSame(q('done'), '0', true)}`)).toEqual(['a'])
+    expect(await titles(`${d.orEmpty(q('done'))} = ${d.orEmpty('?')}`, [true])).toEqual(['a'])
+    expect(await titles(`${q('n')} > ?`, [2])).toEqual(['b'])
     // named parameters, the same name twice, `::`-free SQL and a colon inside a literal
     expect(
       await db.get(
@@ -245,6 +258,9 @@ describe.each(engines)('Db contract on %s', (_name, engine) => {
     ).rejects.toThrow('boom')
     const got = await db.transaction(async (tx) => {
       await tx.run('INSERT INTO r (k) VALUES (?)', ['kept'])
+      // a failing statement fails alone, as in SQLite: the transaction goes on
+      await expect(tx.run('INSERT INTO nope (k) VALUES (?)', ['x'])).rejects.toThrow(/nope/)
+      await expect(tx.exec('CREATE TABLE r (k TEXT)')).rejects.toThrow()
       return tx.transaction(async (inner) => (await inner.all('SELECT k FROM r')).length)
     })
     expect(got).toBe(4)

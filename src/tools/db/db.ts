@@ -175,6 +175,13 @@ export interface Dialect {
    */
   viewSql(db: Db, name: string): Promise<string | undefined>
 
+  /**
+   * A parenthesised subquery for `FROM`: SQLite `(sql)` (the text PocketBase writes in a view
+   * collection's `CREATE VIEW name AS SELECT * FROM (query)`); PostgreSQL `(sql) AS "_sub"`,
+   * as it requires an alias.
+   */
+  subquery(sql: string): string
+
   // ---- writes --------------------------------------------------------------------------------
 
   /**
@@ -243,6 +250,11 @@ export interface Dialect {
   jsonArrayLast(expr: string): string
   /** A table-valued expression with one row per item of the JSON array `arrayExpr` (column `value`). */
   jsonEach(arrayExpr: string): string
+  /**
+   * What ends a `LEFT JOIN source alias` that has no condition (a {@link jsonEach} join): ''
+   * in SQLite, which allows none; ` ON TRUE` in PostgreSQL, which requires one.
+   */
+  joinWithoutCondition(): string
   /** The number of items of the JSON array `arrayExpr`. */
   jsonArrayLength(arrayExpr: string): string
   /** A random value for `ORDER BY` (`RANDOM()`). */

@@ -100,6 +100,9 @@ function createIndex(idx: IndexDef): string {
 
 /**
  * Helper functions the other members' SQL calls, created with the system tables:
+ * - `satchel_text(value)`: a value as SQLite would compare it as text (booleans `1`/`0`);
+ * - operators `=`/`<>` between booleans and integers, because SQLite callers (the filter
+ *   compiler's `true` is `1`) compare boolean columns with 1/0;
  * - `satchel_jsonb(text)`: the jsonb of a JSON text, or the text as a JSON string when it is not
  *   valid JSON (NULL stays NULL) — SQLite's `json_valid` guards in one call;
  * - `satchel_strftime(format, time, VARIADIC modifiers)`: SQLite's `strftime` for the `%`
@@ -107,6 +110,28 @@ function createIndex(idx: IndexDef): string {
  *   NULL for a time, modifier or specifier it cannot read, like SQLite.
  */
 const FUNCTIONS = `
+CREATE OR REPLACE FUNCTION satchel_text(v text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT v';
+CREATE OR REPLACE FUNCTION satchel_text(v boolean) RETURNS text LANGUAGE sql IMMUTABLE
+  AS $fn$SELECT CASE WHEN v THEN '1' WHEN NOT v THEN '0' END$fn$;
+CREATE OR REPLACE FUNCTION satchel_text(v anyelement) RETURNS text LANGUAGE sql IMMUTABLE
+  AS 'SELECT v::text';
+CREATE OR REPLACE FUNCTION satchel_bool_eq_int(a boolean, b integer) RETURNS boolean
+  LANGUAGE sql IMMUTABLE AS 'SELECT a = (b <> 0)';
+CREATE OR REPLACE FUNCTION satchel_bool_ne_int(a boolean, b integer) RETURNS boolean
+  LANGUAGE sql IMMUTABLE AS 'SELECT a <> (b <> 0)';
+CREATE OR REPLACE FUNCTION satchel_int_eq_bool(a integer, b boolean) RETURNS boolean
+  LANGUAGE sql IMMUTABLE AS 'SELECT (a <> 0) = b';
+CREATE OR REPLACE FUNCTION satchel_int_ne_bool(a integer, b boolean) RETURNS boolean
+  LANGUAGE sql IMMUTABLE AS 'SELECT (a <> 0) <> b';
+DO $do$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_operator WHERE oprname = '=' AND oprleft = 'boolean'::regtype
+      AND oprright = 'integer'::regtype) THEN
+    CREATE OPERATOR = (LEFTARG = boolean, RIGHTARG = integer, FUNCTION = satchel_bool_eq_int);
+    CREATE OPERATOR <> (LEFTARG = boolean, RIGHTARG = integer, FUNCTION = satchel_bool_ne_int);
+    CREATE OPERATOR = (LEFTARG = integer, RIGHTARG = boolean, FUNCTION = satchel_int_eq_bool);
+    CREATE OPERATOR <> (LEFTARG = integer, RIGHTARG = boolean, FUNCTION = satchel_int_ne_bool);
+  END IF;
+END $do$;
 CREATE OR REPLACE FUNCTION satchel_jsonb(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $fn$
 BEGIN
   RETURN t::jsonb;
@@ -235,9 +260,11 @@ export const postgresDialect: Dialect = Object.freeze({
     columns: readonly string[],
     options: { readonly ifNotExists?: boolean; readonly keyed?: boolean } = {},
   ): string {
+    // SQLite's INTEGER is 64-bit (`_migrations.applied` holds microseconds): BIGINT here.
+    const defs = columns.map((c) => c.replace(/\bINTEGER\b/gi, 'BIGINT'))
     const cols = options.keyed
-      ? columns
-      : [...columns, `${quoteIdent(ROWID)} BIGINT GENERATED ALWAYS AS IDENTITY`]
+      ? defs
+      : [...defs, `${quoteIdent(ROWID)} BIGINT GENERATED ALWAYS AS IDENTITY`]
     return `CREATE TABLE ${options.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(table)} (${cols.join(', ')})`
   },
   createIndex,
@@ -277,6 +304,9 @@ export const postgresDialect: Dialect = Object.freeze({
     )
     return row === undefined ? undefined : viewStatement(name, row.def)
   },
+  subquery(sql: string): string {
+    return `(${sql}) AS "_sub"`
+  },
   onConflict(keys: readonly string[], set?: string): string {
     const target = `ON CONFLICT (${keys.map(quoteIdent).join(', ')})`
     return set === undefined ? `${target} DO NOTHING` : `${target} DO UPDATE SET ${set}`
@@ -294,10 +324,11 @@ export const postgresDialect: Dialect = Object.freeze({
     return `${a} ${negate ? 'IS DISTINCT FROM' : 'IS NOT DISTINCT FROM'} ${b}`
   },
   orEmpty(expr: string): string {
-    return `COALESCE((${expr})::text, '')`
+    return `COALESCE(satchel_text(${expr}), '')`
   },
   isEmpty(expr: string, negate: boolean): string {
-    return negate ? `(COALESCE((${expr})::text, '') <> '')` : `(COALESCE((${expr})::text, '') = '')`
+    const text = `COALESCE(satchel_text(${expr}), '')`
+    return negate ? `(${text} <> '')` : `(${text} = '')`
   },
   like(a: string, pattern: string, negate: boolean): string {
     return `(${a})::text ${negate ? 'NOT ILIKE' : 'ILIKE'} ${pattern} ESCAPE '\\'`
@@ -318,6 +349,9 @@ export const postgresDialect: Dialect = Object.freeze({
   },
   jsonEach(arrayExpr: string): string {
     return `jsonb_array_elements_text(${jsonbArray(arrayExpr)})`
+  },
+  joinWithoutCondition(): string {
+    return ' ON TRUE'
   },
   jsonArrayLength(arrayExpr: string): string {
     const j = jsonb(arrayExpr)

@@ -150,6 +150,9 @@ export const sqliteDialect: Dialect = Object.freeze({
     )
     return row?.sql
   },
+  subquery(sql: string): string {
+    return `(${sql})`
+  },
   onConflict(keys: readonly string[], set?: string): string {
     const target = `ON CONFLICT(${keys.map(quoteIdent).join(', ')})`
     return set === undefined ? `${target} DO NOTHING` : `${target} DO UPDATE SET ${set}`
@@ -194,6 +197,9 @@ export const sqliteDialect: Dialect = Object.freeze({
   },
   jsonEach(arrayExpr: string): string {
     return `json_each(${arrayExpr})`
+  },
+  joinWithoutCondition(): string {
+    return ''
   },
   jsonArrayLength(arrayExpr: string): string {
     return `json_array_length(${arrayExpr})`

@@ -75,7 +75,7 @@ export function translatePlaceholders(sql: string): TranslatedSql {
 }
 
 /**
- * The values of a translated statement's `$n` in order: booleans as booleans, bigints as their
+ * The values of a translated statement's `$n` in order: booleans as 1/0, bigints as their
  * decimal text, bytes as a Buffer. Throws like SQLite's binding when a parameter is missing.
  */
 export function bindValues(t: TranslatedSql, params: Params | undefined): unknown[] {
@@ -93,6 +93,8 @@ export function bindValues(t: TranslatedSql, params: Params | undefined): unknow
 }
 
 function toPg(v: SqlValue): unknown {
+  // NOTE: bound as 1/0 like SQLite mode; PostgreSQL reads '1'/'0' as a boolean where one is due.
+  if (typeof v === 'boolean') return v ? 1 : 0
   if (typeof v === 'bigint') return v.toString()
   if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v)
   return v

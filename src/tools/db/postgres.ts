@@ -303,10 +303,28 @@ class PostgresTx implements Db {
     if (this.done) throw new Error('The transaction has already finished.')
   }
 
-  // NOTE: node-postgres queues the statements of one client, so they run one at a time.
-  #query(sql: string, params: Params | undefined): Promise<pg.QueryResult> {
+  /**
+   * Runs `fn` on the transaction's client inside a savepoint: PostgreSQL aborts the whole
+   * transaction at the first failing statement, while SQLite (which callers are written for)
+   * only fails that statement, so a caller may catch the error and go on. node-postgres queues
+   * the statements of one client, so the savepoint commands are sent without waiting.
+   */
+  async #guarded<T>(fn: () => Promise<T>): Promise<T> {
     this.#check()
-    return this.#run.query(this.#client, sql, params)
+    const c = this.#client
+    c.query('SAVEPOINT satchel_stmt').catch(() => undefined)
+    try {
+      const result = await fn()
+      c.query('RELEASE SAVEPOINT satchel_stmt').catch(() => undefined)
+      return result
+    } catch (err) {
+      await c.query('ROLLBACK TO SAVEPOINT satchel_stmt').catch(() => undefined)
+      throw err
+    }
+  }
+
+  #query(sql: string, params: Params | undefined): Promise<pg.QueryResult> {
+    return this.#guarded(() => this.#run.query(this.#client, sql, params))
   }
 
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
@@ -321,9 +339,8 @@ class PostgresTx implements Db {
     return runResult(await this.#query(sql, params))
   }
 
-  async exec(script: string): Promise<void> {
-    this.#check()
-    await this.#run.exec(this.#client, script)
+  exec(script: string): Promise<void> {
+    return this.#guarded(() => this.#run.exec(this.#client, script))
   }
 
   async runScript(script: string, options: ScriptOptions): Promise<ScriptResult> {

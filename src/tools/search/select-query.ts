@@ -122,7 +122,7 @@ export class SelectQuery {
     return this.#joins
       .map(
         (j) =>
-          `${j.kind} ${j.source} ${q(j.alias)}${j.on === undefined ? '' : ` ON ${add(params, j.on)}`}`,
+          `${j.kind} ${j.source} ${q(j.alias)}${j.on === undefined ? this.dialect.joinWithoutCondition() : ` ON ${add(params, j.on)}`}`,
       )
       .join(' ')
   }

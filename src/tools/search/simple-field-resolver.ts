@@ -99,7 +99,7 @@ export class SimpleFieldResolver implements FieldResolver {
             valueIdentifier: `${mmJe}.${q('value')}`,
             from:
               `FROM ${q(this.#options.table)} ${mmTable} ` +
-              `LEFT JOIN ${d.jsonEach(d.jsonArray(`${mmTable}.${q(col)}`, false))} ${mmJe} ` +
+              `LEFT JOIN ${d.jsonEach(d.jsonArray(`${mmTable}.${q(col)}`, false))} ${mmJe}${d.joinWithoutCondition()} ` +
               `WHERE ${mmTable}.${key} = ${q(this.#alias)}.${key}`,
           },
         }
