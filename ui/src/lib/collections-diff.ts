@@ -1,4 +1,4 @@
-import type { CollectionModel } from 'pocketbase'
+import type { CollectionField, CollectionModel } from 'pocketbase'
 
 /** What importing a list of collections would do, by collection name. */
 export interface ImportPlan {
@@ -7,20 +7,24 @@ export interface ImportPlan {
   unchanged: string[]
   /** Only with `deleteMissing`: the existing non-system collections the import leaves out. */
   delete: string[]
+  /**
+   * What changes in each collection of `create` and `update`, one sentence each (fields added,
+   * renamed, changed or removed; rules and other settings that change).
+   */
+  details: Record<string, string[]>
 }
 
-/** Strips what an export carries but a comparison must ignore (timestamps). */
-function comparable(c: CollectionModel): string {
-  const {
-    created: _c,
-    updated: _u,
-    ...rest
-  } = c as CollectionModel & {
-    created?: string
-    updated?: string
-  }
-  return stable(rest)
-}
+/** Top-level keys that never count as a change (or are compared on their own). */
+const IGNORED = new Set(['id', 'created', 'updated', 'fields', 'name', 'collectionId'])
+const RULES = new Set([
+  'listRule',
+  'viewRule',
+  'createRule',
+  'updateRule',
+  'deleteRule',
+  'authRule',
+  'manageRule',
+])
 
 /** JSON with object keys sorted at every level (so key order never counts as a change). */
 function stable(v: unknown): string {
@@ -35,28 +39,93 @@ function stable(v: unknown): string {
   return JSON.stringify(v) ?? 'null'
 }
 
+function ruleText(v: unknown): string {
+  if (v === null || v === undefined) return 'superusers only'
+  if (v === '') return 'everyone'
+  return `“${String(v)}”`
+}
+
+/**
+ * The field-by-field changes an import makes to `existing`, following Satchel's (and
+ * PocketBase's) import: a listed field matches the stored one with its id, else one with the
+ * same name and type; stored fields left out are kept, unless `deleteMissing` (then the
+ * non-system ones are dropped with their values).
+ */
+function fieldChanges(
+  existing: readonly CollectionField[],
+  incoming: readonly CollectionField[],
+  deleteMissing: boolean,
+): string[] {
+  const out: string[] = []
+  const matched = new Set<CollectionField>()
+  for (const f of incoming) {
+    const same =
+      (f.id ? existing.find((e) => e.id === f.id) : undefined) ??
+      existing.find((e) => !matched.has(e) && e.name === f.name && e.type === f.type)
+    if (!same) {
+      out.push(`field ${f.name} (${f.type}) is added`)
+      continue
+    }
+    matched.add(same)
+    if (same.name !== f.name) out.push(`field ${same.name} is renamed to ${f.name} (values kept)`)
+    const keys = new Set([...Object.keys(same), ...Object.keys(f)])
+    const changed = [...keys].filter(
+      (k) => k !== 'id' && k !== 'name' && k in f && stable(same[k]) !== stable(f[k]),
+    )
+    if (changed.length > 0) out.push(`field ${f.name}: ${changed.sort().join(', ')} changed`)
+  }
+  for (const e of existing)
+    if (!matched.has(e) && deleteMissing && !e.system)
+      out.push(`field ${e.name} (${e.type}) is removed, with its values`)
+  return out
+}
+
+/** The other settings that change: rules (old → new), the name, indexes, options. */
+function settingChanges(existing: CollectionModel, incoming: CollectionModel): string[] {
+  const out: string[] = []
+  if (incoming.name !== existing.name) out.push(`renamed from ${existing.name}`)
+  const a = existing as unknown as Record<string, unknown>
+  const b = incoming as unknown as Record<string, unknown>
+  for (const k of Object.keys(b).sort()) {
+    if (IGNORED.has(k) || stable(a[k]) === stable(b[k])) continue
+    if (RULES.has(k)) out.push(`${k}: ${ruleText(a[k])} → ${ruleText(b[k])}`)
+    else out.push(`${k} changed`)
+  }
+  return out
+}
+
 /**
  * Compares an import with the collections in place: matched by id, else by name (as
- * PocketBase's import does).
+ * PocketBase's import does), with what changes in each.
  */
 export function planImport(
   current: readonly CollectionModel[],
   incoming: readonly CollectionModel[],
   deleteMissing: boolean,
 ): ImportPlan {
-  const plan: ImportPlan = { create: [], update: [], unchanged: [], delete: [] }
+  const plan: ImportPlan = { create: [], update: [], unchanged: [], delete: [], details: {} }
   const matched = new Set<string>()
   for (const c of incoming) {
-    const existing = current.find((e) => (c.id && e.id === c.id) || e.name === c.name)
-    if (!existing) plan.create.push(c.name)
+    const existing = current.find(
+      (e) => (c.id && e.id === c.id) || e.name.toLowerCase() === c.name.toLowerCase(),
+    )
+    if (!existing) {
+      plan.create.push(c.name)
+      const fields = (c.fields ?? []).map((f) => `${f.name} (${f.type})`)
+      plan.details[c.name] = [
+        `${c.type ?? 'base'} collection${fields.length > 0 ? ` with ${fields.join(', ')}` : ''}`,
+      ]
+      continue
+    }
+    matched.add(existing.id)
+    const details = [
+      ...settingChanges(existing, c),
+      ...fieldChanges(existing.fields, c.fields ?? [], deleteMissing),
+    ]
+    if (details.length === 0) plan.unchanged.push(c.name)
     else {
-      matched.add(existing.id)
-      if (
-        comparable({ ...existing, id: c.id || existing.id }) ===
-        comparable({ ...c, id: c.id || existing.id })
-      )
-        plan.unchanged.push(c.name)
-      else plan.update.push(c.name)
+      plan.update.push(c.name)
+      plan.details[c.name] = details
     }
   }
   if (deleteMissing)
