@@ -1,7 +1,9 @@
 // The dashboard's auth collection options in Chromium: editing a mail template with its
-// preview and a test send that arrives at a real SMTP receiver, and OAuth2 provider setup
-// (a well-known provider and a generic OIDC one, bad input refused, a stored secret kept)
-// — each checked on the server (collection options, /auth-methods).
+// preview and a test send that arrives at a real SMTP receiver, and OAuth2 provider setup (a
+// well-known provider and a generic OIDC one, bad input refused, a stored secret kept, Apple's
+// generated client secret) — each checked on the server (collection options, /auth-methods).
+import { generateKeyPairSync } from 'node:crypto'
+import { importSPKI, jwtVerify } from 'jose'
 import type { Locator } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { screenshot, useDashboardSession } from '../src/tests/browser.ts'
@@ -157,6 +159,50 @@ describe('dashboard auth collection options', () => {
     const after = await pb.collections.getOne('users')
     expect(after.oauth2.providers[0]).toMatchObject({ clientId: 'google-client-id-2' })
     expect((await pb.collection('users').listAuthMethods()).oauth2.providers).toHaveLength(2)
+    expect(ui.browser.problems()).toEqual([])
+  })
+
+  test('Apple: the client secret is generated from the key, then saved', async () => {
+    const { page } = ui
+    const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+    const pem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    const dialog = await editUsers('OAuth2')
+    const panel = dialog.getByRole('tabpanel', { name: 'OAuth2' })
+    await panel.getByLabel('Provider to add').selectOption({ label: 'Apple' })
+    await panel.getByRole('button', { name: 'Add provider' }).click()
+    await panel.getByLabel('Apple client ID').fill('com.example.web')
+    await panel.getByRole('button', { name: 'Generate the Apple client secret' }).click()
+    const gen = page.getByRole('dialog', { name: 'Generate the Apple client secret' })
+    await gen.getByLabel('Team ID').fill('ABCDE12345')
+    await gen.getByLabel('Key ID').fill('KEY1234567')
+    await gen.getByLabel('Private key (.p8 file contents)').fill('not a key')
+    await gen.getByRole('button', { name: 'Generate', exact: true }).click()
+    await gen.getByRole('alert').waitFor()
+    expect(
+      await gen.getByLabel('Private key (.p8 file contents)').getAttribute('aria-invalid'),
+    ).toBe('true')
+    await gen.getByLabel('Private key (.p8 file contents)').fill(pem)
+    await gen.getByRole('button', { name: 'Generate', exact: true }).click()
+    await panel.getByRole('status').getByText('Secret generated').waitFor()
+    expect(await gen.count()).toBe(0)
+
+    // the secret is an ES256 JWT Apple can check with the key's public half
+    const secret = await panel.getByLabel('Apple client secret').inputValue()
+    const publicKey = await importSPKI(
+      keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      'ES256',
+    )
+    const { payload, protectedHeader } = await jwtVerify(secret, publicKey, {
+      audience: 'https://appleid.apple.com',
+    })
+    expect(protectedHeader.kid).toBe('KEY1234567')
+    expect(payload).toMatchObject({ iss: 'ABCDE12345', sub: 'com.example.web' })
+    await screenshot(page, 'auth-oauth2-apple', { phone: false })
+
+    await dialog.getByRole('button', { name: 'Save changes' }).click()
+    await expect.poll(() => dialog.count()).toBe(0)
+    const methods = await (await ui.sdk()).collection('users').listAuthMethods()
+    expect(methods.oauth2.providers.map((p) => p.name)).toContain('apple')
     expect(ui.browser.problems()).toEqual([])
   })
 })
