@@ -80,10 +80,11 @@ async function scenario(server: ServerProcess): Promise<unknown[]> {
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     })
     const text = await res.text()
+    const html = res.headers.get('content-type')?.startsWith('text/html')
     out.push({
       request: `${method} ${path.replace(firstId, ':id')}`,
       status: res.status,
-      body: normalise(text ? JSON.parse(text) : null),
+      body: html ? text : normalise(text ? JSON.parse(text) : null),
     })
   }
   await http('GET', '/api/demo/hello/ann?q=1')
@@ -103,6 +104,7 @@ async function scenario(server: ServerProcess): Promise<unknown[]> {
   await http('POST', '/api/more/tx', { body: { messages: ['tx-c'], fail: true } })
   await http('DELETE', '/api/more/audit/tx-a')
   await http('GET', '/api/more/missing')
+  await http('GET', '/api/more/page')
   const first = await su.collection('posts').getFirstListItem('title = "Hello World"')
   firstId = first.id
   await http('GET', `/api/collections/posts/records/${first.id}`)

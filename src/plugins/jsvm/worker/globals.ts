@@ -7,6 +7,7 @@ import { fieldClasses, JsCollection } from './js-collection.ts'
 import { JsRecord } from './js-record.ts'
 import { makeRequire } from './require.ts'
 import { call, runtime } from './runtime.ts'
+import { template } from './template.ts'
 import { dbx, filepath, inflector, os, security } from './tools.ts'
 
 type Json = { [key: string]: unknown }
@@ -190,6 +191,7 @@ export function newContext(baseDir: string, extra: Json = {}): vm.Context {
     $http: { send: httpSend },
     $tokens: tokens,
     $mails: mails,
+    $template: template,
     // biome-ignore lint/style/noProcessEnv: PocketBase's JS files read process.env
     process: { env: process.env },
     Buffer,
