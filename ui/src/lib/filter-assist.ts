@@ -277,7 +277,8 @@ function modifiers(ctx: FilterContext, target: string): Suggestion[] {
     out.push({ label: 'changed', type: 'keyword', detail: 'submitted with a new value' })
   }
   const name = target.split('.').pop() ?? ''
-  const field = target.startsWith('@') ? undefined : walkField(ctx, target.split('.'))
+  const path = body ? target.slice('@request.body.'.length) : target
+  const field = path.startsWith('@') ? undefined : walkField(ctx, path.split('.'))
   const listy = field ? isMulti(field) : true
   if (listy) {
     out.push({ label: 'length', type: 'keyword', detail: 'number of items' })

@@ -1,0 +1,146 @@
+// The dashboard's pure helpers, without a browser: filter-language suggestions and quick check,
+// CSV cells both ways, and the collections import preview.
+import type { CollectionModel } from 'pocketbase'
+import { describe, expect, test } from 'vitest'
+import { planImport } from '../ui/src/lib/collections-diff.ts'
+import { convertCell, csvCell, dryRun, guessMapping } from '../ui/src/lib/csv-records.ts'
+import { type FilterContext, lint, suggest } from '../ui/src/lib/filter-assist.ts'
+
+const field = (name: string, type: string, extra: Record<string, unknown> = {}) =>
+  ({
+    id: `${type}_${name}`,
+    name,
+    type,
+    system: false,
+    hidden: false,
+    presentable: false,
+    ...extra,
+  }) as never
+
+const users = {
+  id: 'u1',
+  name: 'users',
+  type: 'auth',
+  fields: [
+    field('id', 'text', { system: true }),
+    field('email', 'email'),
+    field('password', 'password'),
+  ],
+} as unknown as CollectionModel
+const authors = {
+  id: 'a1',
+  name: 'authors',
+  type: 'base',
+  fields: [field('id', 'text', { system: true }), field('name', 'text')],
+} as unknown as CollectionModel
+const posts = {
+  id: 'p1',
+  name: 'posts',
+  type: 'base',
+  fields: [
+    field('id', 'text', { system: true }),
+    field('title', 'text'),
+    field('author', 'relation', { collectionId: 'a1', maxSelect: 1 }),
+    field('tags', 'select', { maxSelect: 3, values: ['a'] }),
+  ],
+} as unknown as CollectionModel
+const rule: FilterContext = {
+  fields: posts.fields,
+  collections: [users, authors, posts],
+  self: posts,
+  rule: true,
+}
+
+const labels = (before: string, ctx = rule) => suggest(ctx, before)?.options.map((o) => o.label)
+
+describe('filter suggestions', () => {
+  test('fields, relation paths, back-relations', () => {
+    expect(labels('ti')).toEqual(expect.arrayContaining(['title', 'author', 'tags', '@now']))
+    expect(suggest(rule, 'x && ti')?.from).toBe(5)
+    expect(labels('author.')).toEqual(['id', 'name', 'posts_via_author'])
+    expect(labels('author.name.')).toBeUndefined()
+  })
+
+  test('@request parts; body only in rules; auth without passwords', () => {
+    expect(labels('@request.')).toContain('body')
+    expect(labels('@request.', { ...rule, rule: false })).not.toContain('body')
+    expect(labels('@request.auth.')).toEqual(['id', 'email', 'collectionId', 'collectionName'])
+    expect(labels('@request.body.')).toEqual(['id', 'title', 'author', 'tags'])
+    expect(labels('@collection.')).toEqual(['users', 'authors', 'posts'])
+    expect(labels('@collection.posts.author.')).toContain('name')
+  })
+
+  test('modifiers fit the operand; operators after an operand, && after a value', () => {
+    expect(labels('@request.body.title:')).toEqual(['isset', 'changed', 'lower'])
+    expect(labels('tags:')).toEqual(['length', 'each', 'lower'])
+    expect(labels('title ')).toContain('?~')
+    expect(labels('title = "x" ')).toEqual(['&&', '||'])
+    expect(labels('title = "unfinished ')).toBeUndefined()
+  })
+
+  test('the quick check: unknown fields, quotes, parentheses', () => {
+    expect(lint(rule, 'title = "a" && (author.name != "")')).toEqual([])
+    expect(lint(rule, 'nope = 1').map((p) => p.message)).toEqual([
+      'There is no field named “nope”.',
+    ])
+    expect(lint(rule, '(title = "a').map((p) => p.message)).toEqual([
+      'This ( is never closed.',
+      'This text is missing its closing quote.',
+    ])
+  })
+})
+
+describe('CSV cells', () => {
+  test('export cells read back as the same values', () => {
+    const tags = posts.fields[3]!
+    expect(csvCell(tags, ['a', 'b'])).toBe('["a","b"]')
+    expect(convertCell({ ...tags, values: ['a', 'b'] }, '["a","b"]')).toEqual({ value: ['a', 'b'] })
+    expect(convertCell({ ...tags, values: ['a', 'b'] }, 'a, b')).toEqual({ value: ['a', 'b'] })
+    const json = field('meta', 'json')
+    expect(convertCell(json, csvCell(json, 'text'))).toEqual({ value: 'text' })
+    expect(convertCell(field('n', 'number', { onlyInt: true }), '1.5')).toEqual({
+      error: '1.5 is not a whole number',
+    })
+    expect(convertCell(field('ok', 'bool'), 'Yes')).toEqual({ value: true })
+  })
+
+  test('a dry run reports required columns left unmapped and duplicate ids', () => {
+    const fields = [
+      field('id', 'text', { system: true }),
+      field('title', 'text', { required: true }),
+    ]
+    const rows = [
+      { ID: 'abc', Name: 'x' },
+      { ID: 'abc', Name: 'y' },
+    ]
+    const mapping = guessMapping(fields, ['ID', 'Name'])
+    expect(mapping).toEqual({ id: 'ID', title: '' })
+    expect(dryRun(fields, mapping, rows).problems).toEqual([
+      { line: 2, errors: ['title: is required'] },
+      { line: 3, errors: ['title: is required', 'id: abc appears twice in the file'] },
+    ])
+    expect(dryRun(fields, { id: '', title: 'Name' }, rows).ready.map((r) => r.body)).toEqual([
+      { title: 'x' },
+      { title: 'y' },
+    ])
+  })
+})
+
+describe('collections import preview', () => {
+  test('without delete missing, left-out fields stay; matched by id, else name and type', () => {
+    const incoming = {
+      ...posts,
+      id: '',
+      fields: [field('title', 'text', { id: '', max: 5 })],
+    } as unknown as CollectionModel
+    const plan = planImport([posts], [incoming], false)
+    expect(plan.update).toEqual(['posts'])
+    expect(plan.details.posts).toEqual(['field title: max changed'])
+    expect(planImport([posts], [incoming], true).details.posts).toEqual([
+      'field title: max changed',
+      'field author (relation) is removed, with its values',
+      'field tags (select) is removed, with its values',
+    ])
+    expect(planImport([posts], [posts], true)).toMatchObject({ unchanged: ['posts'], update: [] })
+  })
+})
