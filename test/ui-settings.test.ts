@@ -69,7 +69,15 @@ describe('dashboard settings', () => {
 
     await page.getByLabel('Trusted proxy headers').fill('X-Forwarded-For, X-Real-IP')
     await page.getByLabel('Use the leftmost IP of the header').check()
+    // a list without this browser's address would lock the dashboard out: it says so
+    await page.getByText('The server sees you as 127.0.0.1.').waitFor()
+    await page.getByLabel('Superuser IPs (empty: any)').fill('10.0.0.1')
+    await page
+      .getByRole('alert')
+      .getByText(/would be locked out/)
+      .waitFor()
     await page.getByLabel('Superuser IPs (empty: any)').fill('127.0.0.1, ::1')
+    await expect.poll(() => page.getByText(/would be locked out/).count()).toBe(0)
     await page.getByRole('button', { name: 'Save changes' }).click()
     await page.getByRole('status').getByText('Saved.').waitFor()
 
