@@ -2,9 +2,11 @@
 // flight. Run with SATCHEL_E2E_TARGET=pocketbase to check the same assertions against PocketBase.
 import { Agent, request } from 'node:http'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, describe, expect, test } from 'vitest'
 import { cleanupAll, freePort, makeTempDir } from '../src/tests/process.ts'
-import { spawnServe, startServer, targetKind, upsertSuperuser } from '../src/tests/sdk.ts'
+import { client, spawnServe, startServer, targetKind, upsertSuperuser } from '../src/tests/sdk.ts'
 
 const kind = targetKind()
 
@@ -79,5 +81,49 @@ describe(`serve process (${kind})`, () => {
     clearTimeout(timer)
     expect(code).toBe(0)
     expect(Date.now() - answered).toBeLessThan(3000)
+  })
+
+  test('SIGINT lets an in-flight create commit (with the default workers), then exits 0', async () => {
+    const server = await startServer(kind)
+    upsertSuperuser(kind, server.dir, 'root@example.com', 'root-pass-123')
+    const su = client(server.url)
+    await su.collection('_superusers').authWithPassword('root@example.com', 'root-pass-123')
+    await su.collections.create({
+      name: 'inflight',
+      type: 'base',
+      createRule: '',
+      fields: [{ name: 'title', type: 'text' }],
+    })
+    const response = new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${server.url}/api/collections/inflight/records`,
+        { agent: false, method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode ?? 0))
+          res.on('error', reject)
+        },
+      )
+      req.on('error', reject)
+      // the body arrives after the signal: the write happens while the server stops
+      req.write('{"title":')
+      setTimeout(() => {
+        server.child.kill('SIGINT')
+        setTimeout(() => req.end('"written while stopping"}'), 400)
+      }, 300)
+    })
+    expect(await response).toBe(200)
+    const timer = setTimeout(() => void server.stop('SIGKILL'), 10_000)
+    const code = await server.exited
+    clearTimeout(timer)
+    expect(code).toBe(0)
+    const db = new Database(join(server.dir, 'data.db'), { readonly: true })
+    try {
+      expect(db.prepare('SELECT title FROM inflight').all()).toEqual([
+        { title: 'written while stopping' },
+      ])
+    } finally {
+      db.close()
+    }
   })
 })
