@@ -158,6 +158,15 @@ describe('automigrate', () => {
     runPocketBaseCli(['migrate', 'up', `--dir=${fresh}`])
     expect(await schema(fresh)).toEqual(await schema(satDir))
     expect((await rows(fresh)).map((r) => r.file).sort()).toEqual(recorded)
+
+    // and so does Satchel
+    const again = copyMigrations(satDir)
+    const server = await startSatchel(again, undefined, { args: ['--workers=1'] })
+    await server.stop()
+    expect(await schema(again)).toEqual(await schema(satDir))
+    expect(await collectionsJSON(again)).toEqual(
+      (await collectionsJSON(satDir)).filter((c) => c.name !== 'imported'),
+    )
   })
 
   test('--automigrate=false writes nothing', async () => {

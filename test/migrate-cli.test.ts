@@ -15,8 +15,8 @@ import type { ServerKind } from '../src/tests/sdk.ts'
 // `satchel migrate up | down [n] | create NAME | collections | history-sync` against
 // `pocketbase migrate …` (0.40.4) on twin projects: the same messages on the same streams, the
 // same prompts answered from stdin, the same exit codes, the same files and `_migrations` rows.
-// PocketBase runs JS migrations and Satchel (until its JS runtime lands) the TypeScript twins
-// with the same names, so outputs are compared with the extension normalised.
+// Both run the same JS migrations; Satchel also runs TypeScript twins with the same names,
+// compared with the extension normalised.
 
 afterAll(cleanupAll)
 
@@ -66,11 +66,15 @@ function project(files: { [name: string]: string } = {}): Project {
   return { root, dataDir }
 }
 
-/** Twin projects: PocketBase's with the JS files, Satchel's with the TypeScript ones. */
-function twins(): { [K in ServerKind]: Project } {
+/** Twin projects with the same JS migrations (`ts`: Satchel's holds the TypeScript twins). */
+function twins(ts = false): { [K in ServerKind]: Project } {
   return {
     pocketbase: project({ '1700000001_a.js': JS.a, '1700000002_b.js': JS.b }),
-    satchel: project({ '1700000001_a.ts': TS.a, '1700000002_b.ts': TS.b }),
+    satchel: project(
+      ts
+        ? { '1700000001_a.ts': TS.a, '1700000002_b.ts': TS.b }
+        : { '1700000001_a.js': JS.a, '1700000002_b.js': JS.b },
+    ),
   }
 }
 
@@ -126,9 +130,12 @@ const names = async (p: Project) =>
     await queryDataDb<{ name: string }>(p.dataDir, 'SELECT name FROM _collections ORDER BY name')
   ).map((r) => r.name)
 
-describe('migrate up / down / history-sync', () => {
+describe.each([
+  ['the same JS files', false],
+  ['TypeScript twins on Satchel', true],
+])('migrate up / down / history-sync (%s)', (_name, ts) => {
   test('up, up again, down cancelled, down 2, down of nothing, down abc', async () => {
-    const ps = twins()
+    const ps = twins(ts)
     let r = both(ps, ['up'])
     expect(r.pocketbase).toEqual({
       status: 0,
@@ -179,7 +186,7 @@ describe('migrate up / down / history-sync', () => {
   })
 
   test('history-sync drops the rows of deleted files', async () => {
-    const ps = twins()
+    const ps = twins(ts)
     both(ps, ['up'])
     for (const p of Object.values(ps)) {
       for (const f of readdirSync(join(p.root, 'pb_migrations'))) {

@@ -106,6 +106,72 @@ describe('serve applies pb_migrations', () => {
   })
 })
 
+describe('PocketBase JS migrations', () => {
+  const FILES = {
+    '1700000001_schema.js': `/// <reference path="../pb_data/types.d.ts" />
+migrate((app) => {
+  const tags = new Collection({ name: "tags", type: "base", fields: [{ name: "label", type: "text", required: true }] })
+  app.save(tags)
+  const posts = new Collection({
+    name: "posts",
+    type: "base",
+    listRule: "",
+    fields: [
+      { name: "title", type: "text" },
+      { name: "tags", type: "relation", collectionId: tags.id, maxSelect: 5 },
+    ],
+    indexes: ["CREATE INDEX idx_posts_title ON posts (title)"],
+  })
+  app.save(posts)
+}, (app) => {
+  app.delete(app.findCollectionByNameOrId("posts"))
+  app.delete(app.findCollectionByNameOrId("tags"))
+})
+`,
+    '1700000002_more.js': `migrate((app) => {
+  const posts = app.findCollectionByNameOrId("posts")
+  posts.fields.add(new Field({ name: "views", type: "number" }))
+  app.save(posts)
+  app.db().newQuery("INSERT INTO tags (id, label) VALUES ('tag000000000001', 'first')").execute()
+  const users = app.findCollectionByNameOrId("users")
+  users.fields.add(new Field({ name: "bio", type: "text" }))
+  app.save(users)
+})
+`,
+  }
+
+  test('the same pb_migrations give the same collections and _migrations rows as PocketBase', async () => {
+    const pbDir = project(FILES)
+    const pb = spawnProcess(pocketBaseExecutable(), [
+      'serve',
+      `--http=127.0.0.1:${await freePort()}`,
+      `--dir=${pbDir}`,
+    ])
+    const satDir = project(FILES)
+    upsertSuperuser('satchel', satDir, 'admin@example.com', '1234567890')
+    const sat = await startSatchel(satDir, undefined, { args: ['--workers=2'] })
+    await sat.stop()
+    // PocketBase has applied them once it answers
+    const deadline = Date.now() + 20_000
+    while (!pb.output().includes('Server started') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    await pb.stop()
+    for (const dir of [pbDir, satDir]) {
+      expect(await appMigrationRows(dir)).toEqual(['1700000001_schema.js', '1700000002_more.js'])
+    }
+    const collections = (dir: string) =>
+      queryDataDb(
+        dir,
+        "SELECT id, name, type, fields, indexes, listRule FROM _collections WHERE name IN ('tags', 'posts', 'users') ORDER BY name",
+      )
+    expect(await collections(satDir)).toEqual(await collections(pbDir))
+    expect(await queryDataDb(satDir, 'SELECT id, label FROM tags')).toEqual([
+      { id: 'tag000000000001', label: 'first' },
+    ])
+  })
+})
+
 describe('a failing migration', () => {
   const GOOD_JS = `migrate((app) => {
   app.save(new Collection({ name: "posts", type: "base", fields: [{ name: "title", type: "text" }] }))
