@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { importSPKI, jwtVerify } from 'jose'
 import type { Locator } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { screenshot, useDashboardSession } from '../src/tests/browser.ts'
+import { screenshot, unnamedControls, useDashboardSession } from '../src/tests/browser.ts'
 import { type SmtpCapture, startSmtpCapture } from '../src/tests/smtp-capture.ts'
 
 let inbox: SmtpCapture
@@ -60,6 +60,7 @@ describe('dashboard auth collection options', () => {
     await preview.getByText('Hello reader@example.com!').waitFor()
     await panel.getByText('Welcome to Bookshop').waitFor()
     await screenshot(page, 'auth-mail-template', { phone: false })
+    expect(await unnamedControls(page)).toEqual([])
     await dialog.getByRole('button', { name: 'Save changes' }).click()
     await expect.poll(() => dialog.count()).toBe(0)
     const users = await (await ui.sdk()).collections.getOne('users')
@@ -198,6 +199,7 @@ describe('dashboard auth collection options', () => {
     expect(protectedHeader.kid).toBe('KEY1234567')
     expect(payload).toMatchObject({ iss: 'ABCDE12345', sub: 'com.example.web' })
     await screenshot(page, 'auth-oauth2-apple', { phone: false })
+    expect(await unnamedControls(page)).toEqual([])
 
     await dialog.getByRole('button', { name: 'Save changes' }).click()
     await expect.poll(() => dialog.count()).toBe(0)

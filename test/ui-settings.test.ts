@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { screenshot, useDashboardSession } from '../src/tests/browser.ts'
+import { screenshot, unnamedControls, useDashboardSession } from '../src/tests/browser.ts'
 import { startS3rver } from '../src/tests/s3-server.ts'
 import { startSmtpCapture } from '../src/tests/smtp-capture.ts'
 
@@ -264,5 +264,44 @@ describe('dashboard settings', () => {
     await expect.poll(() => existsSync(join(ui.dir, 'ran.txt'))).toBe(true)
     await screenshot(page, 'settings-crons')
     expect(ui.browser.problems()).toEqual([])
+  })
+
+  test('every control of every settings section and of the backups page has a name', async () => {
+    const { page } = ui
+    const found: { [section: string]: string[] } = {}
+    for (const section of ['Application', 'Mail', 'Files storage', 'Logs', 'Crons']) {
+      await openSettings(section)
+      // the optional parts open too: SMTP and S3 fields
+      if (section === 'Mail') await page.getByLabel('Send through an SMTP server').check()
+      if (section === 'Files storage')
+        await page.getByLabel('Store files in an S3-compatible bucket').check()
+      found[section] = await unnamedControls(page)
+    }
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('link', { name: 'Backups' })
+      .click()
+    await page.getByRole('heading', { name: 'Backup settings' }).waitFor()
+    await page.getByLabel('Store backups in an S3-compatible bucket').check()
+    await page
+      .getByLabel('Auto backups', { exact: true })
+      .selectOption({ label: 'Custom schedule…' })
+    found.Backups = await unnamedControls(page)
+    expect(found).toEqual({
+      Application: [],
+      Mail: [],
+      'Files storage': [],
+      Logs: [],
+      Crons: [],
+      Backups: [],
+    })
+    // the check itself sees a control without a name
+    await page.evaluate(() => {
+      const input = document.createElement('input')
+      input.id = 'nameless'
+      document.body.append(input)
+    })
+    expect(await unnamedControls(page)).toEqual(['textbox (input #nameless)'])
+    await page.reload()
   })
 })

@@ -270,3 +270,53 @@ export function useDashboardSession(opts: DashboardSessionOptions = {}): Dashboa
     sdk,
   }
 }
+
+/** Roles of the controls a user operates, which must each have an accessible name. */
+const CONTROL_ROLES = new Set([
+  'button',
+  'checkbox',
+  'combobox',
+  'link',
+  'listbox',
+  'menuitem',
+  'radio',
+  'searchbox',
+  'slider',
+  'spinbutton',
+  'switch',
+  'tab',
+  'textbox',
+])
+
+/**
+ * The controls of the page's current state that have no accessible name, as `role (html tag
+ * #id)` lines, read from Chromium's own accessibility tree (what a screen reader gets), so
+ * labels, `aria-label`, `aria-labelledby` and button text all count. Hidden nodes are skipped.
+ */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page)
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: {
+        ignored?: boolean
+        role?: { value?: string }
+        name?: { value?: string }
+        backendDOMNodeId?: number
+      }[]
+    }
+    const out: string[] = []
+    for (const n of nodes) {
+      const role = n.role?.value ?? ''
+      if (n.ignored || !CONTROL_ROLES.has(role) || (n.name?.value ?? '').trim() !== '') continue
+      const { node } = (await cdp.send('DOM.describeNode', {
+        backendNodeId: n.backendDOMNodeId,
+      })) as { node: { localName: string; attributes?: string[] } }
+      const attrs = node.attributes ?? []
+      const id = attrs[attrs.indexOf('id') + 1]
+      out.push(`${role} (${node.localName}${attrs.includes('id') && id ? ` #${id}` : ''})`)
+    }
+    return out
+  } finally {
+    await cdp.detach()
+  }
+}
