@@ -71,6 +71,28 @@ describe('loadJsMigration', () => {
     expect(app.findCollection('posts')).toBeUndefined()
   })
 
+  test('the updated-collection migration shape automigrate writes (unmarshal, fields.addAt, removeById)', async () => {
+    await app.runInTransaction((tx) => loadJsMigration(file('1_posts.js', CREATE_POSTS)).up(tx))
+    const views = app.findCollectionByNameOrId('posts').getField('views')!
+    const m = loadJsMigration(
+      file(
+        '2_updated_posts.js',
+        `migrate((app) => {
+  const collection = app.findCollectionByNameOrId("posts")
+  unmarshal({ "listRule": null, "viewRule": "id != ''" }, collection)
+  collection.fields.addAt(1, new Field({ "id": "text1", "name": "subtitle", "type": "text", "max": 50 }))
+  collection.fields.removeById("${views.id}")
+  return app.save(collection)
+})`,
+      ),
+    )
+    await app.runInTransaction((tx) => m.up(tx))
+    const posts = app.findCollectionByNameOrId('posts')
+    expect([posts.listRule, posts.viewRule]).toEqual([null, "id != ''"])
+    expect(posts.fields.map((f) => f.name)).toEqual(['id', 'subtitle', 'title', 'published'])
+    expect(posts.getField('subtitle')?.toJSON()).toMatchObject({ id: 'text1', max: 50 })
+  })
+
   test('a migration that throws rolls back everything it did', async () => {
     const m = loadJsMigration(
       file(

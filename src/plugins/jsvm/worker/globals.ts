@@ -95,6 +95,29 @@ function toText(v: unknown): string {
   return String(v)
 }
 
+/**
+ * `unmarshal(data, model)`: PocketBase's JSON decode into an existing model — present keys
+ * replace, nested objects merge, arrays are replaced; a collection keeps its helpers.
+ */
+function unmarshal(data: unknown, dst: Json): void {
+  const src = JSON.parse(JSON.stringify(data ?? {})) as Json
+  if (dst instanceof JsCollection) {
+    dst.assign(merge(dst.toJSON(), src), dst.version)
+    return
+  }
+  Object.assign(dst, merge(dst, src))
+}
+
+function merge(base: Json, patch: Json): Json {
+  const out: Json = { ...base }
+  for (const [k, v] of Object.entries(patch)) {
+    const b = base[k]
+    const objects = [v, b].every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))
+    out[k] = objects ? merge(b as Json, v as Json) : v
+  }
+  return out
+}
+
 const sleepCell = new Int32Array(new SharedArrayBuffer(4))
 
 /** `$http.send({url, method, body, headers, timeout})`, answered by the app thread's fetch. */
@@ -181,7 +204,12 @@ export function newContext(baseDir: string, extra: Json = {}): vm.Context {
     toString: toText,
     toBytes: (v: unknown) => Buffer.from(toText(v)),
     sleep: (ms: number) => void Atomics.wait(sleepCell, 0, 0, Number(ms)),
-    unmarshal: (data: unknown, dst: Json) => Object.assign(dst, JSON.parse(JSON.stringify(data))),
+    unmarshal,
+    Field: class Field {
+      constructor(data: Json = {}) {
+        Object.assign(this, data)
+      }
+    },
     $apis: apis,
     $security: security,
     $os: os,
