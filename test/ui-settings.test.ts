@@ -51,6 +51,7 @@ describe('dashboard settings', () => {
     await page.getByLabel('Application name').fill('Bookshop')
     await page.getByLabel('Application URL').fill('https://books.example.com')
     await page.getByLabel('Hide the collection create and edit controls').check()
+    await page.getByLabel('Dashboard accent color').fill('#c2410c')
     await page.getByLabel('Enable the batch API (/api/batch)').check()
     await page.getByLabel('Max requests per batch').fill('25')
     await page.getByLabel('Batch timeout (seconds)').fill('7')
@@ -86,7 +87,14 @@ describe('dashboard settings', () => {
       appName: 'Bookshop',
       appURL: 'https://books.example.com',
       hideControls: true,
+      accentColor: '#c2410c',
     })
+    // the dashboard takes the new accent at once
+    const save = page.getByRole('button', { name: 'Save changes' })
+    await page.mouse.move(0, 0) // not hovered
+    await expect
+      .poll(() => save.evaluate((el) => getComputedStyle(el).backgroundColor))
+      .toBe('rgb(194, 65, 12)')
     expect(s.batch).toMatchObject({ enabled: true, maxRequests: 25, timeout: 7 })
     expect(s.rateLimits.enabled).toBe(true)
     expect(s.rateLimits.rules.map((r: { label: string }) => r.label)).toEqual([
@@ -125,7 +133,12 @@ describe('dashboard settings', () => {
     await page.getByRole('heading', { name: 'users', level: 1 }).waitFor()
     expect(await page.getByRole('button', { name: 'Edit collection' }).count()).toBe(0)
     expect(await page.getByRole('button', { name: 'New collection' }).count()).toBe(0)
-    await (await ui.sdk()).settings.update({ meta: { hideControls: false }, superuserIPs: [] })
+    await (await ui.sdk()).settings.update({
+      meta: { hideControls: false, accentColor: '#1055c9' },
+      superuserIPs: [],
+    })
+    await page.reload()
+    await page.getByRole('button', { name: 'Edit collection' }).waitFor()
     expect(ui.browser.problems()).toEqual([])
   })
 

@@ -29,6 +29,8 @@ export interface AppSettings {
     senderName: string
     senderAddress: string
     hideControls: boolean
+    /** `#rrggbb`; PocketBase's default `#1055c9` leaves the dashboard's own colours. */
+    accentColor?: string
   }
   logs: {
     /** Days request logs are kept (0: none are kept). */
@@ -58,17 +60,25 @@ export interface AppSettings {
   superuserIPs: string[]
 }
 
+/** The settings' default accent colour (PocketBase's), which keeps Satchel's own theme. */
+export const DEFAULT_ACCENT = '#1055c9'
+
 /**
  * The settings the dashboard itself follows, loaded when the signed-in layout opens and kept
- * current by every settings save: `hideControls` hides the collection create/edit buttons.
+ * current by every settings save: `hideControls` hides the collection create/edit buttons,
+ * `accentColor` (unless the default) recolours buttons, links and focus rings.
  */
 class DashboardOptions {
   hideControls = $state(false)
+  /** `#rrggbb`, or `''` for the theme's own accent. */
+  accent = $state('')
 
   /** Loads them (a failure keeps the defaults: the settings page shows the error). */
   async load(): Promise<void> {
     try {
-      this.take((await pb.settings.getAll({ fields: 'meta.hideControls' })) as AppSettings)
+      this.take(
+        (await pb.settings.getAll({ fields: 'meta.hideControls,meta.accentColor' })) as AppSettings,
+      )
     } catch {
       // NOTE: not the layout's business; the settings page reports failures
     }
@@ -76,6 +86,9 @@ class DashboardOptions {
 
   take(s: Pick<AppSettings, 'meta'>): void {
     this.hideControls = s.meta?.hideControls === true
+    const accent = s.meta?.accentColor ?? ''
+    this.accent =
+      /^#[0-9a-f]{6}$/i.test(accent) && accent.toLowerCase() !== DEFAULT_ACCENT ? accent : ''
   }
 }
 
