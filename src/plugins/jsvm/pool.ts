@@ -107,9 +107,13 @@ class JsvmWorker {
     this.thread.on('exit', (code) => die(new Error(`The JSVM worker exited (code ${code}).`)))
   }
 
-  /** Posts `msg` and wakes the worker if it is blocked in a call. */
+  /**
+   * Posts `msg`; when the worker is blocked in a call (it waits for an answer, or takes a
+   * nested run), wakes it through the shared signal. An idle worker gets it from its event loop.
+   */
   send(msg: ToWorker): void {
     this.port.postMessage(msg)
+    if (this.pending.size === 0) return
     Atomics.add(this.signal, 0, 1)
     Atomics.notify(this.signal, 0)
   }
@@ -248,11 +252,11 @@ export class JsvmPool {
   async #answer(w: JsvmWorker, id: number, op: string, args: readonly unknown[]): Promise<void> {
     try {
       const v = await runOp(this, w.codec, op, args)
-      w.pending.delete(id)
       w.send({ t: 'ret', id, v, cols: w.codec.take() })
     } catch (err) {
-      w.pending.delete(id)
       w.send({ t: 'err', id, e: this.#errorState(err) })
+    } finally {
+      w.pending.delete(id)
     }
   }
 
