@@ -28,6 +28,8 @@ export interface RunningServer {
   url: string
   port: number
   pid: number
+  /** The server's `pb_data` folder. */
+  dataDir: string
   stop(): Promise<void>
 }
 
@@ -106,7 +108,7 @@ export async function startServer(
     await stop()
     throw new Error(`${spec.label}: ${(err as Error).message}\n--- server log tail ---\n${tail}`)
   }
-  return { label: spec.label, url, port, pid: child.pid!, stop }
+  return { label: spec.label, url, port, pid: child.pid!, dataDir, stop }
 }
 
 async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
