@@ -303,6 +303,32 @@ describe('record events', () => {
     expect(rec.expand.author).not.toHaveProperty('email')
   })
 
+  test('compiled rules are reused per subscriber, yet follow a changed auth record and rule', async () => {
+    await app.db.exec(
+      "UPDATE _collections SET listRule = '@request.auth.verified = true' WHERE name = 'posts'",
+    )
+    await app.reloadCollections()
+    const u1 = await app.createAuthRecord('users', { email: 'u2@x.co', password: '1234567890' })
+    const s = await open()
+    await subscribe(s, ['posts/*'], u1.token)
+    await createTestRecord(app, 'posts', { title: 'a' })
+    await createTestRecord(app, 'posts', { title: 'a2' })
+    const user = await findRecordById(app, 'users', u1.record.id)
+    user.set('verified', true)
+    await saveRecord(app, user)
+    await createTestRecord(app, 'posts', { title: 'b' })
+    await app.db.exec("UPDATE _collections SET listRule = 'title = \"c\"' WHERE name = 'posts'")
+    await app.reloadCollections()
+    await createTestRecord(app, 'posts', { title: 'b2' })
+    await createTestRecord(app, 'posts', { title: 'c' })
+    await s.waitFor(2)
+    await s.settle()
+    expect(s.frames.map((f) => (f.data as { record: { title: string } }).record.title)).toEqual([
+      'b',
+      'c',
+    ])
+  })
+
   test('stored auth follows the record: refreshed on update, dropped on delete', async () => {
     await app.db.exec(
       "UPDATE _collections SET listRule = '@request.auth.name = \"vip\"' WHERE name = 'posts'",

@@ -44,7 +44,7 @@ export async function checkRealtimeAccess(
   const out: boolean[] = new Array(checks.length).fill(false)
   const groups = new Map<
     string,
-    { rule: string; filter: string; info: RequestInfo; at: number[] }
+    { rule: string; filter: string; info: RequestInfo; key: string; at: number[] }
   >()
   checks.forEach((check, i) => {
     const su = isSuperuser(check.info)
@@ -59,7 +59,7 @@ export async function checkRealtimeAccess(
     const key = groupKey(rule, filter, check.info, su)
     let group = groups.get(key)
     if (group === undefined) {
-      group = { rule, filter, info: check.info, at: [] }
+      group = { rule, filter, info: check.info, key, at: [] }
       groups.set(key, group)
     }
     group.at.push(i)
@@ -87,33 +87,82 @@ function groupKey(rule: string, filter: string, info: RequestInfo, su: boolean):
   return parts.join('\u0000')
 }
 
+/** One group's compiled `EXISTS` body, its placeholders made unique (`__t<n>` suffix). */
+interface Term {
+  readonly sql: string
+  readonly params: { readonly [k: string]: SqlValue }
+}
+
+/** Stands for "no auth record" in {@link termCache}. */
+const GUEST = {}
+
+/**
+ * Compiled terms by snapshot collection (a schema change replaces the collection object), then
+ * by the auth record object (clients hold theirs until it changes: an update replaces it), then
+ * by what else the group observes. Subscribers are long-lived, so an event compiles only the
+ * rules of subscribers it has not seen before; `null` marks a rule or filter that does not
+ * compile (denied).
+ */
+const termCache = new WeakMap<Collection, WeakMap<object, Map<string, Term | null>>>()
+let termSeq = 0
+
+function compiledTerm(
+  app: App,
+  target: Collection,
+  group: { rule: string; filter: string; info: RequestInfo; key: string },
+): Term | null {
+  let byAuth = termCache.get(target)
+  if (byAuth === undefined) {
+    byAuth = new WeakMap()
+    termCache.set(target, byAuth)
+  }
+  const authKey = group.info.auth ?? GUEST
+  let terms = byAuth.get(authKey)
+  if (terms === undefined) {
+    terms = new Map()
+    byAuth.set(authKey, terms)
+  }
+  const cached = terms.get(group.key)
+  if (cached !== undefined) return cached
+  const q = app.db.dialect.quoteIdent
+  let term: Term | null
+  try {
+    const s = recordSelect(app, target, group.info, {
+      rule: group.rule === '' ? undefined : group.rule,
+      filter: group.filter === '' ? undefined : group.filter,
+    })
+      .where({ sql: `${q(target.name)}.${q('id')} = :__rid`, params: { __rid: '' } })
+      .columns('1')
+      .limit(1)
+      .toSql()
+    const suffix = `__t${++termSeq}`
+    const params: { [k: string]: SqlValue } = {}
+    for (const [k, v] of Object.entries(s.params)) params[k + suffix] = v
+    term = { sql: renameParams(s.sql, s.params, suffix), params }
+  } catch {
+    term = null // NOTE: an invalid rule or filter denies, as in PocketBase.
+  }
+  terms.set(group.key, term)
+  return term
+}
+
 async function runChunk(
   app: App,
   record: Record,
-  groups: readonly { rule: string; filter: string; info: RequestInfo }[],
+  groups: readonly { rule: string; filter: string; info: RequestInfo; key: string }[],
 ): Promise<Set<number>> {
   const q = app.db.dialect.quoteIdent
   const target = snapshotCollection(record.collection)
   const params: { [name: string]: SqlValue } = {}
   const terms: string[] = []
   groups.forEach((g, j) => {
-    let s: { sql: string; params: { readonly [k: string]: SqlValue } }
-    try {
-      const query = recordSelect(app, target, g.info, {
-        rule: g.rule === '' ? undefined : g.rule,
-        filter: g.filter === '' ? undefined : g.filter,
-      })
-      s = query
-        .where({ sql: `${q(target.name)}.${q('id')} = :__rid`, params: { __rid: record.id } })
-        .columns('1')
-        .limit(1)
-        .toSql()
-    } catch {
-      return // NOTE: an invalid rule or filter denies, as in PocketBase.
+    const term = compiledTerm(app, target, g)
+    if (term === null) return
+    terms.push(`SELECT ${j} AS k WHERE EXISTS (${term.sql})`)
+    for (const k in term.params) {
+      // NOTE: the record id placeholder of every term is this event's record
+      params[k] = k.startsWith('__rid__t') ? record.id : term.params[k]!
     }
-    const suffix = `__g${j}`
-    terms.push(`SELECT ${j} AS k WHERE EXISTS (${renameParams(s.sql, s.params, suffix)})`)
-    for (const [k, v] of Object.entries(s.params)) params[k + suffix] = v
   })
   if (terms.length === 0) return new Set()
   const text = `WITH ${q(target.name)} AS (SELECT ${ghostRow(record, params, q)}) ${terms.join(' UNION ALL ')}`
