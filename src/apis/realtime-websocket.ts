@@ -79,16 +79,16 @@ class Session {
     const broker = app.realtime.broker
     this.#client = new Client(
       {
-        frame: (_id, message) => wsFrame(message),
-        write: (chunk) => {
+        write: (message) => {
+          const frame = wsFrame(message)
           // NOTE: the same cap as SSE (issue 10 item 7): a socket that does not read is cut,
           // dropping what is queued; the client reconnects.
-          if (ws.bufferedAmount + Buffer.byteLength(chunk) > broker.maxBufferedBytes) {
+          if (ws.bufferedAmount + frame.length > broker.maxBufferedBytes) {
             this.#overflowed = true
             broker.unregister(this.#client.id)
             return
           }
-          ws.send(chunk)
+          ws.send(frame, { binary: false })
         },
         close: () => this.#close(),
         bufferedBytes: () => ws.bufferedAmount,

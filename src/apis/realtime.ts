@@ -15,6 +15,7 @@ import {
 import type { Broker } from '../tools/subscriptions/broker.ts'
 import type { BusPayload } from '../tools/subscriptions/bus.ts'
 import { Client, type ClientSink } from '../tools/subscriptions/client.ts'
+import { sseFrame, sseFrameBytes, sseFramePrefix } from '../tools/subscriptions/message.ts'
 import {
   required,
   type ValidationErrorMap,
@@ -101,17 +102,20 @@ function realtimeConnect(c: Context<Env>): Response {
     })
     outgoing.writeHead(200, headers)
     let overflowed = false
+    let prefix: Buffer | undefined
     const sink: ClientSink = {
-      write: (chunk) => {
+      write: (message) => {
+        prefix ??= sseFramePrefix(client.id)
+        const frame = sseFrameBytes(prefix, message)
         // NOTE: a client that does not read must not make the server buffer without bound:
         // past the cap it is disconnected (destroyed, dropping what is queued) and its SDK
         // reconnects as after any drop.
-        if (outgoing.writableLength + Buffer.byteLength(chunk) > broker.maxBufferedBytes) {
+        if (outgoing.writableLength + frame.length > broker.maxBufferedBytes) {
           overflowed = true
           broker.unregister(client.id)
           return
         }
-        outgoing.write(chunk)
+        outgoing.write(frame)
       },
       close: () => (overflowed ? outgoing.destroy() : outgoing.end()),
       bufferedBytes: () => outgoing.writableLength,
@@ -140,9 +144,9 @@ function realtimeConnect(c: Context<Env>): Response {
   )
   client = new Client(
     {
-      write: (chunk) => {
+      write: (message) => {
         if (closed) return
-        const bytes = encoder.encode(chunk)
+        const bytes = encoder.encode(sseFrame(client.id, message))
         // the same per-client cap as on a socket: the bytes queued and not yet read
         if (-(controller.desiredSize ?? 0) + bytes.byteLength > broker.maxBufferedBytes) {
           closed = true

@@ -1,13 +1,11 @@
 import { randomString } from '../security/random.ts'
-import { type Message, sseFrame } from './message.ts'
+import type { Message } from './message.ts'
 import { parseSubscriptionOptions, type SubscriptionOptions } from './options.ts'
 
-/** Where a client's framed messages go (an SSE response or a WebSocket). */
+/** Where a client's messages go (an SSE response or a WebSocket), framed by the sink. */
 export interface ClientSink {
-  /** Frames a message for this transport (default: {@link sseFrame}). */
-  frame?(clientId: string, message: Message): string
-  /** Writes one framed message. */
-  write(chunk: string): void
+  /** Frames and writes one message (e.g. with `sseFrame` or `wsFrame`). */
+  write(message: Message): void
   /** Ends the stream (idempotent). */
   close(): void
   /** Bytes written but not yet handed to the network (0 when the sink cannot tell). */
@@ -19,8 +17,8 @@ const CLIENT_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
 /**
  * One connected realtime client (PocketBase `subscriptions.Client`): a 40-character
  * `[A-Za-z0-9]` id, the IP it connected from, its subscriptions (each parsed once into
- * options) and a small key/value store (the auth record lives there). Transport-agnostic: it
- * writes frames to a {@link ClientSink} (SSE frames unless the sink frames otherwise).
+ * options) and a small key/value store (the auth record lives there). Transport-agnostic: its
+ * {@link ClientSink} frames and writes the messages.
  */
 export class Client {
   readonly id: string
@@ -139,15 +137,11 @@ export class Client {
     return this.#sink.bufferedBytes?.() ?? 0
   }
 
-  /** Frames and writes a message (ignored once discarded); resets the idle timer. */
+  /** Sends a message through the sink (ignored once discarded); resets the idle timer. */
   send(message: Message): void {
     if (this.#discarded) return
     this.lastMessageAt = Date.now()
-    this.#sink.write(
-      this.#sink.frame === undefined
-        ? sseFrame(this.id, message)
-        : this.#sink.frame(this.id, message),
-    )
+    this.#sink.write(message)
   }
 
   /** Marks the client discarded and ends its stream. */
