@@ -160,13 +160,22 @@ export async function deliverRecordEvent(
     if (list === undefined) projections.set(key, [d])
     else list.push(d)
   })
+  let sent = 0
   for (const list of projections.values()) {
     const first = list[0]!
     const data = await serialise(app, action, record, first)
     if (data === undefined) continue
-    for (const d of list) d.client.send({ name: d.subscription, data })
+    for (const d of list) {
+      d.client.send({ name: d.subscription, data })
+      // NOTE: each send is a socket write (a syscall): let requests in between every few
+      // hundred, so that a fan-out to 10k clients does not hold the event loop for its length.
+      if (++sent % SENDS_PER_TURN === 0) await new Promise<void>((r) => setImmediate(r))
+    }
   }
 }
+
+/** How many clients a fan-out writes to before it lets the event loop serve other work. */
+const SENDS_PER_TURN = 500
 
 /**
  * Which deliveries get byte-identical messages: superusers share one export (hidden fields, all
