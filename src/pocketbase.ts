@@ -5,6 +5,7 @@ import { goLogLine } from './cmd/log-line.ts'
 import { registerMigrateCommand } from './cmd/migrate.ts'
 import { registerServeCommand } from './cmd/serve.ts'
 import { registerSuperuserCommand } from './cmd/superuser.ts'
+import { registerTypegenCommand } from './cmd/typegen.ts'
 import { App, type AppConfig } from './core/app.ts'
 import './migrations/index.ts'
 
@@ -195,6 +196,7 @@ export function createCli(): Command {
   registerServeCommand(program)
   registerSuperuserCommand(program)
   registerMigrateCommand(program)
+  registerTypegenCommand(program)
   return program
 }
 
