@@ -158,6 +158,14 @@ describe('dashboard code editors', () => {
     const editor = ui.page.getByRole('textbox', { name: 'SQL query' })
     const run = ui.page.getByRole('button', { name: 'Run query' })
 
+    // tables and columns of the collections are suggested
+    await editor.click()
+    await editor.pressSequentially('SELECT * FROM pos')
+    await ui.page
+      .getByRole('listbox')
+      .getByRole('option')
+      .filter({ has: ui.page.getByText('posts', { exact: true }) })
+      .waitFor()
     await editor.fill('SELECT title, author IS NOT NULL AS linked FROM posts ORDER BY title')
     await run.click()
     const grid = ui.page.getByRole('table', { name: 'Query results' })

@@ -55,6 +55,8 @@ export interface EditorHandle {
   setValue(value: string): void
   setDisabled(disabled: boolean): void
   setInvalid(invalid: boolean, describedBy?: string): void
+  /** For `sql`: new tables and columns for autocomplete. */
+  setTables(tables: Record<string, string[]>): void
   focus(): void
   destroy(): void
 }
@@ -183,7 +185,10 @@ function languageOf(opts: EditorOptions): Extension[] {
     case 'json':
       return [json(), linter(jsonParseLinter(), { delay: 300 })]
     case 'sql':
-      return [sql({ dialect: SQLite, schema: opts.tables ?? {}, upperCaseKeywords: true })]
+      return [
+        sql({ dialect: SQLite, schema: opts.tables ?? {}, upperCaseKeywords: true }),
+        autocompletion({ icons: false }),
+      ]
     case 'filter': {
       const ctx = opts.filter ?? (() => ({ fields: [], collections: [], rule: false }))
       const check = linter(
@@ -227,6 +232,7 @@ function ariaAttrs(
  */
 export function createEditor(parent: HTMLElement, opts: EditorOptions): EditorHandle {
   const editable = new Compartment()
+  const language = new Compartment()
   const aria = new Compartment()
   const single = opts.singleLine === true
   const extensions: Extension[] = [
@@ -235,7 +241,7 @@ export function createEditor(parent: HTMLElement, opts: EditorOptions): EditorHa
     closeBrackets(),
     syntaxHighlighting(highlight),
     theme,
-    ...languageOf(opts),
+    language.of(languageOf(opts)),
     keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap]),
     editable.of([EditorView.editable.of(!opts.disabled), EditorState.readOnly.of(!!opts.disabled)]),
     aria.of(
@@ -320,6 +326,10 @@ export function createEditor(parent: HTMLElement, opts: EditorOptions): EditorHa
           EditorView.contentAttributes.of(ariaAttrs(opts.label, invalid, describedBy, single)),
         ),
       })
+    },
+    setTables(tables) {
+      if (opts.mode !== 'sql') return
+      view.dispatch({ effects: language.reconfigure(languageOf({ ...opts, tables })) })
     },
     focus: () => view.focus(),
     destroy: () => view.destroy(),
