@@ -169,6 +169,16 @@ describe('automigrate', () => {
     )
   })
 
+  test('with --dev it also keeps pb_types.ts (satchel typegen) up to date', async () => {
+    const dir = await automigrated('satchel', ['--dev', '--workers=1'])
+    const types = readFileSync(join(dirname(dir), 'pb_types.ts'), 'utf8')
+    // the last automigrated change is in it (the view), and the rename of posts
+    expect(types).toContain('export interface NicksViewRecord {')
+    expect(types).toContain('export interface ArticlesRecord {')
+    expect(types).not.toContain('interface PostsRecord')
+    expect(types).toContain('export type ArticlesTagsOptions = "a" | "b"')
+  })
+
   test('--automigrate=false writes nothing', async () => {
     const dir = await automigrated('satchel', ['--automigrate=false', '--workers=1'])
     expect(() => readdirSync(join(dirname(dir), 'pb_migrations'))).toThrow(/ENOENT/)

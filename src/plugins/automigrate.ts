@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { App } from '../core/app.ts'
 import type { Collection } from '../core/collection-model.ts'
 import type { CollectionRequestEvent } from '../core/collection-request-event.ts'
 import { recordAppliedMigration } from '../core/migrations-runner.ts'
 import { changeTemplate, templateLang } from './migrations-templates.ts'
+import { typegen } from './typegen.ts'
 
 /**
  * Automigrate (PocketBase's `--automigrate`, on by default): after every collection create,
@@ -13,7 +14,8 @@ import { changeTemplate, templateLang } from './migrations-templates.ts'
  * `{unix}_updated_{old name}` or `{unix}_deleted_{name}` (`.js` like PocketBase, `.ts` with
  * `--migrationsLang=ts`) — and records it in `_migrations` as applied, in one transaction, so
  * this data dir does not apply it again while a fresh one does. Collection changes made by
- * migrations, imports or hooks code write nothing, as in PocketBase.
+ * migrations, imports or hooks code write nothing, as in PocketBase. With `--dev` it also
+ * rewrites `pb_types.ts` beside the data dir (`satchel typegen`'s types of every collection).
  */
 export function registerAutomigrate(app: App): void {
   const handler = (e: CollectionRequestEvent) => automigrate(app, e)
@@ -45,6 +47,12 @@ async function automigrate(app: App, e: CollectionRequestEvent): Promise<void> {
     await mkdir(dir, { recursive: true })
     await writeFile(join(dir, file), text)
   })
+  if (app.config.dev) await writeFile(typesFile(app), typegen(app.collections()))
+}
+
+/** Where `--dev` automigrate keeps the `satchel typegen` output: `pb_types.ts` beside the data dir. */
+export function typesFile(app: App): string {
+  return join(dirname(app.dataDir.root), 'pb_types.ts')
 }
 
 /** The name in the file name; `…test` gets a `_` so it never ends in `_test.js` (PocketBase). */
