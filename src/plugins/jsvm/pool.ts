@@ -4,6 +4,7 @@ import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads'
 import type { App } from '../../core/app.ts'
 import type { Collection } from '../../core/collection-model.ts'
 import type { Record } from '../../core/record-model.ts'
+import { NoRowsError } from '../../tools/db/db.ts'
 import { ApiError } from '../../tools/router/api-error.ts'
 import { ValidationErrors } from '../../tools/validation/validation-errors.ts'
 import type { JsBinds } from './binds.ts'
@@ -314,7 +315,9 @@ export class JsvmPool {
     this.#errors.set(ref, err)
     if (this.#errors.size > 1000) this.#errors.delete(this.#errors.keys().next().value as number)
     const e = err instanceof Error ? err : new Error(String(err))
-    const state: ErrorState = { name: e.name, message: e.message, ref }
+    // NOTE: JS code tests for Go's text ("sql: no rows in result set"), as PocketBase gives it
+    const message = err instanceof NoRowsError ? 'sql: no rows in result set' : e.message
+    const state: ErrorState = { name: e.name, message, ref }
     if (err instanceof ApiError) return { ...state, status: err.status, data: err.data }
     if (err instanceof ValidationErrors) return { ...state, data: JSON.parse(JSON.stringify(err)) }
     return state
