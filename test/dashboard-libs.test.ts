@@ -3,7 +3,13 @@
 import type { CollectionModel } from 'pocketbase'
 import { describe, expect, test } from 'vitest'
 import { planImport } from '../ui/src/lib/collections-diff.ts'
-import { convertCell, csvCell, dryRun, guessMapping } from '../ui/src/lib/csv-records.ts'
+import {
+  convertCell,
+  csvCell,
+  dryRun,
+  guessMapping,
+  importFields,
+} from '../ui/src/lib/csv-records.ts'
 import { type FilterContext, lint, suggest } from '../ui/src/lib/filter-assist.ts'
 
 const field = (name: string, type: string, extra: Record<string, unknown> = {}) =>
@@ -124,6 +130,30 @@ describe('CSV cells', () => {
       { title: 'y' },
     ])
   })
+})
+
+test('CSV into an auth collection: the password is checked and sent twice', () => {
+  const fields = importFields({
+    ...users,
+    fields: [...users.fields, field('tokenKey', 'text'), field('created', 'autodate')],
+  } as unknown as CollectionModel).map((f) =>
+    f.type === 'password' ? { ...f, required: true, min: 8 } : f,
+  )
+  expect(fields.map((f) => f.name)).toEqual(['id', 'email', 'password'])
+  const mapping = { id: '', email: 'email', password: 'password' }
+  const res = dryRun(fields, mapping, [
+    { email: 'a@b.co', password: 'long enough' },
+    { email: 'nope', password: 'short' },
+  ])
+  expect(res.ready.map((r) => r.body)).toEqual([
+    { email: 'a@b.co', password: 'long enough', passwordConfirm: 'long enough' },
+  ])
+  expect(res.problems).toEqual([
+    {
+      line: 3,
+      errors: ['email: “nope” is not an email address', 'password: is shorter than 8 characters'],
+    },
+  ])
 })
 
 describe('collections import preview', () => {

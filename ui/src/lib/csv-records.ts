@@ -26,12 +26,12 @@ export function csvRow(fields: readonly CollectionField[], r: RecordModel): stri
 
 /**
  * The fields a CSV import can fill: not autodates (the server sets them), files (no upload in
- * a CSV) or passwords/token keys.
+ * a CSV) or token keys. An auth collection's password is imported as plain text (sent as
+ * `password` and `passwordConfirm`; the server hashes it).
  */
 export function importFields(collection: CollectionModel): CollectionField[] {
   return collection.fields.filter(
-    (f) =>
-      f.type !== 'autodate' && f.type !== 'file' && f.type !== 'password' && f.name !== 'tokenKey',
+    (f) => f.type !== 'autodate' && f.type !== 'file' && f.name !== 'tokenKey',
   )
 }
 
@@ -141,7 +141,7 @@ export function convertCell(
         return { value: { lon, lat } }
       }
       default: {
-        // text, editor and the id
+        // text, editor, password and the id
         if (empty) return { value: '' }
         if (typeof field.min === 'number' && field.min > 0 && t.length < field.min)
           return { error: `is shorter than ${field.min} characters` }
@@ -205,6 +205,7 @@ export function dryRun(
       if ('error' in res) errors.push(`${f.name}: ${res.error}`)
       else body[f.name] = res.value
     }
+    if (typeof body.password === 'string') body.passwordConfirm = body.password
     const id = typeof body.id === 'string' ? body.id : ''
     if (id !== '') {
       if (ids.has(id)) errors.push(`id: ${id} appears twice in the file`)
