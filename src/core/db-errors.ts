@@ -6,7 +6,8 @@ import {
 
 /**
  * Maps a SQLite constraint failure to validation errors (PocketBase converts UNIQUE violations
- * into `validation_not_unique` on the field): `UNIQUE constraint failed: t.a, t.b` → `{a, b}`.
+ * into `validation_not_unique` on the field): `UNIQUE constraint failed: t.a, t.b` → `{a, b}`;
+ * PostgreSQL's (code 23505) from its detail `Key (a, b)=(…) already exists.`.
  * Returns undefined for any other error.
  */
 export function constraintToValidationErrors(err: unknown): ValidationErrors | undefined {
@@ -17,6 +18,17 @@ export function constraintToValidationErrors(err: unknown): ValidationErrors | u
     const errors: ValidationErrorMap = {}
     for (const col of (m?.[1] ?? '').split(',')) {
       const name = col.trim().split('.').pop()
+      if (name) errors[name] = notUnique()
+    }
+    if (Object.keys(errors).length > 0) return new ValidationErrors(errors)
+  }
+  // PostgreSQL's unique_violation: detail `Key (a, lower(b::text))=(…) already exists.`
+  if (code === '23505') {
+    const detail = String((err as { detail?: unknown }).detail ?? '')
+    const m = /^Key \((.+?)\)=\(/.exec(detail)
+    const errors: ValidationErrorMap = {}
+    for (const part of (m?.[1] ?? '').split(',')) {
+      const name = /"?([A-Za-z_]\w*)"?(?:::\w+)?\)*\s*$/.exec(part.trim())?.[1]
       if (name) errors[name] = notUnique()
     }
     if (Object.keys(errors).length > 0) return new ValidationErrors(errors)

@@ -22,6 +22,11 @@ export interface CompatCase {
   readonly call: (pb: PocketBase, ids: SeedResult['ids']) => Promise<unknown>
   /** The status PocketBase answers with (200 for any success); checked against the oracle. */
   readonly status: number
+  /**
+   * Why the answer is SQLite's own (raw SQLite error texts, declared types, SQLite functions in
+   * a view query): such a case is left out where Satchel runs on PostgreSQL.
+   */
+  readonly sqliteOnly?: string
 }
 
 /** What a call produced: the HTTP status (200 for SDK successes) and the normalised body. */

@@ -181,6 +181,13 @@ async function waitReady(proc: SpawnedProcess): Promise<void> {
   })
 }
 
+let onPostgres = false
+
+/** True in a test file that called {@link usePostgresForSatchel} (suites leave out SQLite-only cases). */
+export function satchelUsesPostgres(): boolean {
+  return onPostgres
+}
+
 /**
  * Makes every Satchel process the calling test file starts (servers and CLI commands, which
  * inherit the environment) keep its data in one fresh PostgreSQL database: registers a
@@ -189,6 +196,7 @@ async function waitReady(proc: SpawnedProcess): Promise<void> {
  * importing a suite written for SQLite, to run that suite on PostgreSQL unchanged.
  */
 export function usePostgresForSatchel(): void {
+  onPostgres = true
   let server: TestPostgres | undefined
   beforeAll(async () => {
     server = await startPostgres()

@@ -73,7 +73,8 @@ export async function seedThroughSdk(url: string): Promise<SeedResult> {
     listRule: '',
     viewRule: '',
     viewQuery:
-      'SELECT t.id, t.title, u.name AS ownerName FROM things t LEFT JOIN users u ON u.id = t.owner',
+      // NOTE: the quotes keep the alias's case on PostgreSQL too (it folds bare names)
+      'SELECT t.id, t.title, u.name AS "ownerName" FROM things t LEFT JOIN users u ON u.id = t.owner',
   })
 
   const guest = client(url)

@@ -207,6 +207,11 @@ describe.each(engines)('Db contract on %s', (_name, engine) => {
     const obj = '{"a":{"b":[10,{"c":"x"}]},"s":"str"}'
     expect(await one(d.jsonExtract(':j', ['a', 'b', 1, 'c']), { j: obj })).toBe('x')
     expect(await one(d.jsonExtract(':j', ['s']), { j: obj })).toBe('str')
+    const flags = '{"ok":true,"no":false,"n":12.5}'
+    const holds = async (cond: string) => one(`CASE WHEN ${cond} THEN 1 ELSE 0 END`, { j: flags })
+    expect(await holds(d.isSame(d.jsonExtract(':j', ['ok']), '1', false))).toBe(1)
+    expect(await holds(`${d.jsonExtract(':j', ['no'])} = 0`)).toBe(1)
+    expect(await holds(`${d.jsonExtract(':j', ['n'])} = 12.5`)).toBe(1)
     expect(await one(d.jsonExtract(':j', ['missing']), { j: obj })).toBeNull()
     expect(await one(d.jsonExtract(':j', []), { j: 'not json' })).toBe('not json')
     expect(() => d.jsonExtract(':j', ['a-b'])).toThrow()

@@ -176,6 +176,19 @@ export interface Dialect {
   viewSql(db: Db, name: string): Promise<string | undefined>
 
   /**
+   * A `SELECT DISTINCT` of `columns` over `from` (` FROM … WHERE …`, with a leading space),
+   * ordered by `orderBy` (terms `expr [ASC|DESC]`), whose rows are told apart by `key` (the
+   * record id); LIMIT/OFFSET may follow. SQLite `SELECT DISTINCT columns from ORDER BY …`.
+   * PostgreSQL refuses ORDER BY expressions missing from a DISTINCT select list (a joined
+   * relation's field), so it keeps one row per `key` in a subquery that also selects the order
+   * expressions (`__o1`…, extra columns) and orders outside it.
+   */
+  distinctOrdered(columns: string, from: string, orderBy: readonly string[], key: string): string
+
+  /** The LIMIT clause of "no limit", before an OFFSET: SQLite ` LIMIT -1`, PostgreSQL ` LIMIT ALL`. */
+  limitAll(): string
+
+  /**
    * A parenthesised subquery for `FROM`: SQLite `(sql)` (the text PocketBase writes in a view
    * collection's `CREATE VIEW name AS SELECT * FROM (query)`); PostgreSQL `(sql) AS "_sub"`,
    * as it requires an alias.

@@ -102,7 +102,10 @@ function createIndex(idx: IndexDef): string {
  * Helper functions the other members' SQL calls, created with the system tables:
  * - `satchel_text(value)`: a value as SQLite would compare it as text (booleans `1`/`0`);
  * - operators `=`/`<>` between booleans and integers, because SQLite callers (the filter
- *   compiler's `true` is `1`) compare boolean columns with 1/0;
+ *   compiler's `true` is `1`) compare boolean columns with 1/0, and between text and numbers
+ *   (compared as text, as SQLite does for a TEXT column, e.g. a JSON value with `= 1`);
+ * - `satchel_json_text(jsonb)`: a JSON value as SQLite's `json_extract` gives it (strings
+ *   unquoted, true/false as 1/0, objects and arrays as JSON text, null as NULL);
  * - `satchel_jsonb(text)`: the jsonb of a JSON text, or the text as a JSON string when it is not
  *   valid JSON (NULL stays NULL) — SQLite's `json_valid` guards in one call;
  * - `satchel_strftime(format, time, VARIADIC modifiers)`: SQLite's `strftime` for the `%`
@@ -123,6 +126,26 @@ CREATE OR REPLACE FUNCTION satchel_int_eq_bool(a integer, b boolean) RETURNS boo
   LANGUAGE sql IMMUTABLE AS 'SELECT (a <> 0) = b';
 CREATE OR REPLACE FUNCTION satchel_int_ne_bool(a integer, b boolean) RETURNS boolean
   LANGUAGE sql IMMUTABLE AS 'SELECT (a <> 0) <> b';
+CREATE OR REPLACE FUNCTION satchel_json_text(j jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS
+  $fn$SELECT CASE WHEN jsonb_typeof(j) = 'boolean' THEN (CASE WHEN j = 'true'::jsonb THEN '1' ELSE '0' END)
+    ELSE j #>> '{}' END$fn$;
+CREATE OR REPLACE FUNCTION satchel_text_eq_num(a text, b numeric) RETURNS boolean
+  LANGUAGE sql IMMUTABLE AS 'SELECT a = b::text';
+CREATE OR REPLACE FUNCTION satchel_text_ne_num(a text, b numeric) RETURNS boolean
+  LANGUAGE sql IMMUTABLE AS 'SELECT a <> b::text';
+CREATE OR REPLACE FUNCTION satchel_num_eq_text(a numeric, b text) RETURNS boolean
+  LANGUAGE sql IMMUTABLE AS 'SELECT a::text = b';
+CREATE OR REPLACE FUNCTION satchel_num_ne_text(a numeric, b text) RETURNS boolean
+  LANGUAGE sql IMMUTABLE AS 'SELECT a::text <> b';
+DO $do$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_operator WHERE oprname = '=' AND oprleft = 'text'::regtype
+      AND oprright = 'numeric'::regtype) THEN
+    CREATE OPERATOR = (LEFTARG = text, RIGHTARG = numeric, FUNCTION = satchel_text_eq_num);
+    CREATE OPERATOR <> (LEFTARG = text, RIGHTARG = numeric, FUNCTION = satchel_text_ne_num);
+    CREATE OPERATOR = (LEFTARG = numeric, RIGHTARG = text, FUNCTION = satchel_num_eq_text);
+    CREATE OPERATOR <> (LEFTARG = numeric, RIGHTARG = text, FUNCTION = satchel_num_ne_text);
+  END IF;
+END $do$;
 DO $do$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_operator WHERE oprname = '=' AND oprleft = 'boolean'::regtype
       AND oprright = 'integer'::regtype) THEN
@@ -304,6 +327,20 @@ export const postgresDialect: Dialect = Object.freeze({
     )
     return row === undefined ? undefined : viewStatement(name, row.def)
   },
+  distinctOrdered(columns: string, from: string, orderBy: readonly string[], key: string): string {
+    const terms = orderBy.map((t, i) => {
+      const m = /^([\s\S]*?)\s+(ASC|DESC)((?:\s+NULLS\s+(?:FIRST|LAST))?)\s*$/i.exec(t)
+      return { expr: m?.[1] ?? t, dir: m === null ? '' : ` ${m[2]}${m[3]}`, alias: `__o${i + 1}` }
+    })
+    const extra = terms.map((t) => `, ${t.expr} AS ${quoteIdent(t.alias)}`).join('')
+    return (
+      `SELECT * FROM (SELECT DISTINCT ON (${key}) ${columns}${extra}${from} ORDER BY ${key}) AS "_sub" ` +
+      `ORDER BY ${terms.map((t) => `${quoteIdent(t.alias)}${t.dir}`).join(', ')}`
+    )
+  },
+  limitAll(): string {
+    return ' LIMIT ALL'
+  },
   subquery(sql: string): string {
     return `(${sql}) AS "_sub"`
   },
@@ -334,7 +371,7 @@ export const postgresDialect: Dialect = Object.freeze({
     return `(${a})::text ${negate ? 'NOT ILIKE' : 'ILIKE'} ${pattern} ESCAPE '\\'`
   },
   jsonExtract(expr: string, path: readonly (string | number)[]): string {
-    return `(${jsonb(expr)} #>> ${jsonPath(path)})`
+    return `satchel_json_text(${jsonb(expr)} #> ${jsonPath(path)})`
   },
   jsonArray(expr: string, emptyAsNone: boolean): string {
     const j = jsonb(expr)

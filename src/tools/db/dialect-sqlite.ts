@@ -150,6 +150,12 @@ export const sqliteDialect: Dialect = Object.freeze({
     )
     return row?.sql
   },
+  distinctOrdered(columns: string, from: string, orderBy: readonly string[]): string {
+    return `SELECT DISTINCT ${columns}${from} ORDER BY ${orderBy.join(', ')}`
+  },
+  limitAll(): string {
+    return ' LIMIT -1'
+  },
   subquery(sql: string): string {
     return `(${sql})`
   },

@@ -172,14 +172,18 @@ export class SelectQuery {
       this.#columns.length === 0
         ? `${q(this.alias)}.*`
         : this.#columns.map((c) => add(params, c)).join(', ')
-    const distinct = this.isDistinct ? 'DISTINCT ' : ''
-    let text = `SELECT ${distinct}${cols}${this.#fromClause(params)}`
-    if (this.#orderBy.length > 0) {
-      text += ` ORDER BY ${this.#orderBy.map((o) => add(params, o)).join(', ')}`
+    const from = this.#fromClause(params)
+    const order = this.#orderBy.map((o) => add(params, o))
+    let text: string
+    if (this.isDistinct && order.length > 0) {
+      text = this.dialect.distinctOrdered(cols, from, order, `${q(this.alias)}.${q('id')}`)
+    } else {
+      text = `SELECT ${this.isDistinct ? 'DISTINCT ' : ''}${cols}${from}`
+      if (order.length > 0) text += ` ORDER BY ${order.join(', ')}`
     }
     if (this.#limit !== undefined) text += ` LIMIT ${toInt(this.#limit)}`
     if (this.#offset !== undefined) {
-      if (this.#limit === undefined) text += ' LIMIT -1'
+      if (this.#limit === undefined) text += this.dialect.limitAll()
       text += ` OFFSET ${toInt(this.#offset)}`
     }
     return sql(text, params)
