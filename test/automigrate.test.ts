@@ -179,6 +179,31 @@ describe('automigrate', () => {
     expect(types).toContain('export type ArticlesTagsOptions = "a" | "b"')
   })
 
+  test('two updates of a collection within a second keep both files', async () => {
+    const dir = makeTempDir('satchel-automigrate-')
+    upsertSuperuser('satchel', dir, SU.email, SU.password)
+    const server = await startSatchel(dir, undefined, { args: ['--workers=1'] })
+    try {
+      const pb = client(server.url)
+      await pb.collection('_superusers').authWithPassword(SU.email, SU.password)
+      const c = await pb.collections.create({ name: 'posts', type: 'base' })
+      await pb.collections.update(c.id, { listRule: '' })
+      await pb.collections.update(c.id, { listRule: 'id != ""' })
+    } finally {
+      await server.stop()
+    }
+    const files = migrationFiles(dir)
+    expect(files.map((f) => f.name)).toEqual([
+      'UNIX_created_posts.js',
+      'UNIX_updated_posts.js',
+      'UNIX_updated_posts.js',
+    ])
+    // the last one (by name, so by the order they apply) holds the last change
+    const names = readdirSync(join(dirname(dir), 'pb_migrations')).sort()
+    const last = readFileSync(join(dirname(dir), 'pb_migrations', names[2]!), 'utf8')
+    expect(last).toContain('"listRule": "id != \\"\\""')
+  })
+
   test('--automigrate=false writes nothing', async () => {
     const dir = await automigrated('satchel', ['--automigrate=false', '--workers=1'])
     expect(() => readdirSync(join(dirname(dir), 'pb_migrations'))).toThrow(/ENOENT/)

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { App } from '../core/app.ts'
@@ -41,13 +42,34 @@ async function automigrate(app: App, e: CollectionRequestEvent): Promise<void> {
       : before === undefined
         ? `created_${fileSafeName(after)}`
         : `updated_${fileSafeName(before)}`
-  const file = `${Math.floor(Date.now() / 1000)}_${action}.${lang}`
-  await app.runInTransaction(async (tx) => {
-    await recordAppliedMigration(tx, file)
-    await mkdir(dir, { recursive: true })
-    await writeFile(join(dir, file), text)
-  })
-  if (app.config.dev) await writeFile(typesFile(app), typegen(app.collections()))
+  try {
+    await app.runInTransaction(async (tx) => {
+      const file = await freeName(tx, dir, `${action}.${lang}`)
+      await recordAppliedMigration(tx, file)
+      await mkdir(dir, { recursive: true })
+      await writeFile(join(dir, file), text)
+    })
+    if (app.config.dev) await writeFile(typesFile(app), typegen(app.collections()))
+  } catch (err) {
+    // NOTE: like PocketBase, the change itself stands (its response is written) when the
+    // migration file cannot be
+    app.logger().error('Failed to write the automigrate file', 'action', action, 'error', err)
+  }
+}
+
+/**
+ * `{unix}_{suffix}` for now, or for the next second free in `_migrations` and the folder: two
+ * changes of one collection within a second keep both files (PocketBase's second change gets
+ * the same name, fails to record and is lost). Checked inside the write transaction, so two
+ * processes of `serve --workers` never pick the same name.
+ */
+async function freeName(app: App, dir: string, suffix: string): Promise<string> {
+  const q = app.db.dialect.quoteIdent
+  for (let unix = Math.floor(Date.now() / 1000); ; unix++) {
+    const file = `${unix}_${suffix}`
+    const row = await app.db.get(`SELECT 1 AS x FROM ${q('_migrations')} WHERE file = ?`, [file])
+    if (row === undefined && !existsSync(join(dir, file))) return file
+  }
 }
 
 /** Where `--dev` automigrate keeps the `satchel typegen` output: `pb_types.ts` beside the data dir. */
