@@ -1,12 +1,13 @@
 // The dashboard's auth collection options in Chromium: editing a mail template with its
 // preview and a test send that arrives at a real SMTP receiver, and OAuth2 provider setup (a
 // well-known provider and a generic OIDC one, bad input refused, a stored secret kept, Apple's
-// generated client secret) — each checked on the server (collection options, /auth-methods).
+// generated client secret), and invalidating issued tokens — each checked on the server.
 import { generateKeyPairSync } from 'node:crypto'
 import { importSPKI, jwtVerify } from 'jose'
 import type { Locator } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { screenshot, unnamedControls, useDashboardSession } from '../src/tests/browser.ts'
+import { client, failure } from '../src/tests/sdk.ts'
 import { type SmtpCapture, startSmtpCapture } from '../src/tests/smtp-capture.ts'
 
 let inbox: SmtpCapture
@@ -205,6 +206,34 @@ describe('dashboard auth collection options', () => {
     await expect.poll(() => dialog.count()).toBe(0)
     const methods = await (await ui.sdk()).collection('users').listAuthMethods()
     expect(methods.oauth2.providers.map((p) => p.name)).toContain('apple')
+    expect(ui.browser.problems()).toEqual([])
+  })
+
+  test('tokens: invalidating the issued auth tokens signs their holders out', async () => {
+    const { page } = ui
+    const pb = await ui.sdk()
+    const user = { email: 'holder@example.com', password: 'holder-pass-123' }
+    await pb.collection('users').create({ ...user, passwordConfirm: user.password })
+    const holder = client(ui.server.url)
+    await holder.collection('users').authWithPassword(user.email, user.password)
+    const oldToken = holder.authStore.token
+    const lifetime = (await pb.collections.getOne('users')).authToken.duration
+
+    const dialog = await editUsers('Options')
+    await dialog.getByRole('button', { name: 'Invalidate all issued auth tokens' }).click()
+    await dialog.getByText('Every auth token issued so far stops working on save.').waitFor()
+    await screenshot(page, 'auth-tokens', { phone: false })
+    await dialog.getByRole('button', { name: 'Save changes' }).click()
+    await expect.poll(() => dialog.count()).toBe(0)
+
+    const refused = await failure(client(ui.server.url, oldToken).collection('users').authRefresh())
+    expect(refused.status).toBe(401)
+    const again = await client(ui.server.url)
+      .collection('users')
+      .authWithPassword(user.email, user.password)
+    expect(again.token).not.toBe(oldToken)
+    // the lifetime was not touched
+    expect((await pb.collections.getOne('users')).authToken.duration).toBe(lifetime)
     expect(ui.browser.problems()).toEqual([])
   })
 })

@@ -32,6 +32,24 @@ export interface OAuth2Options {
   providers: OAuth2ProviderConfig[]
 }
 
+/**
+ * A token type's options. The server never sends `secret`; setting a new one invalidates every
+ * token of that type issued so far.
+ */
+export interface TokenOptions {
+  /** Seconds. */
+  duration: number
+  secret?: string
+}
+
+/** A new random token secret (50 letters and digits, from the browser's CSPRNG). */
+export function newTokenSecret(): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+  const bytes = crypto.getRandomValues(new Uint8Array(50))
+  // NOTE: 256 % 62 leaves a slight bias, irrelevant for a 50-character secret
+  return Array.from(bytes, (b) => chars[b % chars.length]).join('')
+}
+
 /** The auth options the dashboard edits (PocketBase's auth collection settings, §6). */
 export interface AuthOptions {
   passwordAuth: { enabled: boolean; identityFields: string[] }
@@ -42,11 +60,11 @@ export interface AuthOptions {
   verificationTemplate: EmailTemplate
   resetPasswordTemplate: EmailTemplate
   confirmEmailChangeTemplate: EmailTemplate
-  authToken: { duration: number }
-  verificationToken: { duration: number }
-  passwordResetToken: { duration: number }
-  emailChangeToken: { duration: number }
-  fileToken: { duration: number }
+  authToken: TokenOptions
+  verificationToken: TokenOptions
+  passwordResetToken: TokenOptions
+  emailChangeToken: TokenOptions
+  fileToken: TokenOptions
 }
 
 /** The sections of `AuthOptions`, in the order they are sent. */
