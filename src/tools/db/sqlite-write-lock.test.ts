@@ -2,8 +2,10 @@
 // same between connections of one process as between processes. A writer that finds the lock
 // taken waits without freezing its event loop (no sleep in SQLite's busy handler).
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { Db } from './db.ts'
 import { openSqlite } from './sqlite.ts'
@@ -113,6 +115,34 @@ describe('the write lock between two handles of one file', () => {
       ])
     } finally {
       await quick.close()
+    }
+  })
+
+  test('opening waits in the busy handler while another connection holds the file locked', async () => {
+    // another process creating the same data dir at the same moment (two workers booting)
+    const file = join(dir, 'fresh.db')
+    const locker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads')
+       const db = new (require(workerData.module))(workerData.file)
+       db.exec('BEGIN EXCLUSIVE')
+       db.exec('CREATE TABLE x (id INTEGER)')
+       parentPort.postMessage('locked')
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300)
+       db.exec('COMMIT')
+       db.close()`,
+      {
+        eval: true,
+        workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file },
+      },
+    )
+    await new Promise((resolve) => locker.once('message', resolve))
+    const late = openSqlite(file)
+    try {
+      await late.run('INSERT INTO x (id) VALUES (1)')
+      expect(await late.all('SELECT id FROM x')).toEqual([{ id: 1 }])
+    } finally {
+      await late.close()
+      await locker.terminate()
     }
   })
 })

@@ -63,17 +63,19 @@ const STATEMENT_CACHE_LIMIT = 2000
  */
 export function openSqlite(file: string, options: SqliteOptions = {}): Db {
   const busy = options.busyTimeoutMs ?? 10_000
-  const open = (readonly: boolean, timeout: number) => {
-    const conn = new Database(file, { readonly, timeout })
+  const open = (readonly: boolean) => {
+    const conn = new Database(file, { readonly, timeout: busy })
     for (const p of PRAGMAS) {
       if (readonly && p.startsWith('journal_mode')) continue
       conn.pragma(p)
     }
     return new Connection(conn, options.queryTimeoutMs ?? 0, options.onQuery)
   }
-  // NOTE: the write connection never sleeps in SQLite's busy handler (see `acquireWriteLock`).
-  const writer = options.readonly ? undefined : open(false, 0)
-  const reader = open(options.readonly ?? false, busy)
+  const writer = options.readonly ? undefined : open(false)
+  // NOTE: once set up (the pragmas may wait for another process opening the file too), the
+  // write connection never sleeps in SQLite's busy handler (see `acquireWriteLock`).
+  writer?.raw.pragma('busy_timeout = 0')
+  const reader = open(options.readonly ?? false)
   return new SqliteDb(reader, writer ?? reader, new Mutex(), busy)
 }
 
