@@ -14,7 +14,7 @@
 // name and renamed: a server started from it never needs another file of it later, so
 // rebuilding while it runs cannot break it.
 import { renameSync } from 'node:fs'
-import { builtinModules } from 'node:module'
+import { builtinModules, createRequire } from 'node:module'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type Plugin } from 'esbuild'
@@ -29,26 +29,43 @@ const OUT = outArg
 const EXTERNAL = ['better-sqlite3', '@node-rs/bcrypt', 'sharp']
 
 /**
- * Node's own modules reached through `require()` rather than `import`: an ES module import of a
- * built-in makes Node build its ES facade, which reads every export, and reading `node:http`'s
- * `WebSocket`/`EventSource` getters loads undici (≈15 ms of a ≈100 ms start).
+ * Node's own modules, reached through `require()` rather than `import` and only when first used.
+ * An ES module import of a built-in makes Node build its ES facade, which reads every export
+ * (reading `node:http`'s `WebSocket` getter loads undici); and a built-in some dependency imports
+ * at its top level (`node:http2`, which loads TLS, for @hono/node-server's `instanceof` checks)
+ * costs every launch, `--version` included. So each built-in whose exports are an object becomes
+ * an object of getters (and setters) that `require()` it on first access; the export names are
+ * this Node's. A built-in that exports a function (`events`, `stream`, `assert`, `module`) is
+ * required as it is, being used as a class.
  */
-function builtinsByRequire(): Plugin {
+function lazyBuiltins(): Plugin {
   const names = new Set(
     builtinModules.flatMap((m) => (m.startsWith('node:') ? [m] : [m, `node:${m}`])),
   )
+  const require = createRequire(import.meta.url)
   return {
-    name: 'satchel-builtins-by-require',
+    name: 'satchel-lazy-builtins',
     setup(b) {
       b.onResolve({ filter: /^(node:)?[a-z0-9_/]+$/ }, (args) =>
         names.has(args.path) && args.kind !== 'require-call'
           ? { path: args.path, namespace: 'builtin' }
           : undefined,
       )
-      b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(args.path)})`,
-        loader: 'js',
-      }))
+      b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+        const id = JSON.stringify(args.path)
+        const real = require(args.path) as unknown
+        if (typeof real !== 'object' || real === null) {
+          return { contents: `module.exports = require(${id})`, loader: 'js' }
+        }
+        const members = Object.keys(real).map((name) => {
+          const key = JSON.stringify(name)
+          return `get ${key}() { return load()[${key}] }, set ${key}(v) { load()[${key}] = v }`
+        })
+        return {
+          contents: `let m; const load = () => (m ??= require(${id}));\nmodule.exports = { ${members.join(',\n')} }`,
+          loader: 'js',
+        }
+      })
     },
   }
 }
@@ -76,7 +93,7 @@ for (const [entry, out] of [
     keepNames: true,
     legalComments: 'eof',
     external: EXTERNAL,
-    plugins: [builtinsByRequire()],
+    plugins: [lazyBuiltins()],
     // bundled CommonJS packages call require() for Node's modules and their own JSON files
     banner: {
       js: "import { createRequire as __satchelRequire } from 'node:module'; const require = __satchelRequire(import.meta.url);",

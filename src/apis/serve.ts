@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
+import type { Server as HttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
@@ -90,6 +90,8 @@ async function listenAll(app: App, options: ServeOptions): Promise<RunningServer
     return { address, close: () => closeServers(app, [server]) }
   }
   if (options.tls === undefined) throw new Error('HTTPS needs a certificate and its key.')
+  // node:https (and TLS under it) loads only when HTTPS is served
+  const { createServer: createHttpsServer } = await import('node:https')
   let secure: HttpsServer
   try {
     secure = createAdaptorServer({
