@@ -25,6 +25,7 @@ import { bindInstallerApi } from './installer.ts'
 import { bindLogsApi } from './logs.ts'
 import { type Env, loadAuthToken } from './middlewares.ts'
 import { bindOAuth2RedirectApi } from './oauth2-redirect.ts'
+import { bindOpenApiApi } from './openapi.ts'
 import { rateLimit } from './rate-limit.ts'
 import { bindRealtimeApi } from './realtime.ts'
 import { bindRecordAuthEmailChangeConfirmApi } from './record-auth-email-change-confirm.ts'
@@ -144,6 +145,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   bindBackupApi(api)
   bindCronApi(api)
   bindSqlApi(api, app)
+  bindOpenApiApi(api)
   router.route('/api', api)
   if (custom !== undefined) bindCustomRoutes(router, custom, DEFAULT_BODY_LIMIT)
   // PocketBase answers 307 here (its router's redirect to the dashboard's canonical URL).
