@@ -52,6 +52,7 @@ async function scenario(server: ServerProcess): Promise<unknown[]> {
       { name: 'slug', type: 'text' },
       { name: 'views', type: 'number' },
       { name: 'source', type: 'text' },
+      { name: 'doc', type: 'file', maxSelect: 1, maxSize: 1000 },
     ],
   })
   await su.collections.create({
@@ -105,6 +106,15 @@ async function scenario(server: ServerProcess): Promise<unknown[]> {
   await http('DELETE', '/api/more/audit/tx-a')
   await http('GET', '/api/more/missing')
   await http('GET', '/api/more/page')
+  const attach = await fetch(`${server.url}/api/more/attach`, { method: 'POST' })
+  const attached = (await attach.json()) as { id: string; name: string; pattern: boolean }
+  const file = await fetch(`${server.url}/api/files/posts/${attached.id}/${attached.name}`)
+  out.push({
+    attach: attach.status,
+    pattern: attached.pattern,
+    file: file.status,
+    text: await file.text(),
+  })
   const first = await su.collection('posts').getFirstListItem('title = "Hello World"')
   firstId = first.id
   await http('GET', `/api/collections/posts/records/${first.id}`)
@@ -113,7 +123,7 @@ async function scenario(server: ServerProcess): Promise<unknown[]> {
     body: { title: 'Renamed' },
   })
   const posts = await su.collection('posts').getFullList({ sort: 'title' })
-  out.push(posts.map((p) => [p.title, p.slug, p.views, p.source]))
+  out.push(posts.map((p) => [p.title, p.slug, p.views, p.source, p.doc !== '']))
   const audit = await su.collection('audit').getFullList({ sort: 'message' })
   out.push(audit.map((a) => a.message))
   return out

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs'
 import type { CollectionRow } from '../../core/collection-model.ts'
 import { Record } from '../../core/record-model.ts'
+import { UploadedFile } from '../../tools/filesystem/uploaded-file.ts'
 
 // The data shapes that cross between the app thread and a JSVM worker (structured clone): records
 // travel as their prepared field values plus the version number of their collection, and a
@@ -92,7 +94,7 @@ export function buildRecord(
     for (const [k, v] of Object.entries(s.o)) r.setPrepared(k, v)
     r.markAsStored()
   }
-  for (const [k, v] of Object.entries(s.d)) r.setPrepared(k, v)
+  for (const [k, v] of Object.entries(s.d)) r.setPrepared(k, decodeUploads(v))
   r.isNew = s.n
   if (s.cd !== undefined) r.customData = { ...s.cd }
   if (s.x !== undefined) {
@@ -107,7 +109,7 @@ export function buildRecord(
 export function stateOf(r: Record, version: (c: Record['collection']) => number): RecordState {
   const s: { -readonly [K in keyof RecordState]: RecordState[K] } = {
     c: version(r.collection),
-    d: r.fieldValues(),
+    d: encodeUploads(r.fieldValues()),
     n: r.isNew,
   }
   if (!r.isNew) {
@@ -124,4 +126,44 @@ export function stateOf(r: Record, version: (c: Record['collection']) => number)
     s.x = x
   }
   return s
+}
+
+/** An upload (a file field's pending new file) as it crosses: its names and bytes. */
+interface UploadState {
+  readonly __upload: {
+    readonly originalName: string
+    readonly name: string
+    readonly bytes: Uint8Array
+  }
+}
+
+function encodeUpload(v: unknown): unknown {
+  if (!(v instanceof UploadedFile)) return v
+  const bytes = v.buffer ?? readFileSync(v.path)
+  return { __upload: { originalName: v.originalName, name: v.name, bytes } } satisfies UploadState
+}
+
+/** Field values with pending uploads (single or in lists) turned into crossing data. */
+function encodeUploads(d: { readonly [name: string]: unknown }): { [name: string]: unknown } {
+  let out: { [name: string]: unknown } | undefined
+  for (const [k, v] of Object.entries(d)) {
+    const isUpload =
+      v instanceof UploadedFile || (Array.isArray(v) && v.some((x) => x instanceof UploadedFile))
+    if (!isUpload) continue
+    out ??= { ...d }
+    out[k] = Array.isArray(v) ? v.map(encodeUpload) : encodeUpload(v)
+  }
+  return out ?? (d as { [name: string]: unknown })
+}
+
+function decodeUpload(v: unknown): unknown {
+  const u = (v as Partial<UploadState> | null)?.__upload
+  if (typeof v !== 'object' || u === undefined) return v
+  const f = UploadedFile.fromBuffer(u.originalName, Buffer.from(u.bytes))
+  f.name = u.name
+  return f
+}
+
+function decodeUploads(v: unknown): unknown {
+  return Array.isArray(v) ? v.map(decodeUpload) : decodeUpload(v)
 }

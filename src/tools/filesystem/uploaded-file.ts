@@ -48,6 +48,11 @@ export class UploadedFile {
     )
   }
 
+  /** The content of an in-memory file (undefined for file-backed ones). */
+  get buffer(): Buffer | undefined {
+    return this.#buffer
+  }
+
   /** The temporary file path ("" for in-memory files). */
   get path(): string {
     return this.#path ?? ''

@@ -8,7 +8,7 @@ import { JsRecord } from './js-record.ts'
 import { makeRequire } from './require.ts'
 import { call, runtime } from './runtime.ts'
 import { template } from './template.ts'
-import { dbx, filepath, inflector, os, security } from './tools.ts'
+import { dbx, filepath, filesystem, inflector, os, security } from './tools.ts'
 
 type Json = { [key: string]: unknown }
 
@@ -214,6 +214,14 @@ export function newContext(baseDir: string, extra: Json = {}): vm.Context {
     $security: security,
     $os: os,
     $filepath: filepath,
+    $filesystem: {
+      ...filesystem,
+      fileFromURL: (url: string) => {
+        const r = httpSend({ url, method: 'GET' })
+        const name = new URL(url).pathname.split('/').pop() || 'file'
+        return filesystem.fileFromBytes(r.body as Uint8Array, name)
+      },
+    },
     $inflector: inflector,
     $dbx: dbx,
     $http: { send: httpSend },

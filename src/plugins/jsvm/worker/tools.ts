@@ -10,6 +10,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { UploadedFile } from '../../../tools/filesystem/uploaded-file.ts'
 import { sentenize, snakeCase } from '../../../tools/inflector/inflector.ts'
 import { decrypt, encrypt } from '../../../tools/security/encrypt.ts'
 import { randomString, randomStringByRegex } from '../../../tools/security/random.ts'
@@ -144,4 +145,14 @@ export const dbx = {
   between: (col: string, from: unknown, to: unknown) => expr('between', { col, from, to }),
   notBetween: (col: string, from: unknown, to: unknown) =>
     expr('between', { col, from, to, not: true }),
+}
+
+/**
+ * `$filesystem`: files to set on a record's file field (`record.set("doc", file)`), uploaded
+ * when the record is saved. Their content is read into memory.
+ */
+export const filesystem = {
+  fileFromPath: (file: string) => UploadedFile.fromBuffer(path.basename(file), readFileSync(file)),
+  fileFromBytes: (bytes: string | Uint8Array | number[], name: string) =>
+    UploadedFile.fromBuffer(String(name), Buffer.from(bytes as Uint8Array)),
 }
