@@ -215,6 +215,25 @@ describe.each([
   })
 })
 
+test('a migration failing validation prints the errors as PocketBase does', () => {
+  const bad = `migrate((app) => {
+  app.save(new Collection({ name: "bad name!", type: "base", fields: [{ name: "t", type: "text", min: 10, max: 5 }] }))
+})
+`
+  const ps = {
+    pocketbase: project({ '1700000001_bad.js': bad }),
+    satchel: project({ '1700000001_bad.js': bad }),
+  }
+  const r = both(ps, ['up'])
+  expect(r.pocketbase).toEqual({
+    status: 1,
+    stdout: '',
+    stderr:
+      'DATE failed to apply migration 1700000001_bad.js: fields: (1: (max: must be no less than 10.).); name: must be in a valid format.\n',
+  })
+  expect(r.satchel).toEqual(r.pocketbase)
+})
+
 describe('migrate create / collections', () => {
   /** The one file a run wrote into `pb_migrations` (name and text). */
   const written = (p: Project, before: string[] = []) => {

@@ -1,3 +1,5 @@
+import { goErrorsText } from '../tools/validation/go-text.ts'
+import { ValidationErrors } from '../tools/validation/validation-errors.ts'
 import type { App } from './app.ts'
 
 /**
@@ -107,12 +109,15 @@ export class MigrationError extends Error {
 }
 
 /**
- * An error as PocketBase's JS runtime prints it: `Name: message`, plus ` at PATH:LINE:COL` of the
- * first stack frame outside Satchel's own sources (the migration file, or a module it imports).
+ * An error as PocketBase prints it: validation errors in go-ozzo's text form, others as its JS
+ * runtime does: `Name: message`, plus ` at PATH:LINE:COL` of the first stack frame outside
+ * Satchel's own sources (the migration file, or a module it imports).
  */
 function describeError(err: unknown): string {
   if (!(err instanceof Error)) return String(err)
   if (err instanceof MigrationError) return err.message
+  // PocketBase prints a validation failure as go-ozzo's text: `name: must be in a valid format.`
+  if (err instanceof ValidationErrors) return goErrorsText(err.errors)
   const head = `${err.name}: ${err.message}`
   for (const m of (err.stack ?? '').matchAll(
     /\((?:file:\/\/)?(\/[^\s()]+:\d+:\d+)\)|at (?:file:\/\/)?(\/[^\s()]+:\d+:\d+)$/gm,
