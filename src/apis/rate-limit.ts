@@ -15,7 +15,7 @@ import { type Env, isSubRequest, isSuperuserRequest } from './middlewares.ts'
  * Rate limiting (PocketBase §12, `apis/middlewares_rate_limit.go`).
  *
  * Where the windows live: with one process they are in memory (like PocketBase); when several
- * worker processes share the data dir (`config.sharedDataDir`), in a table of `auxiliary.db`
+ * worker processes or nodes share the data (`app.sharesData`), in a table of `auxiliary.db`
  * updated with one atomic UPSERT per limited request, so a limit of N holds for all workers
  * together, not N per worker. Buckets are keyed by rule (label, audience, size) and client IP.
  */
@@ -31,7 +31,7 @@ export const RATE_LIMITERS_CLEANUP_JOB = Object.freeze({
 function storeOf(app: App): RateLimitStore {
   let store = stores.get(app)
   if (store === undefined) {
-    const created = app.config.sharedDataDir
+    const created = app.sharesData
       ? new SqliteRateLimitStore(app.auxDb)
       : new MemoryRateLimitStore()
     store = created

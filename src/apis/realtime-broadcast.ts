@@ -60,7 +60,7 @@ export function publishRecordEvent(
 export function handleRemoteRecordEvents(app: App): void {
   app.realtime.handleMessage(RECORD_OP, (p: BusPayload) =>
     app.realtime.enqueue(async () => {
-      if (app.config.sharedDataDir) await app.refreshCaches()
+      if (app.sharesData) await app.refreshCaches()
       const collection = app.findCollection(String(p.collectionId))
       if (collection === undefined) return
       const record = Record.fromRow(collection, p.row as { [key: string]: unknown })

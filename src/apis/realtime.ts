@@ -283,7 +283,7 @@ async function subscribeRemote(app: App, p: BusPayload): Promise<number | undefi
   const ref = p.auth as { collectionId: string; id: string } | null
   let auth: Record | null = null
   if (ref !== null) {
-    if (app.config.sharedDataDir) await app.refreshCaches()
+    if (app.sharesData) await app.refreshCaches()
     const collection = app.findCollection(ref.collectionId)
     auth =
       collection === undefined

@@ -99,7 +99,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   )
   // Temporary files of streamed multipart uploads are removed once the handler is done.
   router.use('/api/*', (c, next) => (hasBody(c.req.method) ? cleanupUploads(c, next) : next()))
-  if (app.config.sharedDataDir) {
+  if (app.sharesData) {
     // NOTE: other worker processes may have changed collections or settings.
     router.use('*', async (_c, next) => {
       await app.refreshCaches()

@@ -20,7 +20,11 @@ export async function installCronProbe(app: App, value: string | undefined): Pro
   if (!value) return
   const q = app.auxDb.dialect.quoteIdent
   await app.auxDb.exec(
-    `CREATE TABLE IF NOT EXISTS ${q(CRON_PROBE_TABLE)} (${q('pid')} INTEGER NOT NULL, ${q('scheduled')} INTEGER)`,
+    app.auxDb.dialect.createTable(
+      CRON_PROBE_TABLE,
+      [`${q('pid')} INTEGER NOT NULL`, `${q('scheduled')} INTEGER`],
+      { ifNotExists: true },
+    ),
   )
   app.cron().setInterval(Number(value))
   const insert = `INSERT INTO ${q(CRON_PROBE_TABLE)} (${q('pid')}, ${q('scheduled')}) VALUES (?, ?)`

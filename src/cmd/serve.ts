@@ -185,6 +185,17 @@ async function openServeApp(flags: GlobalFlags, extra: Partial<AppConfig> = {}):
     for (const f of failures) process.stderr.write(goLogLine(formatHooksFailure(f)))
   }
   await app.bootstrap()
+  // PostgreSQL: every process is a node of one app; realtime events cross them by NOTIFY.
+  const url = app.config.databaseUrl
+  if (url !== undefined) {
+    const { PostgresBus } = await import('../tools/subscriptions/postgres-bus.ts')
+    const bus = await PostgresBus.open(url)
+    app.realtime.useBus(bus)
+    app.onTerminate.bind(async (e) => {
+      await e.next()
+      bus.close()
+    })
+  }
   // the pb_migrations files: once per data dir (with --workers, in the primary before forking)
   if (!app.config.sharedDataDir) await runAppMigrations(app)
   return app
@@ -402,8 +413,9 @@ async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<v
   const app = await openServeApp(flags, { sharedDataDir: true })
   await installCronProbe(app, process.env.SATCHEL_CRON_PROBE)
   // Realtime clients live in one worker; the bus reaches the others (relayed by the primary).
-  const bus = new ClusterBus()
-  app.realtime.useBus(bus)
+  // On PostgreSQL the NOTIFY bus set up by openServeApp reaches every process of every node.
+  const bus = app.config.databaseUrl === undefined ? new ClusterBus() : undefined
+  if (bus !== undefined) app.realtime.useBus(bus)
   let server: RunningServer
   try {
     server = await startServer(app, { ...options, installer: workerInstaller() })
@@ -423,7 +435,7 @@ async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<v
     stopping ??= (async () => {
       await server.close()
       await app.close()
-      bus.close()
+      bus?.close()
       process.exit(0)
     })()
     return stopping

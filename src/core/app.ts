@@ -285,6 +285,15 @@ export class App implements FieldContext {
     return this.state !== undefined
   }
 
+  /**
+   * True when other processes may change the data behind this one's caches: `serve --workers`
+   * (`config.sharedDataDir`) or a PostgreSQL database (other nodes may serve it). Caches are
+   * then re-validated before each request and cron tick, and rate limits live in the database.
+   */
+  get sharesData(): boolean {
+    return this.config.sharedDataDir === true || this.config.databaseUrl !== undefined
+  }
+
   /** True when this copy is bound to a transaction. */
   get inTransaction(): boolean {
     return this.db.inTransaction
@@ -335,7 +344,7 @@ export class App implements FieldContext {
   /**
    * Reloads the collections and settings when another process changed them (one small query:
    * the number and latest `updated` of `_collections` rows and the settings row's `updated`).
-   * Used before each request when `config.sharedDataDir` is set.
+   * Used before each request when `sharesData`.
    */
   async refreshCaches(): Promise<void> {
     const stamp = await cacheStamp(this.db)
@@ -388,7 +397,7 @@ export class App implements FieldContext {
       // NOTE: every process serving this data dir ticks; the claim lets one of them run the job.
       claim: (id, scheduledAt) => claimCronRun(this.auxDb, id, scheduledAt),
       // an idle worker may hold settings (and so schedules) another process changed since
-      beforeTick: this.config.sharedDataDir ? () => this.refreshCaches() : undefined,
+      beforeTick: this.sharesData ? () => this.refreshCaches() : undefined,
       onError: (id, err) => this.logger().error('Cron job failed', 'jobId', id, 'error', err),
     })
   }

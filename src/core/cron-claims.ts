@@ -17,8 +17,17 @@ const ready = new WeakSet<Db>()
 async function ensureTable(db: Db): Promise<void> {
   if (ready.has(db)) return
   const q = db.dialect.quoteIdent
+  // NOTE: through createTable, whose INTEGER is 64-bit on PostgreSQL too (times in ms)
   await db.exec(
-    `CREATE TABLE IF NOT EXISTS ${q(TABLE)} (${q('job')} TEXT NOT NULL, ${q('scheduled')} INTEGER NOT NULL, PRIMARY KEY (${q('job')}, ${q('scheduled')}))`,
+    db.dialect.createTable(
+      TABLE,
+      [
+        `${q('job')} TEXT NOT NULL`,
+        `${q('scheduled')} INTEGER NOT NULL`,
+        `PRIMARY KEY (${q('job')}, ${q('scheduled')})`,
+      ],
+      { ifNotExists: true },
+    ),
   )
   ready.add(db)
 }
