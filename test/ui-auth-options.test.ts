@@ -126,7 +126,7 @@ describe('dashboard auth collection options', () => {
     const secret = panel.getByLabel('Company SSO client secret')
     expect(await secret.getAttribute('aria-invalid')).toBe('true')
     await secret.fill('sso-secret')
-    await screenshot(page, 'auth-oauth2', { phone: false })
+    await screenshot(page, 'auth-oauth2')
     await dialog.getByRole('button', { name: 'Save changes' }).click()
     await expect.poll(() => dialog.count()).toBe(0)
 

@@ -178,7 +178,7 @@ describe('dashboard settings', () => {
       await dialog.getByRole('button', { name: 'Send', exact: true }).click()
       await dialog.getByText('Must be a valid email address.').waitFor()
       await dialog.getByLabel('Send to').fill('reader@example.com')
-      await screenshot(page, 'settings-mail-test', { phone: false })
+      await screenshot(page, 'settings-mail-test')
       await dialog.getByRole('button', { name: 'Send', exact: true }).click()
       await page.getByRole('status').getByText('Test email sent to reader@example.com.').waitFor()
       expect(await dialog.count()).toBe(0)
