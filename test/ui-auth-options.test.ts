@@ -60,6 +60,10 @@ describe('dashboard auth collection options', () => {
     const preview = panel.frameLocator('iframe[title="Preview of the verification email"]')
     await preview.getByText('Hello reader@example.com!').waitFor()
     await panel.getByText('Welcome to Bookshop').waitFor()
+    // the test send would use the stored template: it waits for the save
+    expect(
+      await panel.getByRole('button', { name: 'Send a test verification email' }).isDisabled(),
+    ).toBe(true)
     await screenshot(page, 'auth-mail-template', { phone: false })
     expect(await unnamedControls(page)).toEqual([])
     await dialog.getByRole('button', { name: 'Save changes' }).click()
