@@ -45,10 +45,49 @@ export function eventState(
     const err = e.error instanceof Error ? e.error : new Error(String(e.error))
     s.error = { name: err.name, message: err.message }
   }
-  const props: AnyEvent = {}
-  for (const k of ['name', 'exclude']) if (k in e && typeof e[k] !== 'function') props[k] = e[k]
+  const props = plainProps(e)
   if (Object.keys(props).length > 0) s.props = props
   return s
+}
+
+/** Event keys that cross as models or not at all. */
+const MODEL_KEYS = new Set([
+  'app',
+  'record',
+  'records',
+  'collection',
+  'auth',
+  'request',
+  'result',
+  'error',
+  'requestInfo',
+  'response',
+  'responseHeaders',
+  'router',
+  'next',
+])
+
+/**
+ * The other data of an event (a backup's `name` and `exclude`, a mail's `message`, an auth
+ * request's `identity`…): its own keys holding JSON values, which a handler may change.
+ */
+function plainProps(e: AnyEvent): AnyEvent {
+  const props: AnyEvent = {}
+  for (const [k, v] of Object.entries(e)) {
+    if (MODEL_KEYS.has(k) || typeof v === 'function' || v === undefined) continue
+    if (typeof v === 'object' && v !== null && !isPlain(v)) continue
+    props[k] = v
+  }
+  return props
+}
+
+function isPlain(v: object): boolean {
+  if (Array.isArray(v)) return v.every((x) => typeof x !== 'object' || x === null || isPlain(x))
+  const proto = Object.getPrototypeOf(v)
+  return (
+    (proto === Object.prototype || proto === null) &&
+    Object.values(v).every((x) => typeof x !== 'object' || x === null || isPlain(x))
+  )
 }
 
 function requestState(r: Request, params: { [name: string]: string }): RequestState {
@@ -64,6 +103,10 @@ export function applyChanges(pool: JsvmPool, e: AnyEvent, ch: EventChanges): voi
     e.records = ch.records.map((s) => pool.recordOf(s))
   }
   for (const w of ch.writes) write(e, w)
+  for (const [k, v] of Object.entries(ch.props ?? {})) {
+    const d = Object.getOwnPropertyDescriptor(e, k)
+    if (d?.writable === true) e[k] = v
+  }
 }
 
 function copyValues(target: Record, from: Record): void {

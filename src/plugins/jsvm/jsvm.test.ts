@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { BackupEvent } from '../../core/events.ts'
 import { Record } from '../../core/record-model.ts'
 import { findRecordsByFilter } from '../../core/record-query.ts'
 import { saveRecord } from '../../core/record-save.ts'
@@ -202,6 +203,19 @@ onRecordCreate((e) => { e.record.set("by", "in-tx"); e.next() }, "counters")
     expect(posts.map((p) => p.get('note'))).toEqual(Array(12).fill('request'))
     const counters = await findRecordsByFilter(app, 'counters', 'name != "posts"')
     expect(counters.map((c) => c.get('by'))).toEqual(Array(4).fill('in-tx'))
+  })
+
+  test("an event's plain data crosses and a handler's changes to it come back", async () => {
+    file(
+      'pb_hooks/backup.pb.js',
+      'onBackupCreate((e) => { e.name = "nightly_" + e.name; e.exclude.push("tmp"); e.next() })\n',
+    )
+    expect((await loadHooks(app, join(dir, 'pb_hooks'))).failures).toEqual([])
+    let seen: [string, string[]] = ['', []]
+    await app.onBackupCreate.trigger(new BackupEvent(app, 'b.zip', ['x']), async (e) => {
+      seen = [e.name, e.exclude]
+    })
+    expect(seen).toEqual(['nightly_b.zip', ['x', 'tmp']])
   })
 
   test('a file that fails to load is reported with file:line and the others still bind', async () => {

@@ -72,8 +72,14 @@ export class JsEvent {
     if (s.request !== undefined) this.request = new JsRequest(s.request)
     if (s.result !== undefined) this.result = s.result
     if (s.error !== undefined) this.error = new Error(s.error.message)
-    if (s.props !== undefined) Object.assign(this, s.props)
+    if (s.props !== undefined) {
+      Object.assign(this, s.props)
+      this.#props = Object.keys(s.props)
+    }
   }
+
+  /** The plain data keys the event came with (sent back as the handler left them). */
+  #props: string[] = []
 
   /** Continues the chain on the app thread (the real operation is its last link). */
   next(): void {
@@ -92,6 +98,11 @@ export class JsEvent {
     if (this.record instanceof JsRecord) out.record = this.record.state()
     if (Array.isArray(this.records)) {
       out.records = (this.records as JsRecord[]).map((r) => r.state())
+    }
+    if (this.#props.length > 0) {
+      out.props = JSON.parse(
+        JSON.stringify(Object.fromEntries(this.#props.map((k) => [k, this[k]]))),
+      )
     }
     return out
   }
