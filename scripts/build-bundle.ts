@@ -31,12 +31,12 @@ const EXTERNAL = ['better-sqlite3', '@node-rs/bcrypt', 'sharp']
 /**
  * Node's own modules, reached through `require()` rather than `import` and only when first used.
  * An ES module import of a built-in makes Node build its ES facade, which reads every export
- * (reading `node:http`'s `WebSocket` getter loads undici); and a built-in some dependency imports
- * at its top level (`node:http2`, which loads TLS, for @hono/node-server's `instanceof` checks)
- * costs every launch, `--version` included. So each built-in whose exports are an object becomes
- * an object of getters (and setters) that `require()` it on first access; the export names are
- * this Node's. A built-in that exports a function (`events`, `stream`, `assert`, `module`) is
- * required as it is, being used as a class.
+ * (reading `node:http`'s `WebSocket` getter loads undici); and each built-in the bundle imports
+ * would load at every launch, `--version` included (`node:cluster`, `node:child_process`,
+ * `node:readline`, `node:https`…: ≈20 of Node's internal modules a CLI command never uses). So
+ * each built-in whose exports are an object becomes an object of getters (and setters) that
+ * `require()` it on first access; the export names are this Node's. A built-in that exports a
+ * function (`events`, `stream`, `assert`, `module`) is required as it is, being used as a class.
  */
 function lazyBuiltins(): Plugin {
   const names = new Set(

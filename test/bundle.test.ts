@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { VERSION } from '../src/pocketbase.ts'
@@ -53,6 +54,25 @@ describe('the bundle', () => {
     const dir = makeTempDir()
     expect(cli(['superuser', 'upsert', SU_EMAIL, SU_PASS, `--dir=${dir}`])).toMatch(
       /Successfully saved superuser/,
+    )
+  })
+
+  test('a CLI command loads no built-in it does not use (Node built-ins load on first use)', () => {
+    // the command line run from the bundle, printing which of those built-ins were loaded
+    const probe = `
+process.on('exit', () => console.log(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (https|cluster|child_process|readline)$/.test(m)))))
+const { runCli } = await import(${JSON.stringify(pathToFileURL(BUNDLE).href)})
+await runCli([process.argv[0], 'satchel', ...process.argv.slice(1)])
+`
+    const run = (args: string[]) =>
+      execFileSync(nodeExecutable(), ['--input-type=module', '-e', probe, '--', ...args], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      })
+    expect(run(['--version'])).toBe(`satchel version ${VERSION}\n[]\n`)
+    const dir = makeTempDir()
+    expect(run(['superuser', 'upsert', SU_EMAIL, SU_PASS, `--dir=${dir}`])).toMatch(
+      /Successfully saved superuser.*\n\[\]\n$/s,
     )
   })
 

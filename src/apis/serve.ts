@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http'
 import type { Server as HttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
-import { WebSocketServer } from 'ws'
 import type { App } from '../core/app.ts'
 import { ServeEvent } from '../core/events.ts'
 import type { RequestEvent } from '../core/request-event.ts'
@@ -76,6 +75,8 @@ async function listenAll(app: App, options: ServeOptions): Promise<RunningServer
   const router = createRouter(app, options)
   // NOTE: the upgrade hook: a `GET /api/realtime` with `Upgrade: websocket` runs through the
   // router (auth, rate limits…) and `realtime-websocket.ts` accepts it on this server.
+  // ws (which loads node:https and TLS) with the first server, not with every CLI command
+  const { WebSocketServer } = await import('ws')
   const websocket = {
     server: new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES }),
   }
