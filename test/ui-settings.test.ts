@@ -154,6 +154,8 @@ describe('dashboard settings', () => {
       await page.getByLabel('SMTP port').fill(String(inbox.port))
       await page.getByLabel('Authentication method').selectOption({ label: 'LOGIN' })
       await page.getByLabel('Local name (EHLO)').fill('dashboard.test')
+      // a test email would use the stored settings: it waits for the save
+      expect(await page.getByRole('button', { name: 'Send test email' }).isDisabled()).toBe(true)
       await page.getByRole('button', { name: 'Save changes' }).click()
       await page.getByRole('status').getByText('Saved.').waitFor()
       const s = await (await ui.sdk()).settings.getAll()
