@@ -172,6 +172,46 @@ migrate((app) => {
   })
 })
 
+describe('pb_hooks during migrations', () => {
+  const HOOK = `onRecordCreate((e) => {
+  e.record.set("title", e.record.get("title") + " [hooked]")
+  e.next()
+}, "posts")
+`
+  const MIGRATION = `migrate((app) => {
+  const c = new Collection({ name: "posts", type: "base", fields: [{ name: "title", type: "text" }] })
+  app.save(c)
+  const r = new Record(c)
+  r.set("title", "hello")
+  app.save(r)
+})
+`
+  /** A project with the migration and the hooks file. */
+  const withHooks = () => {
+    const dir = project({ '1700000001_posts.js': MIGRATION })
+    mkdirSync(join(dirname(dir), 'pb_hooks'))
+    writeFileSync(join(dirname(dir), 'pb_hooks', 'main.pb.js'), HOOK)
+    return dir
+  }
+  const titles = async (dir: string) =>
+    (await queryDataDb<{ title: string }>(dir, 'SELECT title FROM posts')).map((r) => r.title)
+
+  test("a migration's save fires the JS record hooks (migrate up and serve), as in PocketBase", async () => {
+    const pbDir = withHooks()
+    const pb = spawnProcess(pocketBaseExecutable(), ['migrate', 'up', `--dir=${pbDir}`])
+    const cliDir = withHooks()
+    const cli = spawnSatchel(['migrate', 'up', `--dir=${cliDir}`])
+    const serveDir = withHooks()
+    const served = await startSatchel(serveDir, undefined, { args: ['--workers=1'] })
+    await served.stop()
+    expect(await pb.exited).toBe(0)
+    expect(await cli.exited).toBe(0)
+    expect(await titles(pbDir)).toEqual(['hello [hooked]'])
+    expect(await titles(cliDir)).toEqual(await titles(pbDir))
+    expect(await titles(serveDir)).toEqual(await titles(pbDir))
+  })
+})
+
 describe('a failing migration', () => {
   const GOOD_JS = `migrate((app) => {
   app.save(new Collection({ name: "posts", type: "base", fields: [{ name: "title", type: "text" }] }))

@@ -1,17 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import type { App } from '../core/app.ts'
+import { App } from '../core/app.ts'
 import {
   applyMigrations,
   lastAppliedMigrations,
   removeMissingAppliedMigrations,
   revertMigrations,
 } from '../core/migrations-runner.ts'
+import { formatHooksFailure, loadHooks } from '../plugins/hooks-loader.ts'
 import { listMigrationFiles, migrationSources } from '../plugins/migrations-loader.ts'
 import { blankTemplate, snapshotTemplate, templateLang } from '../plugins/migrations-templates.ts'
-import { type GlobalFlags, openApp } from '../pocketbase.ts'
+import { configFromFlags, type GlobalFlags } from '../pocketbase.ts'
 import { snakeCase } from '../tools/inflector/inflector.ts'
+import { goLogLine } from './log-line.ts'
 import { yesNoPrompt } from './yes-no-prompt.ts'
 
 /** PocketBase's `migrate` help text (its `Long` description). */
@@ -39,7 +41,11 @@ export function registerMigrateCommand(program: Command): void {
     .argument('[args...]')
     .action(async (args: string[], _o: unknown, cmd: Command) => {
       const flags = cmd.optsWithGlobals() as GlobalFlags
-      const app = await openApp(flags)
+      // the pb_hooks too, as PocketBase: a migration's saves fire their record hooks
+      const app = new App(configFromFlags(flags))
+      const { failures } = await loadHooks(app, app.config.hooksDir ?? '')
+      for (const f of failures) process.stderr.write(goLogLine(formatHooksFailure(f)))
+      await app.bootstrap()
       try {
         await runMigrate(app, flags, args)
       } finally {

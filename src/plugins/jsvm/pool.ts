@@ -173,7 +173,13 @@ export class JsvmPool {
    */
   async run(build: (codec: Codec) => RunBody, urgent = false): Promise<unknown> {
     const ctx = serving.getStore()
-    const nested = ctx !== undefined && !ctx.worker.dead && ctx.worker.pending.has(ctx.call)
+    // NOTE: only a worker of this pool can run it (a migration's worker, of another pool, may
+    // be the one waiting: its save fires the hooks of the pb_hooks pool)
+    const nested =
+      ctx !== undefined &&
+      this.#workers.includes(ctx.worker) &&
+      !ctx.worker.dead &&
+      ctx.worker.pending.has(ctx.call)
     const w = nested ? ctx.worker : await this.#acquire(urgent)
     w.thread.ref()
     try {
