@@ -219,7 +219,7 @@ export interface DashboardSessionOptions {
  * One dashboard session for a suite: a fresh data dir with the superuser `DASHBOARD_EMAIL`,
  * `beforeStart`, a `satchel serve` on a free port, `seed`, then Chromium with a page signed in
  * through the login form. Registers the hooks that start it (`beforeAll`), screenshot the page of a failed test
- * (`.artifacts/ui/failed-NAME-light-desktop.png`) and stop the browser before the server
+ * (`.artifacts/ui/failed-NAME-light-desktop.png`, slashes in NAME made dashes) and stop the browser before the server
  * (`afterAll`). The returned object's fields throw until `beforeAll` has run.
  */
 export function useDashboardSession(opts: DashboardSessionOptions = {}): DashboardSession {
@@ -248,7 +248,10 @@ export function useDashboardSession(opts: DashboardSessionOptions = {}): Dashboa
   })
   afterEach(async ({ task }) => {
     if (task.result?.state !== 'fail' || !page) return
-    await screenshot(page, `failed-${task.name.slice(0, 30)}`, { dark: false, phone: false })
+    await screenshot(page, `failed-${task.name.slice(0, 30).replace(/[/\\]/g, '-')}`, {
+      dark: false,
+      phone: false,
+    })
   })
   // registered after useTestBrowser's afterAll, so vitest (hooks in 'stack' order) runs it first:
   // pages close, then the server stops, then the browser closes
