@@ -196,7 +196,7 @@ describe('pb_hooks during migrations', () => {
   const titles = async (dir: string) =>
     (await queryDataDb<{ title: string }>(dir, 'SELECT title FROM posts')).map((r) => r.title)
 
-  test("a migration's save fires the JS record hooks (migrate up and serve), as in PocketBase", async () => {
+  test("a migration's save fires the JS record hooks (migrate up, serve, serve --workers=2), as in PocketBase", async () => {
     const pbDir = withHooks()
     const pb = spawnProcess(pocketBaseExecutable(), ['migrate', 'up', `--dir=${pbDir}`])
     const cliDir = withHooks()
@@ -204,6 +204,11 @@ describe('pb_hooks during migrations', () => {
     const serveDir = withHooks()
     const served = await startSatchel(serveDir, undefined, { args: ['--workers=1'] })
     await served.stop()
+    // with workers the primary applies them, the hooks loaded for it
+    const workersDir = withHooks()
+    const primary = await startSatchel(workersDir, undefined, { args: ['--workers=2'] })
+    await primary.stop()
+    expect(await titles(workersDir)).toEqual(['hello [hooked]'])
     expect(await pb.exited).toBe(0)
     expect(await cli.exited).toBe(0)
     expect(await titles(pbDir)).toEqual(['hello [hooked]'])

@@ -14,7 +14,7 @@ import {
 import { registerAutomigrate } from '../plugins/automigrate.ts'
 import { formatHooksFailure, loadHooks } from '../plugins/hooks-loader.ts'
 import { watchHooksDir } from '../plugins/hooks-watch.ts'
-import { runAppMigrations } from '../plugins/migrations-loader.ts'
+import { hasPendingMigrations, runAppMigrations } from '../plugins/migrations-loader.ts'
 import { configFromFlags, type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
 import { ClusterBus, relayClusterBus } from '../tools/subscriptions/cluster-bus.ts'
 import { installCronProbe } from './cron-probe.ts'
@@ -256,8 +256,16 @@ async function servePrimary(
   options: StartOptions,
 ): Promise<void> {
   // Migrations and first-run setup happen once, here, before any worker opens the data dir.
-  const app = await openApp(flags)
-  await runAppMigrations(app)
+  let app = await openApp(flags)
+  if (await hasPendingMigrations(app)) {
+    // the migrations' saves fire the pb_hooks record hooks, as in PocketBase (the first worker
+    // reports the files that fail to load)
+    await app.close()
+    app = new App(configFromFlags(flags))
+    await loadHooks(app, app.config.hooksDir ?? '')
+    await app.bootstrap()
+    await runAppMigrations(app)
+  }
   const installer = await installerFor(app)
   await app.close()
   const workers: Worker[] = []

@@ -132,6 +132,19 @@ function describeError(err: unknown): string {
 /** The folder of Satchel's own sources (`src/` or `dist/`), left out of error locations. */
 const SATCHEL_SRC = new URL('..', import.meta.url).pathname
 
+/** The files of `sources` not yet recorded in `_migrations`, by name. */
+export async function pendingMigrations(
+  app: App,
+  sources: readonly MigrationSource[],
+): Promise<string[]> {
+  await ensureMigrationsTable(app)
+  const applied = await appliedFiles(app)
+  return sources
+    .map((s) => s.file)
+    .filter((f) => !applied.has(f))
+    .sort()
+}
+
 /**
  * Applies the app migrations of `sources` not yet recorded in `_migrations`, in file-name order,
  * all in one transaction (PocketBase's `MigrationsRunner.Up`): each file is recorded under its

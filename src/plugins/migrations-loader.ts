@@ -6,6 +6,7 @@ import {
   applyMigrations,
   type MigrationFunctions,
   type MigrationSource,
+  pendingMigrations,
 } from '../core/migrations-runner.ts'
 import { resolveSatchelToThisInstance } from './hooks-loader.ts'
 import { isPocketBaseScript, loadJsMigration } from './jsvm/jsvm.ts'
@@ -94,6 +95,13 @@ export function migrationSources(dir: string): MigrationSource[] {
     file,
     load: () => loadMigrationFile(join(dir, file)),
   }))
+}
+
+/** True when `app.config.migrationsDir` holds files not applied to the app's data dir yet. */
+export async function hasPendingMigrations(app: App): Promise<boolean> {
+  const dir = app.config.migrationsDir
+  if (dir === undefined) return false
+  return (await pendingMigrations(app, migrationSources(dir))).length > 0
 }
 
 /**
