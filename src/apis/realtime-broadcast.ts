@@ -136,14 +136,7 @@ export async function deliverRecordEvent(
       if (!client.subscribedBefore(subscription, committedAt)) continue
       const key = `${subscription}?`
       const rule = viewPrefixes.some((p) => key.startsWith(p)) ? c.viewRule : c.listRule
-      const info: RequestInfo = {
-        context: 'realtime',
-        method: 'GET',
-        query: { ...options.query },
-        headers: { ...options.headers },
-        body: {},
-        auth,
-      }
+      const info = subscriberInfo(options, auth)
       deliveries.push({ client, subscription, options, info })
       checks.push({ info, rule })
     }
@@ -177,6 +170,36 @@ export async function deliverRecordEvent(
 /** How many clients a fan-out writes to before it lets the event loop serve other work. */
 const SENDS_PER_TURN = 500
 
+const infos = new WeakMap<SubscriptionOptions, WeakMap<object, RequestInfo>>()
+const GUEST = {}
+
+/**
+ * The request info of a subscription (context `realtime`, method `GET`, its options, the
+ * client's auth), made once per subscription and auth record (an updated auth record is a new
+ * object) so that long-lived subscribers cost no allocation per event, and so that the access
+ * checks can cache what they derive from it. Frozen: copy it before handing it to hooks.
+ */
+function subscriberInfo(options: SubscriptionOptions, auth: Record | null): RequestInfo {
+  let byAuth = infos.get(options)
+  if (byAuth === undefined) {
+    byAuth = new WeakMap()
+    infos.set(options, byAuth)
+  }
+  let info = byAuth.get(auth ?? GUEST)
+  if (info === undefined) {
+    info = Object.freeze({
+      context: 'realtime',
+      method: 'GET',
+      query: Object.freeze({ ...options.query }),
+      headers: Object.freeze({ ...options.headers }),
+      body: Object.freeze({}),
+      auth,
+    })
+    byAuth.set(auth ?? GUEST, info)
+  }
+  return info
+}
+
 /**
  * Which deliveries get byte-identical messages: superusers share one export (hidden fields, all
  * emails); other subscribers share one unless the record is of an auth collection (own email,
@@ -207,8 +230,15 @@ async function serialise(
   d: Delivery,
 ): Promise<string | undefined> {
   const copy = record.clone()
+  // NOTE: enrich hooks get their own copy of the (shared, frozen) subscriber info
+  const info: RequestInfo = {
+    ...d.info,
+    query: { ...d.info.query },
+    headers: { ...d.info.headers },
+    body: {},
+  }
   try {
-    await enrichRecords(app, [copy], d.info, d.options.query.expand ?? '')
+    await enrichRecords(app, [copy], info, d.options.query.expand ?? '')
   } catch {
     return undefined
   }

@@ -75,8 +75,28 @@ export async function checkRealtimeAccess(
   return out
 }
 
-/** What the rule and filter can observe of the request, as a string key. */
+const groupKeys = new WeakMap<RequestInfo, Map<string, string>>()
+
+/**
+ * What the rule and filter can observe of the request, as a string key; remembered per info
+ * object (subscribers reuse theirs from event to event, see `deliverRecordEvent`).
+ */
 function groupKey(rule: string, filter: string, info: RequestInfo, su: boolean): string {
+  let keys = groupKeys.get(info)
+  if (keys === undefined) {
+    keys = new Map()
+    groupKeys.set(info, keys)
+  }
+  const memo = `${rule}\u0000${filter}`
+  let key = keys.get(memo)
+  if (key === undefined) {
+    key = computeGroupKey(rule, filter, info, su)
+    keys.set(memo, key)
+  }
+  return key
+}
+
+function computeGroupKey(rule: string, filter: string, info: RequestInfo, su: boolean): string {
   const text = rule + filter
   const auth = info.auth
   const parts = [rule, filter, su ? 'su' : '']
