@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import WebSocket from 'ws'
 import { newAuthToken } from '../core/record-tokens.ts'
+import { mergeSettings } from '../core/settings-model.ts'
 import { createTestCollection, createTestRecord } from '../tests/record-fixtures.ts'
 import { TestApp } from '../tests/test-app.ts'
 import { publishRecordEvent } from './realtime-broadcast.ts'
@@ -365,6 +366,29 @@ describe('WebSocket transport', () => {
       expect(broker.clientById(live.clientId)?.discarded).toBe(false)
     } finally {
       broker.keepAliveMs = every
+    }
+  })
+
+  test('a superuser token from an IP outside settings.superuserIPs is refused (403)', async () => {
+    const before = app.settings()
+    await app.saveSettings(mergeSettings(before, { superuserIPs: ['10.9.9.9'] }))
+    try {
+      const r = await Raw.open()
+      expect(await r.send({ type: 'auth', token: tokens.su })).toMatchObject({
+        type: 'error',
+        status: 403,
+      })
+      expect(await r.send({ type: 'auth', token: tokens.alice })).toMatchObject({ type: 'ok' })
+      // in the upgrade request's header, the router refuses the upgrade itself
+      const refused = new WebSocket(`${base.replace('http', 'ws')}/api/realtime`, {
+        headers: { authorization: tokens.su },
+      })
+      const status = await new Promise<number>((resolve) =>
+        refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+      )
+      expect(status).toBe(403)
+    } finally {
+      await app.saveSettings(mergeSettings(app.settings(), { superuserIPs: [] }))
     }
   })
 
