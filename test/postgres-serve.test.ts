@@ -2,8 +2,14 @@
 // one clear line, and a database that goes away answers requests with PocketBase's error shape.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startPostgres, type TestPostgres } from '../src/tests/postgres.ts'
-import { cleanupAll, freePort, makeTempDir, spawnSatchel } from '../src/tests/process.ts'
-import { startServer } from '../src/tests/sdk.ts'
+import {
+  cleanupAll,
+  freePort,
+  makeTempDir,
+  runSatchelCli,
+  spawnSatchel,
+} from '../src/tests/process.ts'
+import { client, expectFailure, startServer } from '../src/tests/sdk.ts'
 
 let pg: TestPostgres
 beforeAll(async () => {
@@ -74,5 +80,28 @@ describe('serve --db', () => {
     } finally {
       await own.close()
     }
+  })
+
+  test('backups and restores are refused with a pointer to pg_dump', async () => {
+    const url = await pg.createDatabase()
+    const dir = makeTempDir()
+    runSatchelCli([
+      'superuser',
+      'upsert',
+      'root@example.com',
+      'root-pass-123',
+      `--dir=${dir}`,
+      `--db=${url}`,
+    ])
+    const server = await startServer('satchel', dir, undefined, {
+      args: ['--workers=1'],
+      env: { SATCHEL_DB_URL: url },
+    })
+    const su = client(server.url)
+    await su.collection('_superusers').authWithPassword('root@example.com', 'root-pass-123')
+    const err = await expectFailure(su.backups.create('a.zip'), 400)
+    expect(err.response.message).toMatch(/^Failed to create backup\. .*PostgreSQL.*pg_dump/)
+    expect(await su.backups.getFullList()).toEqual([])
+    await server.stop()
   })
 })

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import type { App } from '../core/app.ts'
 import { createBackup } from '../core/backup-create.ts'
 import { backupsFileSystem } from '../core/backup-filesystem.ts'
-import { activeBackup, BackupBusyError } from '../core/backup-state.ts'
+import { activeBackup, BackupBusyError, BackupUnsupportedError } from '../core/backup-state.ts'
 import { ApiError, badRequestError } from '../tools/router/api-error.ts'
 import { type ValidationError, validationError } from '../tools/validation/validation-errors.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
@@ -44,6 +44,9 @@ export async function backupCreate(c: Context<Env>): Promise<Response> {
     await createBackup(app, name)
   } catch (err) {
     if (err instanceof BackupBusyError) throw badRequestError(BACKUP_BUSY)
+    if (err instanceof BackupUnsupportedError) {
+      throw badRequestError(`Failed to create backup. ${err.message}`, undefined, { cause: err })
+    }
     throw badRequestError('Failed to create backup.', undefined, { cause: err })
   }
   return c.body(null, 204)

@@ -101,8 +101,10 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
   router.use('/api/*', (c, next) => (hasBody(c.req.method) ? cleanupUploads(c, next) : next()))
   if (app.sharesData) {
     // NOTE: other worker processes may have changed collections or settings.
+    // A failed check (the database is unreachable) leaves the caches as they are: the
+    // handler's own queries then answer with the error, and /api/health still answers.
     router.use('*', async (_c, next) => {
-      await app.refreshCaches()
+      await app.refreshCaches().catch(() => undefined)
       await next()
     })
   }

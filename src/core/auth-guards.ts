@@ -83,13 +83,15 @@ export async function consumeAttempt(
   const d = db.dialect
   const q = d.quoteIdent
   const [k, u, r] = [q('key'), q('until'), q('remaining')]
+  // the stored row's values, qualified (PostgreSQL calls bare names in the SET ambiguous)
+  const [su, sr] = [`${q(TABLE)}.${u}`, `${q(TABLE)}.${r}`]
   return db.transaction(async (tx) => {
     const row = await tx.get<{ remaining: number }>(
       `INSERT INTO ${q(TABLE)} (${k}, ${u}, ${r}) VALUES (:key, :until, :first) ` +
         d.onConflict(
           ['key'],
-          `${r} = CASE WHEN ${u} <= :now THEN :first ELSE ${r} - 1 END, ` +
-            `${u} = CASE WHEN ${u} <= :now THEN :until ELSE ${u} END`,
+          `${r} = CASE WHEN ${su} <= :now THEN :first ELSE ${sr} - 1 END, ` +
+            `${u} = CASE WHEN ${su} <= :now THEN :until ELSE ${su} END`,
         ) +
         ` RETURNING ${r}`,
       { key, until, first: max - 1, now },

@@ -5,7 +5,7 @@ import { snakeCase } from '../tools/inflector/inflector.ts'
 import { randomString } from '../tools/security/random.ts'
 import type { App } from './app.ts'
 import { backupsFileSystem } from './backup-filesystem.ts'
-import { BackupOperation, logBackup } from './backup-state.ts'
+import { BackupOperation, BackupUnsupportedError, logBackup } from './backup-state.ts'
 import { BackupEvent } from './events.ts'
 
 /** The prefix of the names of backups made by `settings.backups.cron`. */
@@ -26,10 +26,12 @@ export function generateBackupName(app: App, prefix = 'pb_backup_', now = new Da
  * system. Unlike PocketBase, writes are not blocked meanwhile: `data.db` and `auxiliary.db` are
  * copied as consistent snapshots with SQLite's online backup API, then zipped with everything
  * else but the excluded dirs (`backups/`, temp and cache dirs). Fires `onBackupCreate` (the
- * real work is the last link). Throws BackupBusyError when another backup/restore runs.
+ * real work is the last link). Throws BackupBusyError when another backup/restore runs, and
+ * BackupUnsupportedError when the data is in PostgreSQL.
  * Resolves with the stored name.
  */
 export async function createBackup(app: App, name = ''): Promise<string> {
+  if (app.config.databaseUrl !== undefined) throw new BackupUnsupportedError()
   const op = BackupOperation.begin(app, 'backup', name)
   try {
     const event = new BackupEvent(app, name, app.dataDir.backupExclude)

@@ -10,7 +10,7 @@ import { decrypt } from '../tools/security/encrypt.ts'
 import { randomString } from '../tools/security/random.ts'
 import type { App } from './app.ts'
 import { backupsFileSystem } from './backup-filesystem.ts'
-import { BackupOperation, logBackup } from './backup-state.ts'
+import { BackupOperation, logBackup, POSTGRES_BACKUP_MESSAGE } from './backup-state.ts'
 import type { DataDir } from './data-dir.ts'
 import { BackupEvent } from './events.ts'
 import { systemMigrationFiles } from './migrations-runner.ts'
@@ -60,6 +60,7 @@ export async function restoreBackup(
   name: string,
   options: RestoreOptions = {},
 ): Promise<{ restarted: Promise<void> }> {
+  if (app.config.databaseUrl !== undefined) throw new RestoreError(POSTGRES_BACKUP_MESSAGE)
   const op = BackupOperation.begin(app, 'restore', name)
   let pending: PendingRestore | undefined
   const event = new BackupEvent(app, name, app.dataDir.backupExclude)

@@ -23,6 +23,18 @@ export class BackupBusyError extends Error {
   }
 }
 
+/** The text of {@link BackupUnsupportedError}. */
+export const POSTGRES_BACKUP_MESSAGE =
+  'The app keeps its data in PostgreSQL: back it up with pg_dump (and the storage folder or bucket); pb_data backups hold SQLite files only.'
+
+/** Thrown for a backup or restore of an app whose data is in PostgreSQL (`--db`). */
+export class BackupUnsupportedError extends Error {
+  constructor() {
+    super(POSTGRES_BACKUP_MESSAGE)
+    this.name = 'BackupUnsupportedError'
+  }
+}
+
 /**
  * The backup or restore this process runs, by lock file. NOTE: keyed by data dir, not by app: the
  * lock belongs to the folder, and a restore replaces the app instance while it holds the lock.

@@ -16,7 +16,7 @@ export async function findExternalAuthByProvider(
   const c = app.findCollectionByNameOrId('_externalAuths')
   const q = app.db.dialect.quoteIdent
   const row = await app.db.get<{ [key: string]: unknown }>(
-    `SELECT * FROM ${q(c.name)} WHERE collectionRef = ? AND provider = ? AND providerId = ? LIMIT 1`,
+    `SELECT * FROM ${q(c.name)} WHERE ${q('collectionRef')} = ? AND ${q('provider')} = ? AND ${q('providerId')} = ? LIMIT 1`,
     [collection.id, provider, providerId],
   )
   return row === undefined ? undefined : Record.fromRow(c, row)

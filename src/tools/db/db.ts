@@ -199,8 +199,9 @@ export interface Dialect {
 
   /**
    * The upsert clause appended to `INSERT INTO t (…) VALUES (…)`: on a conflict on the unique
-   * columns `keys` (raw names), applies `set` (`col = expr, …` with quoted columns; a bare column
-   * reads the stored row, {@link excluded} the proposed one) or, when `set` is undefined, skips
+   * columns `keys` (raw names), applies `set` (`col = expr, …` with quoted columns; in the
+   * expressions a column qualified with the table name reads the stored row — PostgreSQL refuses
+   * bare ones as ambiguous —, {@link excluded} the proposed one) or, when `set` is undefined, skips
    * the row (`changes` 0). SQLite and PostgreSQL: `ON CONFLICT (keys) DO UPDATE SET …` /
    * `DO NOTHING`; a `RETURNING` clause may follow in both.
    */

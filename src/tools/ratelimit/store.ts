@@ -94,13 +94,15 @@ export class SqliteRateLimitStore implements RateLimitStore {
     await this.#init()
     const d = this.#db.dialect
     const table = d.quoteIdent(RATE_LIMIT_TABLE)
-    // NOTE: in the upsert's SET every expression reads the row's old values; -1 marks "refused".
+    // NOTE: in the upsert's SET every expression reads the row's old values (qualified: PostgreSQL
+    // calls bare names there ambiguous); -1 marks "refused".
+    const [av, lc] = [`${table}.available`, `${table}.lastConsume`]
     const sql =
       `INSERT INTO ${table} (key, available, lastConsume) VALUES (:key, :max - 1, :now) ` +
       d.onConflict(
         ['key'],
-        'available = CASE WHEN :now - lastConsume >= :interval THEN :max - 1 WHEN available > 0 THEN available - 1 ELSE -1 END, ' +
-          'lastConsume = CASE WHEN :now - lastConsume >= :interval OR available > 0 THEN :now ELSE lastConsume END',
+        `available = CASE WHEN :now - ${lc} >= :interval THEN :max - 1 WHEN ${av} > 0 THEN ${av} - 1 ELSE -1 END, ` +
+          `lastConsume = CASE WHEN :now - ${lc} >= :interval OR ${av} > 0 THEN :now ELSE ${lc} END`,
       ) +
       ' RETURNING available'
     const row = await this.#db.transaction((tx) =>
