@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type PocketBase from 'pocketbase'
@@ -6,8 +7,10 @@ import { describeSchema, queryDataDb } from '../src/tests/pb-data.ts'
 import {
   cleanupAll,
   makeTempDir,
+  pocketBaseExecutable,
   REPO_ROOT,
   runPocketBaseCli,
+  satchelCommand,
   startSatchel,
 } from '../src/tests/process.ts'
 import { client, type ServerKind, startServer, upsertSuperuser } from '../src/tests/sdk.ts'
@@ -126,6 +129,24 @@ function copyMigrations(dataDir: string): string {
 const schema = async (dir: string) =>
   (await describeSchema(join(dir, 'data.db'))).filter((o) => o.name !== 'imported')
 
+/**
+ * `migrate down N` on `dir` for its N migration files, confirmed (PocketBase's down would go on
+ * into its system migrations); returns stdout (throws on a non-zero exit).
+ */
+function revertAll(kind: ServerKind, dir: string): string {
+  const count = readdirSync(join(dirname(dir), 'pb_migrations')).length
+  const sc = satchelCommand()
+  const [command, args] =
+    kind === 'pocketbase' ? [pocketBaseExecutable(), []] : [sc.command, [...sc.args]]
+  return execFileSync(command, [...args, 'migrate', 'down', String(count), `--dir=${dir}`], {
+    input: 'y\n',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...(kind === 'satchel' ? sc.env : {}) },
+  })
+}
+
 describe('automigrate', () => {
   test('writes the files PocketBase writes and records them as applied', async () => {
     const [pbDir, satDir] = await Promise.all([
@@ -167,6 +188,15 @@ describe('automigrate', () => {
     expect(await collectionsJSON(again)).toEqual(
       (await collectionsJSON(satDir)).filter((c) => c.name !== 'imported'),
     )
+
+    // reverting them all (each file's down, newest first) leaves what a new data dir has, on
+    // both servers
+    const pristine = makeTempDir('satchel-automigrate-pristine-')
+    upsertSuperuser('satchel', pristine, SU.email, SU.password)
+    expect(revertAll('satchel', again)).toContain('Reverted ')
+    expect(revertAll('pocketbase', fresh)).toContain('Reverted ')
+    expect(await schema(again)).toEqual(await schema(pristine))
+    expect(await schema(fresh)).toEqual(await schema(pristine))
   })
 
   test('with --dev it also keeps pb_types.ts (satchel typegen) up to date', async () => {

@@ -291,6 +291,12 @@ describe('migrate create / collections', () => {
     const sat = written(ps.satchel)
     expect(texts(sat.text)).toBe(texts(written(ps.pocketbase).text))
     expect(sat.text).toContain('{APP_URL}/_/#/auth/confirm-verification/{TOKEN}')
+    // the JS snapshot applies on a new Satchel data dir (importCollections through the JSVM)
+    const jsFresh = project({ [sat.name]: sat.text })
+    expect(migrate('satchel', jsFresh, ['up'])).toMatchObject({
+      status: 0,
+      stdout: `Applied ${sat.name}\n`,
+    })
     // Satchel's TypeScript snapshot re-applies on a new data dir
     const ts = project()
     migrate('satchel', ts, ['collections', '--migrationsLang=ts'], 'y\n')
