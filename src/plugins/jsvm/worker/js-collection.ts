@@ -195,7 +195,7 @@ const FIELD_CLASSES: { readonly [className: string]: string } = {
   GeoPointField: 'geoPoint',
 }
 
-/** The field classes (`TextField`, `NumberField`, …, and the generic `Field`): each builds the field's JSON (with its type). */
+/** The field classes (`TextField`, `NumberField`, …): each builds the field's JSON with its type. */
 export function fieldClasses(): { [className: string]: new (data?: Json) => Json } {
   const out: { [className: string]: new (data?: Json) => Json } = {}
   for (const [name, type] of Object.entries(FIELD_CLASSES)) {
@@ -209,13 +209,5 @@ export function fieldClasses(): { [className: string]: new (data?: Json) => Json
       data?: Json,
     ) => Json
   }
-  // PocketBase's generic `new Field({type: …, …})` (its automigrate files use it)
-  out.Field = class Field {
-    constructor(data: Json = {}) {
-      Object.assign(this, data)
-    }
-  } as unknown as new (
-    data?: Json,
-  ) => Json
   return out
 }
