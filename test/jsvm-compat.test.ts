@@ -115,6 +115,16 @@ async function scenario(server: ServerProcess): Promise<unknown[]> {
     file: file.status,
     text: await file.text(),
   })
+  const bound = await fetch(`${server.url}/api/more/bind`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'bound', views: 4, extra: true }),
+  })
+  out.push({
+    bind: bound.status,
+    cookie: bound.headers.get('set-cookie'),
+    body: await bound.json(),
+  })
   const first = await su.collection('posts').getFirstListItem('title = "Hello World"')
   firstId = first.id
   await http('GET', `/api/collections/posts/records/${first.id}`)

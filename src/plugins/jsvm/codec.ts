@@ -42,7 +42,7 @@ export interface ErrorState {
 
 /** A response written by a JS handler: the writer's name and its arguments. */
 export interface ResponseWrite {
-  readonly method: 'json' | 'string' | 'html' | 'redirect' | 'noContent' | 'blob'
+  readonly method: 'json' | 'string' | 'html' | 'redirect' | 'noContent' | 'blob' | 'header'
   readonly args: readonly unknown[]
 }
 

@@ -83,6 +83,8 @@ export function compileDbx(exprs: readonly unknown[], d: Dialect): { sql: string
         )
         return parts.join(e.or ? ' OR ' : ' AND ')
       }
+      case 'exists':
+        return `${e.not ? 'NOT EXISTS' : 'EXISTS'} (${one(e.e as DbxExpr)})`
       case 'between':
         return `${d.quoteIdent(String(e.col))} ${e.not ? 'NOT BETWEEN' : 'BETWEEN'} ${bind(e.from)} AND ${bind(e.to)}`
       default:

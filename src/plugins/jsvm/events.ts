@@ -122,6 +122,11 @@ const TYPES: { [method: string]: string } = {
 
 /** Replays a response writer on the event (a RouterEvent's own writers, else `e.response`). */
 function write(e: AnyEvent, w: ResponseWrite): void {
+  if (w.method === 'header') {
+    const headers = e.responseHeaders
+    if (headers instanceof Headers) headers.append(String(w.args[0]), String(w.args[1]))
+    return
+  }
   const [status, a, b] = w.args as [number, unknown, unknown]
   if (typeof (e as { blob?: unknown }).blob === 'function') {
     const re = e as unknown as RequestEvent

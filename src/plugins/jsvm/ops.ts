@@ -1,4 +1,5 @@
 import type { App } from '../../core/app.ts'
+import type { TokenType } from '../../core/collection-auth-options.ts'
 import { importCollections } from '../../core/collection-import.ts'
 import { applyCollectionInput } from '../../core/collection-input.ts'
 import type { Collection, CollectionType } from '../../core/collection-model.ts'
@@ -15,10 +16,15 @@ import {
   findRecordsByIds,
 } from '../../core/record-query.ts'
 import { saveRecord, validateRecord } from '../../core/record-save.ts'
-import { newRecordToken, newStaticAuthToken } from '../../core/record-tokens.ts'
+import {
+  findAuthRecordByToken,
+  newRecordToken,
+  newStaticAuthToken,
+} from '../../core/record-tokens.ts'
 import type { RequestInfo } from '../../core/request-info.ts'
 import { mergeSettings, type Settings } from '../../core/settings-model.ts'
 import {
+  sendRecordAuthAlert,
   sendRecordChangeEmail,
   sendRecordOTP,
   sendRecordPasswordReset,
@@ -51,6 +57,15 @@ const openTxs = new WeakMap<JsvmPool, Map<number, OpenTx>>()
 
 class TxAbort extends Error {}
 
+/** PocketBase's token type names (`auth`, `file`, …) as the app's token kinds. */
+const TOKEN_TYPES: { [type: string]: TokenType } = {
+  auth: 'authToken',
+  file: 'fileToken',
+  verification: 'verificationToken',
+  passwordReset: 'passwordResetToken',
+  emailChange: 'emailChangeToken',
+}
+
 /** Where a collection save lands: an update of the stored one, or a create. */
 async function saveCollectionJson(app: App, json: Json, validate: boolean): Promise<Collection> {
   const id = typeof json.id === 'string' ? json.id : ''
@@ -77,6 +92,24 @@ async function saveCollectionJson(app: App, json: Json, validate: boolean): Prom
  * worker's (`worker/js-app.ts`, `globals.ts`, `js-event.ts`).
  */
 const OPS: { [name: string]: Op } = {
+  'db.hasTable': (ctx, h: number, name: string) => {
+    const app = appOf(ctx, h)
+    return app.db.dialect.hasTable(app.db, name)
+  },
+  'db.columns': (ctx, h: number, name: string) => {
+    const app = appOf(ctx, h)
+    return app.db.dialect.tableColumns(app.db, name)
+  },
+  'settings.reload': (ctx, h: number) => appOf(ctx, h).reloadSettings(),
+  'rec.byToken': async (ctx, h: number, token: string, types: string[]) => {
+    const found = await findAuthRecordByToken(
+      appOf(ctx, h),
+      token,
+      (types.length > 0 ? types : ['auth']).map((t) => TOKEN_TYPES[t] ?? 'authToken'),
+    )
+    if (found === undefined) throw new NoRowsError('sql: no rows in result set')
+    return ctx.codec.record(found.record)
+  },
   'app.info': (ctx, h: number) => {
     const app = appOf(ctx, h)
     return { dev: app.config.dev, dataDir: app.dataDir.root }
@@ -279,6 +312,7 @@ const OPS: { [name: string]: Op } = {
     if (kind === 'sendRecordVerification') return sendRecordVerification(app, r)
     if (kind === 'sendRecordChangeEmail') return sendRecordChangeEmail(app, r, String(arg))
     if (kind === 'sendRecordOTP') return sendRecordOTP(app, r, String(arg), '')
+    if (kind === 'sendRecordAuthAlert') return sendRecordAuthAlert(app, r, String(arg ?? ''))
     throw new Error(`Unknown mail ${kind}.`)
   },
 }

@@ -77,7 +77,6 @@ const apis = Object.fromEntries(
     'requireAuth',
     'requireSuperuserAuth',
     'requireSuperuserOrOwnerAuth',
-    'requireSuperuserAuthOnlyIfAny',
     'requireGuestOnly',
     'bodyLimit',
     'gzip',
@@ -167,6 +166,7 @@ const mails = Object.fromEntries(
     'sendRecordVerification',
     'sendRecordChangeEmail',
     'sendRecordOTP',
+    'sendRecordAuthAlert',
   ].map((kind) => [
     kind,
     (app: JsApp, record: JsRecord, ...extra: unknown[]) =>
@@ -205,6 +205,16 @@ export function newContext(baseDir: string, extra: Json = {}): vm.Context {
     toBytes: (v: unknown) => Buffer.from(toText(v)),
     sleep: (ms: number) => void Atomics.wait(sleepCell, 0, 0, Number(ms)),
     unmarshal,
+    MailerMessage: class MailerMessage {
+      constructor(data: Json = {}) {
+        Object.assign(this, { from: {}, to: [], subject: '', html: '', text: '' }, data)
+      }
+    },
+    Cookie: class Cookie {
+      constructor(data: Json = {}) {
+        Object.assign(this, data)
+      }
+    },
     Field: class Field {
       constructor(data: Json = {}) {
         Object.assign(this, data)

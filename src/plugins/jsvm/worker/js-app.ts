@@ -172,6 +172,22 @@ export class JsApp {
     )
   }
 
+  findAuthRecordByToken(token: string, ...types: string[]): JsRecord {
+    return JsRecord.fromState(call('rec.byToken', this.#h, String(token), types) as RecordState)
+  }
+
+  hasTable(name: string): boolean {
+    return call('db.hasTable', this.#h, String(name)) as boolean
+  }
+
+  tableColumns(name: string): string[] {
+    return call('db.columns', this.#h, String(name)) as string[]
+  }
+
+  reloadSettings(): void {
+    call('settings.reload', this.#h)
+  }
+
   findAllRecords(collection: unknown, ...exprs: unknown[]): JsRecord[] {
     return records(call('rec.all', this.#h, colArg(collection), exprs))
   }

@@ -137,6 +137,10 @@ export class JsCollection {
     return String(this.name)
   }
 
+  baseFilesPath(): string {
+    return String(this.id)
+  }
+
   /** Adds (or replaces) index `name` over the comma separated `columns` (PocketBase `AddIndex`). */
   addIndex(name: string, unique: boolean, columns: string, where = ''): void {
     this.removeIndex(name)

@@ -5,6 +5,7 @@ import type {
   RequestState,
   ResponseWrite,
 } from '../codec.ts'
+import { fillModel } from './dynamic-model.ts'
 import { JsApp } from './js-app.ts'
 import { JsCollection } from './js-collection.ts'
 import { JsRecord } from './js-record.ts'
@@ -118,6 +119,31 @@ export class JsEvent {
 
   hasSuperuserAuth(): boolean {
     return this.auth instanceof JsRecord && this.auth.isSuperuser()
+  }
+
+  /** Reads the request body into `model` (PocketBase `e.BindBody`; a DynamicModel or object). */
+  bindBody(model: Json): void {
+    fillModel(model, (this.requestInfo().body ?? {}) as Json)
+  }
+
+  isTLS(): boolean {
+    return this.request instanceof JsRequest && this.request.url.string().startsWith('https:')
+  }
+
+  remoteIP(): string {
+    return this.realIP()
+  }
+
+  /** Adds a `Set-Cookie` header (`{name, value, path, maxAge, httpOnly, secure, sameSite}`). */
+  setCookie(cookie: Json): void {
+    let v = `${String(cookie.name)}=${String(cookie.value ?? '')}`
+    if (cookie.path) v += `; Path=${String(cookie.path)}`
+    if (cookie.domain) v += `; Domain=${String(cookie.domain)}`
+    if (typeof cookie.maxAge === 'number') v += `; Max-Age=${cookie.maxAge}`
+    if (cookie.httpOnly) v += '; HttpOnly'
+    if (cookie.secure) v += '; Secure'
+    if (cookie.sameSite) v += `; SameSite=${String(cookie.sameSite)}`
+    this.#writes.push({ method: 'header', args: ['Set-Cookie', v] })
   }
 
   realIP(): string {

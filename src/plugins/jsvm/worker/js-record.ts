@@ -6,7 +6,7 @@ import { replaceModifiers } from '../../../core/record-modifiers.ts'
 import { randomString } from '../../../tools/security/random.ts'
 import { buildRecord, type RecordState, stateOf } from '../codec.ts'
 import { JsCollection } from './js-collection.ts'
-import { collectionOf, runtime } from './runtime.ts'
+import { call, collectionOf, runtime } from './runtime.ts'
 
 type Json = { [key: string]: unknown }
 
@@ -306,6 +306,39 @@ export class JsRecord {
     const p = randomString(30)
     this.set('password', p)
     return p
+  }
+
+  baseFilesPath(): string {
+    return `${this.core.collection.id}/${this.core.id}`
+  }
+
+  ignoreEmailVisibility(on: boolean): JsRecord {
+    this.core.ignoreEmailVisibility = on
+    return this
+  }
+
+  newAuthToken(): string {
+    return call('token', 0, 'recordAuthToken', this.state()) as string
+  }
+
+  newStaticAuthToken(durationSeconds: number): string {
+    return call('token', 0, 'recordAuthToken', this.state(), durationSeconds) as string
+  }
+
+  newVerificationToken(): string {
+    return call('token', 0, 'recordVerifyToken', this.state()) as string
+  }
+
+  newPasswordResetToken(): string {
+    return call('token', 0, 'recordResetPasswordToken', this.state()) as string
+  }
+
+  newEmailChangeToken(newEmail: string): string {
+    return call('token', 0, 'recordChangeEmailToken', this.state(), newEmail) as string
+  }
+
+  newFileToken(): string {
+    return call('token', 0, 'recordFileToken', this.state()) as string
   }
 
   /** True when `plain` matches the stored password hash. */

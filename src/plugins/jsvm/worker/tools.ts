@@ -102,9 +102,12 @@ export const filepath = {
   ext: (p: string) => path.extname(p),
   join: (...parts: string[]) => path.join(...parts),
   isAbs: (p: string) => path.isAbsolute(p),
-  abs: (p: string) => path.resolve(p),
   rel: (from: string, to: string) => path.relative(from, to),
   split: (p: string) => [`${path.dirname(p)}/`, path.basename(p)],
+  splitList: (p: string) => (p === '' ? [] : p.split(path.delimiter)),
+  toSlash: (p: string) => p,
+  fromSlash: (p: string) => p,
+  match: (pattern: string, name: string) => path.matchesGlob(name, pattern),
 }
 
 /** `$inflector`: PocketBase's string helpers. */
@@ -142,6 +145,10 @@ export const dbx = {
   like: (col: string, ...values: string[]) => expr('like', { col, values }),
   notLike: (col: string, ...values: string[]) => expr('like', { col, values, not: true }),
   orLike: (col: string, ...values: string[]) => expr('like', { col, values, or: true }),
+  orNotLike: (col: string, ...values: string[]) =>
+    expr('like', { col, values, not: true, or: true }),
+  exists: (e: DbxExpr) => expr('exists', { e }),
+  notExists: (e: DbxExpr) => expr('exists', { e, not: true }),
   between: (col: string, from: unknown, to: unknown) => expr('between', { col, from, to }),
   notBetween: (col: string, from: unknown, to: unknown) =>
     expr('between', { col, from, to, not: true }),
