@@ -1,7 +1,7 @@
-// Two Satchel nodes (separate processes and data dirs) serving one PostgreSQL database: a
-// subscriber on node A receives a write made on node B (LISTEN/NOTIFY bus), collection changes
-// reach the other node's cache at once, tokens issued by one node work on the other, and each
-// scheduled cron tick runs on one node only.
+// Two Satchel nodes (separate processes and data dirs, started at once) serving one PostgreSQL
+// database: a subscriber on node A receives a write made on node B (LISTEN/NOTIFY bus),
+// collection changes reach the other node's cache at once, tokens issued by one node work on the
+// other, and each scheduled cron tick runs on one node only.
 import { EventSource } from 'eventsource'
 import pg from 'pg'
 import type { RecordSubscription } from 'pocketbase'
@@ -25,15 +25,17 @@ let a: ServerProcess
 let b: ServerProcess
 
 beforeAll(async () => {
-  // NOTE: the nodes start one after the other: the first one installs the schema.
   // (no automigrate: its file names have a one-second resolution, and this test edits fast)
   const extras = {
     args: ['--workers=1', '--automigrate=false'],
     env: { SATCHEL_CRON_PROBE: '1' },
   }
-  a = await startSatchel(makeTempDir(), undefined, extras)
+  // both nodes start at once on the empty database: one installs the schema, the other waits
+  ;[a, b] = await Promise.all([
+    startSatchel(makeTempDir(), undefined, extras),
+    startSatchel(makeTempDir(), undefined, extras),
+  ])
   runSatchelCli(['superuser', 'upsert', SU.email, SU.password, `--dir=${a.dir}`])
-  b = await startSatchel(makeTempDir(), undefined, extras)
 }, 60_000)
 
 afterAll(async () => {

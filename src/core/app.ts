@@ -230,7 +230,16 @@ export class App implements FieldContext {
     registerSystemCronJobs(this)
     registerLogsCleanupJob(this)
     registerAutoBackupJob(this)
-    await runSystemMigrations(this)
+    const lock = this.db.dialect.installLock()
+    if (lock === undefined) await runSystemMigrations(this)
+    else {
+      // NOTE: all in one transaction behind the lock, so a node starting at the same time waits
+      // and then finds the schema installed.
+      await this.runInTransaction(async (tx) => {
+        await tx.db.get(lock)
+        await runSystemMigrations(tx)
+      })
+    }
     await this.reloadCollections()
     await this.reloadSettings()
     this.state.stamp = await cacheStamp(this.db)

@@ -185,6 +185,14 @@ export interface Dialect {
    */
   distinctOrdered(columns: string, from: string, orderBy: readonly string[], key: string): string
 
+  /**
+   * A statement that, run first in a transaction, makes every other transaction running it wait
+   * until this one ends (nodes starting at once install the schema one after the other):
+   * PostgreSQL `SELECT pg_advisory_xact_lock(…)`; undefined for SQLite, whose single writer
+   * already serialises them.
+   */
+  installLock(): string | undefined
+
   /** The LIMIT clause of "no limit", before an OFFSET: SQLite ` LIMIT -1`, PostgreSQL ` LIMIT ALL`. */
   limitAll(): string
 

@@ -248,11 +248,12 @@ CREATE INDEX idx__collections_type ON "_collections" ("type");
 `
 
 /**
- * `_logs` in PostgreSQL types. NOTE: no index on `message` (a btree entry is limited to about
+ * `_logs` in PostgreSQL types (the helper functions come with the data tables: this script may run
+ * on another connection while the data install, which holds them, is still open). NOTE: no index on `message` (a btree entry is limited to about
  * 2.7 kB and a long message would fail the whole log batch) and the hourly index is on the
  * plain `created` text, whose prefix orders the same way.
  */
-const SYSTEM_TABLES_AUX = `${FUNCTIONS}
+const SYSTEM_TABLES_AUX = `
 CREATE TABLE IF NOT EXISTS "_logs" (
   "id"      TEXT PRIMARY KEY DEFAULT ${RANDOM_ID} NOT NULL,
   "level"   INTEGER DEFAULT 0 NOT NULL,
@@ -337,6 +338,10 @@ export const postgresDialect: Dialect = Object.freeze({
       `SELECT * FROM (SELECT DISTINCT ON (${key}) ${columns}${extra}${from} ORDER BY ${key}) AS "_sub" ` +
       `ORDER BY ${terms.map((t) => `${quoteIdent(t.alias)}${t.dir}`).join(', ')}`
     )
+  },
+  installLock(): string | undefined {
+    // NOTE: an arbitrary constant key, the same in every Satchel
+    return 'SELECT pg_advisory_xact_lock(727243500) AS locked'
   },
   limitAll(): string {
     return ' LIMIT ALL'

@@ -153,6 +153,9 @@ export const sqliteDialect: Dialect = Object.freeze({
   distinctOrdered(columns: string, from: string, orderBy: readonly string[]): string {
     return `SELECT DISTINCT ${columns}${from} ORDER BY ${orderBy.join(', ')}`
   },
+  installLock(): string | undefined {
+    return undefined
+  },
   limitAll(): string {
     return ' LIMIT -1'
   },
