@@ -124,8 +124,17 @@ describe('dashboard settings', () => {
     expect(after.rateLimits.rules[3].label).toBe('posts:create')
     await screenshot(page, 'settings-application')
 
-    // hidden controls: no "New collection" / "Edit collection" in the collections pages
+    // leaving with that unsaved change: the browser asks first
+    const asked = new Promise<string>((resolve) => {
+      page.once('dialog', (d) => {
+        resolve(d.type())
+        void d.accept()
+      })
+    })
     await page.reload()
+    expect(await asked).toBe('beforeunload')
+
+    // hidden controls: no "New collection" / "Edit collection" in the collections pages
     await page
       .getByRole('navigation', { name: 'Sections' })
       .getByRole('link', { name: 'Collections' })
@@ -263,6 +272,7 @@ describe('dashboard settings', () => {
     const days = page.getByLabel('Keep logs for (days; 0 keeps none)')
     expect(await days.getAttribute('aria-invalid')).toBe('true')
     expect((await (await ui.sdk()).settings.getAll()).logs.maxDays).toBe(14)
+    await days.fill('14') // back to the stored value: nothing unsaved
     await screenshot(page, 'settings-logs', { dark: false })
     expect(ui.browser.problems()).toEqual([])
   })
@@ -281,7 +291,7 @@ describe('dashboard settings', () => {
     expect(ui.browser.problems()).toEqual([])
   })
 
-  test('every control of every settings section and of the backups page has a name', async () => {
+  test('every control of the settings sections and backups page has a name; unsaved changes ask', async () => {
     const { page } = ui
     const found: { [section: string]: string[] } = {}
     for (const section of ['Application', 'Mail', 'Files storage', 'Logs', 'Crons']) {
@@ -291,6 +301,24 @@ describe('dashboard settings', () => {
       if (section === 'Files storage')
         await page.getByLabel('Store files in an S3-compatible bucket').check()
       found[section] = await unnamedControls(page)
+      if (section === 'Mail') {
+        // unsaved changes hold a move to another section until the user chooses
+        await page.getByLabel('Sender name').fill('Not saved')
+        const logs = page
+          .getByRole('navigation', { name: 'Settings sections' })
+          .getByRole('link', { name: 'Logs' })
+        const leave = page.getByRole('dialog', { name: 'Leave with unsaved changes?' })
+        await logs.click()
+        await leave.getByRole('button', { name: 'Cancel' }).click()
+        await expect.poll(() => leave.count()).toBe(0)
+        expect(await page.getByLabel('Sender name').inputValue()).toBe('Not saved')
+        await logs.click()
+        await leave.getByRole('button', { name: 'Leave without saving' }).click()
+        await page.getByRole('heading', { name: 'Logs', level: 2 }).waitFor()
+        expect((await (await ui.sdk()).settings.getAll()).meta.senderName).toBe('Bookshop team')
+      }
+      if (section === 'Files storage')
+        await page.getByLabel('Store files in an S3-compatible bucket').uncheck()
     }
     await page
       .getByRole('navigation', { name: 'Sections' })
@@ -317,6 +345,5 @@ describe('dashboard settings', () => {
       document.body.append(input)
     })
     expect(await unnamedControls(page)).toEqual(['textbox (input #nameless)'])
-    await page.reload()
   })
 })

@@ -109,6 +109,18 @@ export class SettingsForm {
   /** Set after a successful save, cleared by the next one. */
   saved = $state(false)
   errors = $state<FieldErrors>({})
+  /** The form's draft as last loaded or saved (JSON), set by `keep`. */
+  #kept = $state('')
+
+  /** Remembers `draft` as the stored state, against which `changed` compares. */
+  keep(draft: unknown): void {
+    this.#kept = JSON.stringify(draft)
+  }
+
+  /** Whether `draft` differs from what `keep` last remembered. */
+  changed(draft: unknown): boolean {
+    return draft !== null && JSON.stringify(draft) !== this.#kept
+  }
 
   /** Loads the settings; resolves with them, or `null` after showing the failure. */
   async load(): Promise<AppSettings | null> {
