@@ -1,7 +1,8 @@
 // The dashboard's backups page in Chromium, beyond create/download/delete/restore (in
-// ui-operations): a backup's progress while it runs, upload, the auto-backup schedule (presets and a
-// custom cron expression) with the number kept, running the auto-backup job from the Crons
-// page, and an S3 bucket for backups tested against s3rver — each checked on the server.
+// ui-operations): a backup's progress while it runs, upload, the auto-backup schedule (presets
+// and a custom cron expression) with the number kept, running the auto-backup job from the Crons
+// page, an S3 bucket for backups tested against s3rver, and a restore's progress — each
+// checked on the server.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -10,22 +11,31 @@ import { startS3rver } from '../src/tests/s3-server.ts'
 
 /** The file whose creation lets a held backup (named `slow_…`) go on. */
 const release = (dir: string) => join(dir, '..', 'release-backup')
+/** The same for a held restore. */
+const releaseRestore = (dir: string) => join(dir, '..', 'release-restore')
 
-/** A hooks file holding every backup named `slow_…` until `release(dir)` exists (≤ 20 s). */
+/**
+ * A hooks file holding every backup named `slow_…` until `release(dir)` exists, and every
+ * restore of such a backup until `releaseRestore(dir)` exists (each ≤ 20 s).
+ */
 function writeGateHook(dir: string): void {
   const hooks = join(dir, '..', 'pb_hooks')
   mkdirSync(hooks, { recursive: true })
   writeFileSync(
     join(hooks, 'gate.pb.ts'),
     `import { existsSync } from 'node:fs'
+async function hold(name, file) {
+  if (!name.startsWith('slow_')) return
+  const end = Date.now() + 20_000
+  while (!existsSync(file) && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+}
 export function hooks(app) {
   app.onBackupCreate.bind(async (e) => {
-    if (e.name.startsWith('slow_')) {
-      const end = Date.now() + 20_000
-      while (!existsSync(${JSON.stringify(release(dir))}) && Date.now() < end) {
-        await new Promise((r) => setTimeout(r, 50))
-      }
-    }
+    await hold(e.name, ${JSON.stringify(release(dir))})
+    await e.next()
+  })
+  app.onBackupRestore.bind(async (e) => {
+    await hold(e.name, ${JSON.stringify(releaseRestore(dir))})
     await e.next()
   })
 }
@@ -192,5 +202,47 @@ describe('dashboard backups', () => {
     } finally {
       await s3.close()
     }
+  })
+
+  // last: the server restarts on the restored data
+  test('restore shows its progress, then the page comes back on the restored data', async () => {
+    const { page } = ui
+    const pb = await ui.sdk()
+    // the schedule set after slow_one.zip was made goes away with the restore
+    expect((await pb.settings.getAll()).backups.cron).toBe('15 4 * * 1-5')
+    await page.reload() // the list of the local backups again (the last test used S3)
+    await openBackups()
+    const item = page
+      .getByRole('list', { name: 'Backups' })
+      .getByRole('listitem', { name: 'slow_one.zip' })
+    await item.getByRole('button', { name: 'Restore slow_one.zip' }).click()
+    const confirm = page.getByRole('dialog', { name: 'Restore slow_one.zip?' })
+    await confirm.getByLabel('Type the backup name to confirm').fill('slow_one.zip')
+    await confirm.getByRole('button', { name: 'Restore', exact: true }).click()
+    await page.getByRole('status').getByText('Restoring slow_one.zip… 0%').waitFor()
+    await page.getByRole('progressbar', { name: 'Restore progress' }).waitFor()
+    expect((await pb.health.check()).data.canBackup).toBe(false)
+    await screenshot(page, 'backups-restore-progress', { phone: false })
+
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 })
+    writeFileSync(releaseRestore(ui.dir), '')
+    await page
+      .getByRole('status')
+      .getByText(/server restarts on the restored data/)
+      .waitFor()
+    await reloaded
+    await page.getByRole('heading', { name: 'Backups', level: 1 }).waitFor({ timeout: 20_000 })
+    await expect
+      .poll(
+        () =>
+          pb.settings.getAll().then(
+            (s) => s.backups.cron,
+            () => 'unreachable',
+          ),
+        { timeout: 20_000 },
+      )
+      .toBe('')
+    // connection errors while the server restarts are expected; nothing else is
+    expect(ui.browser.problems().filter((p) => !/net::ERR_/.test(p))).toEqual([])
   })
 })
