@@ -126,11 +126,12 @@ describe.each([
 })
 
 test('a PocketBase 0.40.4 backup restores in Satchel and a Satchel backup in PocketBase', async () => {
-  // NOTE: without --automigrate=false PocketBase writes pb_migrations/*_created_notes.js, which
-  // it then fails to apply over the restored data (the collection exists there already).
+  // NOTE: without --automigrate=false both servers write pb_migrations/*_created_notes.js, which
+  // they then fail to apply over the restored data (the collection exists there already), so
+  // the restore is rolled back — the same on PocketBase 0.40.4 and Satchel.
   const [pbServer, satServer] = await Promise.all([
     start('pocketbase', ['--automigrate=false']),
-    start('satchel'),
+    start('satchel', ['--automigrate=false']),
   ])
   try {
     const onPb = await signIn(pbServer.url)
