@@ -286,7 +286,8 @@ function bodyParams(
   const out: ApiParam[] = []
   for (const f of writableFields(c)) {
     if (update && f.name === 'id') continue
-    const required = !update && (Boolean(f.required) || (isAuth(c) && f.name === 'password'))
+    const required =
+      !update && f.name !== 'id' && (Boolean(f.required) || (isAuth(c) && f.name === 'password'))
     out.push({
       name: f.name,
       place: 'body',
