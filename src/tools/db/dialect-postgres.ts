@@ -112,6 +112,9 @@ function createIndex(idx: IndexDef): string {
  *   specifiers `Y m d H M S f j w s %` and the modifiers `±N unit` and `start of day|month|year`;
  *   NULL for a time, modifier or specifier it cannot read, like SQLite.
  */
+/** Advisory lock key of the tables created on first use (not the install lock's key). */
+const LAZY_TABLE_LOCK = 727243501
+
 const FUNCTIONS = `
 CREATE OR REPLACE FUNCTION satchel_text(v text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT v';
 CREATE OR REPLACE FUNCTION satchel_text(v boolean) RETURNS text LANGUAGE sql IMMUTABLE
@@ -289,7 +292,13 @@ export const postgresDialect: Dialect = Object.freeze({
     const cols = options.keyed
       ? defs
       : [...defs, `${quoteIdent(ROWID)} BIGINT GENERATED ALWAYS AS IDENTITY`]
-    return `CREATE TABLE ${options.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(table)} (${cols.join(', ')})`
+    const create = `${quoteIdent(table)} (${cols.join(', ')})`
+    // NOTE: two nodes running CREATE TABLE IF NOT EXISTS at once can both miss the table and one
+    // fails on pg_type's unique index; the advisory lock (held to the end of the script's
+    // implicit transaction) makes the second wait and then find the table.
+    return options.ifNotExists
+      ? `SELECT pg_advisory_xact_lock(${LAZY_TABLE_LOCK}); CREATE TABLE IF NOT EXISTS ${create}`
+      : `CREATE TABLE ${create}`
   },
   createIndex,
   async hasTable(db: Db, name: string): Promise<boolean> {

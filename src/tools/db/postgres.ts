@@ -306,16 +306,16 @@ class PostgresTx implements Db {
   /**
    * Runs `fn` on the transaction's client inside a savepoint: PostgreSQL aborts the whole
    * transaction at the first failing statement, while SQLite (which callers are written for)
-   * only fails that statement, so a caller may catch the error and go on. node-postgres queues
-   * the statements of one client, so the savepoint commands are sent without waiting.
+   * only fails that statement, so a caller may catch the error and go on. Each command is
+   * awaited: node-postgres deprecates queuing a query on a client that is still executing one.
    */
   async #guarded<T>(fn: () => Promise<T>): Promise<T> {
     this.#check()
     const c = this.#client
-    c.query('SAVEPOINT satchel_stmt').catch(() => undefined)
+    await c.query('SAVEPOINT satchel_stmt')
     try {
       const result = await fn()
-      c.query('RELEASE SAVEPOINT satchel_stmt').catch(() => undefined)
+      await c.query('RELEASE SAVEPOINT satchel_stmt')
       return result
     } catch (err) {
       await c.query('ROLLBACK TO SAVEPOINT satchel_stmt').catch(() => undefined)

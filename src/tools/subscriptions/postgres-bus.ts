@@ -73,8 +73,10 @@ export class PostgresBus implements Bus {
   static async open(url: string): Promise<PostgresBus> {
     const bus = new PostgresBus(url)
     try {
+      // NOTE: one script, one implicit transaction: the advisory lock makes a node starting at
+      // the same time wait, instead of both creating the table (pg_type unique violation)
       await bus.#writer.query(
-        `CREATE UNLOGGED TABLE IF NOT EXISTS "${SPILL_TABLE}" ("id" BIGSERIAL PRIMARY KEY, "body" TEXT NOT NULL, "created" TIMESTAMPTZ NOT NULL DEFAULT now())`,
+        `SELECT pg_advisory_xact_lock(727243502); CREATE UNLOGGED TABLE IF NOT EXISTS "${SPILL_TABLE}" ("id" BIGSERIAL PRIMARY KEY, "body" TEXT NOT NULL, "created" TIMESTAMPTZ NOT NULL DEFAULT now())`,
       )
       await bus.#listen()
     } catch (err) {
