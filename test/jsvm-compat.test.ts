@@ -98,6 +98,15 @@ async function scenario(server: ServerProcess): Promise<unknown[]> {
   })
   await http('POST', '/api/demo/posts', { body: { title: 'guest' } })
   await http('POST', '/api/crons/demo_tick', { token: su.authStore.token })
+  // the job runs after the 204 on both servers: wait for its row before reading the stats
+  await expect
+    .poll(() =>
+      su
+        .collection('audit')
+        .getList(1, 1, { filter: 'message ~ "tick"' })
+        .then((r) => r.totalItems),
+    )
+    .toBe(1)
   await http('GET', '/api/demo/stats')
   await http('GET', '/api/demo/crash')
   await http('GET', '/api/more/info')
