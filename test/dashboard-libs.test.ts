@@ -2,7 +2,7 @@
 // CSV cells both ways, and the collections import preview.
 import type { CollectionModel } from 'pocketbase'
 import { describe, expect, test } from 'vitest'
-import { planImport } from '../ui/src/lib/collections-diff.ts'
+import { planImport, riskyChanges } from '../ui/src/lib/collections-diff.ts'
 import {
   convertCell,
   csvCell,
@@ -172,5 +172,58 @@ describe('collections import preview', () => {
       'field tags (select) is removed, with its values',
     ])
     expect(planImport([posts], [posts], true)).toMatchObject({ unchanged: ['posts'], update: [] })
+  })
+})
+
+describe('schema save confirmation', () => {
+  const indexed = {
+    ...posts,
+    indexes: [
+      'CREATE UNIQUE INDEX `idx_posts_title` ON `posts` (`title`)',
+      'CREATE INDEX idx_posts_tags ON posts (tags)',
+    ],
+  } as unknown as CollectionModel
+  const [id, title, author, tags] = posts.fields
+
+  test('additions and option changes need no confirmation', () => {
+    const draft = {
+      name: 'posts',
+      fields: [id!, { ...title!, max: 5 }, author!, tags!, field('body', 'editor', { id: '' })],
+      indexes: [...indexed.indexes, 'CREATE INDEX idx_posts_body ON posts (body)'],
+    }
+    expect(riskyChanges(indexed, draft)).toEqual([])
+  })
+
+  test('renames by id, drops with data loss, a type swap under the same name, dropped indexes', () => {
+    const draft = {
+      name: 'articles',
+      fields: [
+        id!,
+        { ...title!, name: 'headline' },
+        field('tags', 'json', { id: '' }),
+        field('extra', 'text', { id: '' }),
+      ],
+      // the title index's statement may change (renamed column); only its name counts
+      indexes: ['CREATE UNIQUE INDEX "idx_posts_title" ON articles (headline)'],
+    }
+    expect(riskyChanges(indexed, draft)).toEqual([
+      {
+        kind: 'collection-rename',
+        subject: 'posts',
+        from: 'posts',
+        to: 'articles',
+        losesData: false,
+      },
+      {
+        kind: 'field-rename',
+        subject: 'title',
+        from: 'title',
+        to: 'headline',
+        losesData: false,
+      },
+      { kind: 'field-retype', subject: 'tags', from: 'select', to: 'json', losesData: true },
+      { kind: 'field-drop', subject: 'author', losesData: true },
+      { kind: 'index-drop', subject: 'idx_posts_tags', losesData: false },
+    ])
   })
 })

@@ -142,6 +142,11 @@ describe('dashboard collections', () => {
     const views = dialog.getByRole('listitem', { name: 'Field views', exact: true })
     await views.getByLabel('Field name').fill('view_count')
     await dialog.getByRole('button', { name: 'Save changes' }).click()
+    // a rename asks first (test/ui-schema-confirm.test.ts covers the dialog)
+    await ui.page
+      .getByRole('dialog', { name: 'Save these changes to posts?' })
+      .getByRole('button', { name: 'Apply changes' })
+      .click()
     await expect.poll(() => dialog.count()).toBe(0)
     expect((await pb.collection('posts').getOne(rec.id)).view_count).toBe(7)
 

@@ -145,3 +145,82 @@ export function parseCollections(text: string): CollectionModel[] {
     throw new Error('Expected a JSON array of collections, each with a name.')
   return v as CollectionModel[]
 }
+
+/** One change a schema save makes that is hard to take back (see `riskyChanges`). */
+export interface RiskyChange {
+  kind: 'collection-rename' | 'field-rename' | 'field-drop' | 'field-retype' | 'index-drop'
+  /** What changes: the collection's, field's or index's name before the save. */
+  subject: string
+  /** Old → new: the names of a rename, the types of a retype; absent for drops. */
+  from?: string
+  to?: string
+  /** Whether stored values are deleted by it (a dropped or replaced field). */
+  losesData: boolean
+}
+
+/** The collection as the editor would save it. */
+export interface SchemaDraft {
+  name: string
+  fields: readonly CollectionField[]
+  indexes: readonly string[]
+}
+
+/** An index statement's name (`CREATE UNIQUE INDEX IF NOT EXISTS "idx" ON …` → `idx`). */
+function indexName(sql: string): string {
+  const m =
+    /^\s*create\s+(?:unique\s+)?index\s+(?:if\s+not\s+exists\s+)?[`"[]?([^\s`"\]()]+)/i.exec(sql)
+  return m?.[1] ?? sql.trim()
+}
+
+/**
+ * What a save of `draft` over the stored `before` renames, drops or replaces, in that order:
+ * the collection's name, fields renamed (matched by id, as the server does: values kept),
+ * fields of another type under a dropped field's name (the server never changes a field's type,
+ * so the old one goes with its values), fields dropped with their values, and indexes whose
+ * name is gone. Additions and option changes are not listed; an empty list means the save is
+ * safe to send without asking.
+ */
+export function riskyChanges(before: CollectionModel, draft: SchemaDraft): RiskyChange[] {
+  const out: RiskyChange[] = []
+  if (draft.name !== before.name)
+    out.push({
+      kind: 'collection-rename',
+      subject: before.name,
+      from: before.name,
+      to: draft.name,
+      losesData: false,
+    })
+  const kept = new Map(draft.fields.filter((f) => f.id).map((f) => [f.id, f]))
+  const dropped: RiskyChange[] = []
+  for (const old of before.fields ?? []) {
+    const now = kept.get(old.id)
+    if (now) {
+      if (now.name !== old.name)
+        out.push({
+          kind: 'field-rename',
+          subject: old.name,
+          from: old.name,
+          to: now.name,
+          losesData: false,
+        })
+      continue
+    }
+    const replacement = draft.fields.find((f) => !f.id && f.name === old.name)
+    if (replacement && replacement.type !== old.type)
+      out.push({
+        kind: 'field-retype',
+        subject: old.name,
+        from: old.type,
+        to: replacement.type,
+        losesData: true,
+      })
+    else dropped.push({ kind: 'field-drop', subject: old.name, losesData: true })
+  }
+  out.push(...dropped)
+  const names = new Set(draft.indexes.map(indexName))
+  for (const sql of before.indexes ?? []) {
+    const name = indexName(sql)
+    if (!names.has(name)) out.push({ kind: 'index-drop', subject: name, losesData: false })
+  }
+  return out
+}
