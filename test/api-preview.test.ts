@@ -159,6 +159,7 @@ describe('API preview', () => {
       'create',
       'update',
       'delete',
+      'batch',
       'realtime',
       'auth-with-password',
       'otp',
@@ -178,6 +179,98 @@ describe('API preview', () => {
     expect(names).not.toContain('tokenKey')
     const locked = byId({ ...users, authRule: null } as unknown as CollectionModel)
     expect(locked['auth-with-password'].access.kind).toBe('superusers')
+  })
+
+  test('batch: create, update, upsert and delete of the collection; off unless turned on', () => {
+    const batch = byId(posts).batch
+    expect(batch).toMatchObject({ method: 'POST', path: '/api/batch', body: 'multipart' })
+    // not known: the access follows the rules, the description says it must be turned on
+    expect(batch.access.kind).toBe('rule')
+    expect(batch.description).toMatch(/turned on in Settings/)
+    const methods = batch.params.find((p) => p.name === 'requests.N.method')!
+    expect(methods.type).toBe('One of: POST, PATCH, PUT, DELETE')
+    expect(methods.notes.join(' ')).toMatch(/PUT \/api\/collections\/posts\/records: upsert/)
+    expect(batch.sdk).toContain('const batch = pb.createBatch()')
+    for (const call of ['create({', "update('RECORD_ID', {", 'upsert({', "delete('THIRD_ID')"])
+      expect(batch.sdk).toContain(`batch.collection('posts').${call}`)
+    const curlBody = JSON.parse(batch.curl.split(" -d '")[1]!.replace(/'$/, '')) as {
+      requests: { method: string; url: string }[]
+    }
+    expect(curlBody.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'POST /api/collections/posts/records',
+      'PATCH /api/collections/posts/records/RECORD_ID',
+      'PUT /api/collections/posts/records',
+      'DELETE /api/collections/posts/records/THIRD_ID',
+    ])
+    expect((batch.response.body as { status: number }[]).map((r) => r.status)).toEqual([
+      200, 200, 200, 204,
+    ])
+    expect(batch.errors.map((e) => (e.body as { message: string }).message)).toContain(
+      'Batch requests are not allowed.',
+    )
+    const off = apiEndpoints(posts, all, BASE, {
+      batch: { enabled: false, maxRequests: 50, timeout: 3 },
+    }).find((e) => e.id === 'batch')!
+    expect(off.access.kind).toBe('off')
+    const on = apiEndpoints(posts, all, BASE, {
+      batch: { enabled: true, maxRequests: 7, timeout: 9 },
+    }).find((e) => e.id === 'batch')!
+    expect(on.access.kind).toBe('rule')
+    expect(on.params[0]!.notes).toEqual([
+      'at most 7 requests',
+      'all of them within 9 s, else none applies',
+    ])
+    // authors: every write rule unset → superusers only; no file field → JSON only
+    expect(byId(authors).batch).toMatchObject({ body: 'json', access: { kind: 'superusers' } })
+  })
+
+  test('file URL with thumb, token and download; a file token endpoint for protected files', () => {
+    expect(byId(authors)).not.toHaveProperty('file')
+    const open = byId(posts).file
+    expect(open).toMatchObject({ method: 'GET', path: '/api/files/posts/{id}/{filename}' })
+    expect(open.access.kind).toBe('public')
+    expect(open.params.map((p) => `${p.place} ${p.name}`)).toEqual([
+      'path id',
+      'path filename',
+      'query thumb',
+      'query token',
+      'query download',
+    ])
+    expect(open.sdk).toContain("pb.files.getURL(record, record.cover, { thumb: '100x100' })")
+    expect(byId(posts)).not.toHaveProperty('file-token')
+
+    const locked = {
+      ...posts,
+      fields: [
+        ...posts.fields,
+        field('scans', 'file', { maxSelect: 3, protected: true, thumbs: ['0x300', '50x50f'] }),
+      ],
+    } as unknown as CollectionModel
+    const e = byId(locked)
+    expect(e.file.access).toMatchObject({ kind: 'rule', rule: 'status = "published"' })
+    expect(e.file.access.summary).toMatch(/Protected \(scans\).*The others \(cover\)/)
+    const thumb = e.file.params.find((p) => p.name === 'thumb')!
+    expect(thumb.notes[0]).toMatch(/100x100, 0x300, 50x50f$/)
+    expect(e.file.params.find((p) => p.name === 'token')!.notes[0]).toMatch(/needed for scans/)
+    expect(e.file.sdk).toContain('const token = await pb.files.getToken()')
+    expect(e.file.sdk).toContain('record.scans[0], { token }')
+    expect(e.file.curl).toMatch(/files\/token[\s\S]*\?token=FILE_TOKEN/)
+    expect(e['file-token']).toMatchObject({
+      method: 'POST',
+      path: '/api/files/token',
+      access: { kind: 'auth' },
+      response: { status: 200, body: { token: expect.any(String) } },
+    })
+    expect(e['file-token']!.errors[0]!.status).toBe(401)
+    // views: no batch (read-only), a file URL when they show a file field
+    const view = { ...locked, type: 'view', name: 'scans_view' } as unknown as CollectionModel
+    expect(apiEndpoints(view, all, BASE).map((x) => x.id)).toEqual([
+      'list',
+      'view',
+      'realtime',
+      'file',
+      'file-token',
+    ])
   })
 
   test('sample ids are stable and well formed', () => {

@@ -669,6 +669,295 @@ function recordEndpoints(
   return [list, viewOne, create, update, del, realtime]
 }
 
+/** Who may send a batch: every request passes the rule of its own operation. */
+function batchAccess(c: CollectionModel, settings: PreviewSettings): ApiAccess {
+  if (settings.batch && (!settings.batch.enabled || settings.batch.maxRequests <= 0))
+    return {
+      kind: 'off',
+      summary:
+        'Batch requests are turned off in the application settings (they are off by default).',
+    }
+  const rules = c as unknown as Rec
+  const kinds = ['createRule', 'updateRule', 'deleteRule'].map(
+    (k) => accessOf(rules[k] as string | null | undefined).kind,
+  )
+  const kind = kinds.every((k) => k === kinds[0]) ? kinds[0]! : 'rule'
+  const rule = kind === 'rule' ? ' (see Create, Update and Delete)' : ''
+  const summary = {
+    superusers: 'Superusers only: the create, update and delete rules are not set.',
+    public: 'Anyone: the create, update and delete rules are all empty.',
+    rule: `Each request must pass the rule of its own operation, as if sent alone${rule}; the caller's token counts for all of them.`,
+  }[kind as 'superusers' | 'public' | 'rule']
+  return { kind, summary }
+}
+
+function batchEndpoint(
+  c: CollectionModel,
+  all: readonly CollectionModel[],
+  base: string,
+  settings: PreviewSettings,
+): ApiEndpoint {
+  const name = jsValue(c.name)
+  const records = `/api/collections/${c.name}/records`
+  const created = exampleBody(c, all, false).values.map(([f, v]) => [f.name, v] as const)
+  const changed = exampleBody(c, all, true).values.map(([f, v]) => [f.name, v] as const)
+  const files = writableFields(c).filter((f) => f.type === 'file')
+  const max = settings.batch?.maxRequests ?? 50
+  const timeout = settings.batch?.timeout ?? 3
+  const requests = [
+    { method: 'POST', url: records, body: Object.fromEntries(created) },
+    { method: 'PATCH', url: `${records}/RECORD_ID`, body: Object.fromEntries(changed) },
+    { method: 'PUT', url: records, body: { id: 'OTHER_ID', ...Object.fromEntries(changed) } },
+    { method: 'DELETE', url: `${records}/THIRD_ID` },
+  ]
+  const record = exampleRecord(c, all)
+  const entries = (pairs: readonly (readonly [string, unknown])[]) =>
+    jsObject(
+      pairs.map(([k, v]) => [k, jsValue(v)]),
+      '',
+    )
+  const disabled = settings.batch && !settings.batch.enabled
+  return {
+    id: 'batch',
+    title: 'Batch',
+    method: 'POST',
+    path: '/api/batch',
+    description: `Several creates, updates, upserts and deletes (of ${c.name} and other collections) in one transaction: they all apply, in order, or none does. ${
+      settings.batch?.enabled
+        ? 'Batch requests are turned on in Settings → Application, which also sets how many requests one batch may hold and its timeout.'
+        : `${disabled ? 'Turned off now: b' : 'B'}atch requests must be turned on in Settings → Application, which also sets how many requests one batch may hold and its timeout.`
+    }`,
+    access: batchAccess(c, settings),
+    body: files.length ? 'multipart' : 'json',
+    params: [
+      {
+        name: 'requests',
+        place: 'body',
+        type: 'Array of {method, url, body, headers}',
+        required: true,
+        notes: [`at most ${max} requests`, `all of them within ${timeout} s, else none applies`],
+      },
+      {
+        name: 'requests.N.method',
+        place: 'body',
+        type: 'One of: POST, PATCH, PUT, DELETE',
+        required: true,
+        notes: [
+          `POST ${records}: create`,
+          `PATCH ${records}/{id}: update`,
+          `PUT ${records}: upsert (update when body.id names an existing record, else create)`,
+          `DELETE ${records}/{id}: delete`,
+        ],
+      },
+      {
+        name: 'requests.N.url',
+        place: 'body',
+        type: 'String',
+        required: true,
+        notes: ['the record path, optionally with ?expand= and ?fields='],
+      },
+      {
+        name: 'requests.N.body',
+        place: 'body',
+        type: 'Object',
+        required: false,
+        notes: ['the fields, as for a create or update alone'],
+      },
+      ...(files.length
+        ? [
+            {
+              name: 'requests.N.FIELD',
+              place: 'body' as const,
+              type: 'File',
+              required: false,
+              notes: [
+                `uploads for request N's ${files.map((f) => f.name).join(', ')}: multipart/form-data, the JSON in an @jsonPayload part`,
+              ],
+            },
+          ]
+        : []),
+    ],
+    response: {
+      status: 200,
+      when: 'One result per request, in order.',
+      body: [
+        { body: record, status: 200 },
+        { body: record, status: 200 },
+        { body: record, status: 200 },
+        { body: null, status: 204 },
+      ],
+    },
+    errors: [
+      error(
+        400,
+        'A request failed (its index, status and errors are given); nothing was applied.',
+        'Batch transaction failed.',
+        {
+          requests: {
+            '1': {
+              code: 'batch_request_failed',
+              message: 'Batch request failed.',
+              response: { data: {}, message: NOT_FOUND, status: 404 },
+            },
+          },
+        },
+      ),
+      error(
+        400,
+        `No requests, more than ${max}, or one that is not a record create, update, upsert or delete.`,
+        'Invalid batch request data.',
+      ),
+      error(
+        403,
+        'Batch requests are turned off in the settings.',
+        'Batch requests are not allowed.',
+      ),
+    ],
+    sdk: [
+      'const batch = pb.createBatch()',
+      `batch.collection(${name}).create(${entries(created)})`,
+      `batch.collection(${name}).update('RECORD_ID', ${entries(changed)})`,
+      `batch.collection(${name}).upsert(${entries([['id', 'OTHER_ID'], ...changed])})`,
+      `batch.collection(${name}).delete('THIRD_ID')`,
+      '// one transaction: every request applies, or none',
+      'const results = await batch.send() // [{ status, body }, …] in order',
+    ].join('\n'),
+    curl: `curl -X POST ${shellQuote(`${base}/api/batch`)}${AUTH_HEADER} \\\n  -H 'Content-Type: application/json' \\\n  -d ${shellQuote(JSON.stringify({ requests }))}`,
+  }
+}
+
+/** The file URL endpoint, and the file token one when a file field is protected. */
+function fileEndpoints(c: CollectionModel, base: string): ApiEndpoint[] {
+  const files = visibleFields(c).filter((f) => f.type === 'file')
+  if (files.length === 0) return []
+  const locked = files.filter((f) => f.protected)
+  const open = files.filter((f) => !f.protected)
+  const names = (fs: Field[]) => fs.map((f) => f.name).join(', ')
+  const first = locked[0] ?? files[0]!
+  const sample = exampleValue(c, first, [])
+  const filename = Array.isArray(sample) ? String(sample[0]) : String(sample)
+  const thumbs = [...new Set(['100x100', ...files.flatMap((f) => (f.thumbs as string[]) ?? [])])]
+  const viewRule = ((c as unknown as Rec).viewRule as string | null | undefined) ?? null
+  const access: ApiAccess = (() => {
+    if (locked.length === 0)
+      return {
+        kind: 'public',
+        summary:
+          'Anyone with the URL: files that are not protected are served without a rule check.',
+      }
+    const prefix = `Protected (${names(locked)}): a file token of a caller`
+    const rest = open.length
+      ? ` The others (${names(open)}) are served to anyone with the URL.`
+      : ''
+    if (viewRule === null)
+      return {
+        kind: 'superusers',
+        summary: `${prefix} that is a superuser (the view rule is not set).${rest}`,
+      }
+    if (viewRule.trim() === '')
+      return { kind: 'auth', summary: `${prefix} signed in to any auth collection.${rest}` }
+    return {
+      kind: 'rule',
+      summary: `${prefix} the view rule lets through (@request.context is "protectedFile").${rest}`,
+      rule: viewRule,
+    }
+  })()
+  const url = `${base}/api/files/${encodeURIComponent(c.name)}/RECORD_ID/${filename}`
+  const fileUrl: ApiEndpoint = {
+    id: 'file',
+    title: 'File URL',
+    method: 'GET',
+    path: `/api/files/${c.name}/{id}/{filename}`,
+    description: `Serves a file of a record: the record's ${names(files)} ${files.length > 1 ? 'fields hold' : 'field holds'} the file names. Uploads, replacements and deletes go through Create and Update.`,
+    access,
+    params: [
+      pathId(c),
+      {
+        name: 'filename',
+        place: 'path',
+        type: 'String',
+        required: true,
+        notes: [`a file name the record's ${names(files)} holds, e.g. ${filename}`],
+      },
+      query('thumb', 'String (WxH)', [
+        `a thumbnail of an image (png, jpg, gif, webp): ${thumbs.join(', ')}`,
+        'WxH crops to fill, WxHt from the top, WxHb from the bottom, WxHf fits inside, 0xH or Wx0 keep the ratio',
+        'other sizes, or files that are not images, get the original',
+      ]),
+      query(
+        'token',
+        'String',
+        locked.length
+          ? [`a file token from POST /api/files/token; needed for ${names(locked)}`]
+          : ['a file token (only protected files need one; none here)'],
+      ),
+      query('download', 'Boolean', [
+        '1 or true: sent as an attachment to save instead of shown in the browser',
+      ]),
+    ],
+    response: {
+      status: 200,
+      when: 'The file itself with its content type: images, audio, video and PDF inline, other files as attachments.',
+      body: null,
+    },
+    errors: [
+      error(
+        404,
+        locked.length
+          ? 'No such record or file, or a protected file without a valid file token the view rule accepts.'
+          : 'No such record or file.',
+        NOT_FOUND,
+      ),
+    ],
+    sdk: [
+      `const record = await pb.collection(${jsValue(c.name)}).getOne('RECORD_ID')`,
+      `const url = pb.files.getURL(record, record.${first.name}${multi(first) ? '[0]' : ''}, { thumb: '100x100' })`,
+      ...(locked.length
+        ? [
+            '',
+            `// ${names(locked)} ${locked.length > 1 ? 'are' : 'is'} protected: add a short-lived file token`,
+            'const token = await pb.files.getToken()',
+            `const privateUrl = pb.files.getURL(record, record.${first.name}${multi(first) ? '[0]' : ''}, { token })`,
+          ]
+        : []),
+      '',
+      '// the same file as a download',
+      `const download = pb.files.getURL(record, record.${first.name}${multi(first) ? '[0]' : ''}, { download: true })`,
+    ].join('\n'),
+    curl: locked.length
+      ? `curl -X POST ${shellQuote(`${base}/api/files/token`)}${AUTH_HEADER}\n# answers {"token": "…"}: then\ncurl -o ${shellQuote(filename)} ${shellQuote(`${url}?token=FILE_TOKEN`)}`
+      : `curl -o ${shellQuote(`thumb_${filename}`)} ${shellQuote(`${url}?thumb=100x100`)}`,
+  }
+  if (locked.length === 0) return [fileUrl]
+  const token: ApiEndpoint = {
+    id: 'file-token',
+    title: 'File token',
+    method: 'POST',
+    path: '/api/files/token',
+    description: `A short-lived token for protected files (here ${names(locked)}), passed as ?token= in the file URL; the Authorization header is not read there, so <img> and <a> links work. It lasts as long as the signed-in collection's file token duration (3 minutes by default).`,
+    access: {
+      kind: 'auth',
+      summary: 'A signed-in record of any auth collection, or a superuser (their token).',
+    },
+    params: [
+      {
+        name: 'Authorization',
+        place: 'header',
+        type: 'String (the token)',
+        required: true,
+        notes: [],
+      },
+    ],
+    response: { status: 200, when: 'The file token.', body: { token: 'JWT…' } },
+    errors: [
+      error(401, 'Not signed in.', 'The request requires valid record authorization token.'),
+    ],
+    sdk: 'const token = await pb.files.getToken()',
+    curl: `curl -X POST ${shellQuote(`${base}/api/files/token`)}${AUTH_HEADER}`,
+  }
+  return [fileUrl, token]
+}
+
 interface AuthOptions {
   passwordAuth?: { enabled?: boolean; identityFields?: string[] }
   otp?: { enabled?: boolean }
@@ -1006,18 +1295,35 @@ function authEndpoints(
   ]
 }
 
+/** What the preview knows of the server's settings; a part left out is not known. */
+export interface PreviewSettings {
+  /** `settings.batch` (PocketBase turns batch requests off by default). */
+  readonly batch?: {
+    readonly enabled: boolean
+    readonly maxRequests: number
+    readonly timeout: number
+  }
+}
+
 /**
- * Every endpoint of collection `c` (records CRUD and realtime; views only list, view and
- * realtime; auth collections add sign-in, refresh, verification, password reset, email change
- * and impersonate), generated from its fields, rules and options. `all` resolves relation
- * targets; `base` is the server's URL for the curl snippets.
+ * Every endpoint of collection `c` (records CRUD, batch and realtime; views only list, view and
+ * realtime; the file URL, and the file token when a file field is protected, for collections
+ * with file fields; auth collections add sign-in, refresh, verification, password reset, email
+ * change and impersonate), generated from its fields, rules and options. `all` resolves relation
+ * targets; `base` is the server's URL for the curl snippets; `settings` says whether batch
+ * requests are turned on.
  */
 export function apiEndpoints(
   c: CollectionModel,
   all: readonly CollectionModel[],
   base: string,
+  settings: PreviewSettings = {},
 ): ApiEndpoint[] {
-  const out = recordEndpoints(c, all, base)
+  const records = recordEndpoints(c, all, base)
+  const realtime = records.pop()!
+  const out = [...records]
+  if (c.type !== 'view') out.push(batchEndpoint(c, all, base, settings))
+  out.push(realtime, ...fileEndpoints(c, base))
   return isAuth(c) ? [...out, ...authEndpoints(c, all, base)] : out
 }
 
