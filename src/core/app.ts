@@ -18,7 +18,10 @@ import { DataDir } from './data-dir.ts'
 import {
   AppEvent,
   type BackupEvent,
+  type CollectionErrorEvent,
   type CollectionEvent,
+  type ModelErrorEvent,
+  type ModelEvent,
   type RecordErrorEvent,
   type RecordEvent,
   type ServeEvent,
@@ -26,8 +29,10 @@ import {
 import type { FieldContext } from './field.ts'
 import './fields.ts'
 import { cleanupLogsForSettings } from './log-query.ts'
+import type { MailerEvent, MailerRecordEvent } from './mailer-events.ts'
 import { runSystemMigrations } from './migrations-runner.ts'
 import { RealtimeHub } from './realtime-hub.ts'
+import type { Record } from './record-model.ts'
 import type {
   RecordEnrichEvent,
   RecordRequestEvent,
@@ -79,7 +84,7 @@ export interface AppConfig {
 /** Callbacks queued by `afterCommit` / `afterRollback` for one transaction. */
 interface TxCallbacks {
   commit: (() => Promise<void>)[]
-  rollback: (() => Promise<void>)[]
+  rollback: ((err: unknown) => Promise<void>)[]
 }
 
 /** State shared by an app and its transaction-bound copies. */
@@ -153,6 +158,86 @@ export class App implements FieldContext {
   readonly onRecordAfterUpdateError = taggableHook<RecordErrorEvent>(recordTags)
   /** After a record delete failed or was rolled back. */
   readonly onRecordAfterDeleteError = taggableHook<RecordErrorEvent>(recordTags)
+  /**
+   * Around the validation of every record and collection (PocketBase `OnModelValidate`), inside
+   * `onRecordValidate` / `onCollectionValidate`; tags: a record's collection id and name, or
+   * `_collections`.
+   */
+  readonly onModelValidate = taggableHook<ModelEvent>(modelTags)
+  /**
+   * Around every model insert (PocketBase `OnModelCreate`), inside `onRecordCreate` /
+   * `onCollectionCreate`: validation and the `*Execute` hooks run inside `e.next()`.
+   */
+  readonly onModelCreate = taggableHook<ModelEvent>(modelTags)
+  /** Right around the insert statement of every model, inside `onRecordCreateExecute` / `onCollectionCreateExecute`. */
+  readonly onModelCreateExecute = taggableHook<ModelEvent>(modelTags)
+  /** After a model insert was committed (at once, or when the outermost transaction commits). */
+  readonly onModelAfterCreateSuccess = taggableHook<ModelEvent>(modelTags)
+  /** After a model insert failed (at once) or its transaction rolled back. */
+  readonly onModelAfterCreateError = taggableHook<ModelErrorEvent>(modelTags)
+  /**
+   * Around every model update (PocketBase `OnModelUpdate`), inside `onRecordUpdate` /
+   * `onCollectionUpdate`: validation and the `*Execute` hooks run inside `e.next()`.
+   */
+  readonly onModelUpdate = taggableHook<ModelEvent>(modelTags)
+  /** Right around the update statement of every model, inside `onRecordUpdateExecute` / `onCollectionUpdateExecute`. */
+  readonly onModelUpdateExecute = taggableHook<ModelEvent>(modelTags)
+  /** After a model update was committed (at once, or when the outermost transaction commits). */
+  readonly onModelAfterUpdateSuccess = taggableHook<ModelEvent>(modelTags)
+  /** After a model update failed (at once) or its transaction rolled back. */
+  readonly onModelAfterUpdateError = taggableHook<ModelErrorEvent>(modelTags)
+  /**
+   * Around every model delete (PocketBase `OnModelDelete`), inside `onRecordDelete` /
+   * `onCollectionDelete`: the `*Execute` hooks run inside `e.next()`.
+   */
+  readonly onModelDelete = taggableHook<ModelEvent>(modelTags)
+  /** Right around the delete statement of every model, inside `onRecordDeleteExecute` / `onCollectionDeleteExecute`. */
+  readonly onModelDeleteExecute = taggableHook<ModelEvent>(modelTags)
+  /** After a model delete was committed (at once, or when the outermost transaction commits). */
+  readonly onModelAfterDeleteSuccess = taggableHook<ModelEvent>(modelTags)
+  /** After a model delete failed (at once) or its transaction rolled back. */
+  readonly onModelAfterDeleteError = taggableHook<ModelErrorEvent>(modelTags)
+  /** Right around a record's insert statement (after validation). */
+  readonly onRecordCreateExecute = taggableHook<RecordEvent>(recordTags)
+  /** Right around a record's update statement (after validation). */
+  readonly onRecordUpdateExecute = taggableHook<RecordEvent>(recordTags)
+  /** Right around a record's delete statement (after validation; cascades included). */
+  readonly onRecordDeleteExecute = taggableHook<RecordEvent>(recordTags)
+  /** Around the validation of a collection (PocketBase `OnCollectionValidate`). */
+  readonly onCollectionValidate = taggableHook<CollectionEvent>(collectionTags)
+  /** Right around a collection's `_collections` insert and its table sync. */
+  readonly onCollectionCreateExecute = taggableHook<CollectionEvent>(collectionTags)
+  /** After a collection insert was committed. */
+  readonly onCollectionAfterCreateSuccess = taggableHook<CollectionEvent>(collectionTags)
+  /** After a collection insert failed or was rolled back. */
+  readonly onCollectionAfterCreateError = taggableHook<CollectionErrorEvent>(collectionTags)
+  /** Right around a collection's `_collections` update and its table sync. */
+  readonly onCollectionUpdateExecute = taggableHook<CollectionEvent>(collectionTags)
+  /** After a collection update was committed. */
+  readonly onCollectionAfterUpdateSuccess = taggableHook<CollectionEvent>(collectionTags)
+  /** After a collection update failed or was rolled back. */
+  readonly onCollectionAfterUpdateError = taggableHook<CollectionErrorEvent>(collectionTags)
+  /** Right around a collection's `_collections` delete and its table sync. */
+  readonly onCollectionDeleteExecute = taggableHook<CollectionEvent>(collectionTags)
+  /** After a collection delete was committed. */
+  readonly onCollectionAfterDeleteSuccess = taggableHook<CollectionEvent>(collectionTags)
+  /** After a collection delete failed or was rolled back. */
+  readonly onCollectionAfterDeleteError = taggableHook<CollectionErrorEvent>(collectionTags)
+  /**
+   * Around every email sent with the app's mail client (PocketBase `OnMailerSend`): handlers may
+   * change `e.message` or skip `e.next()` to send it some other way.
+   */
+  readonly onMailerSend = new Hook<MailerEvent>()
+  /** Around sending the new sign-in alert to an auth record (`e.message`, `e.meta`); `onMailerSend` runs inside. */
+  readonly onMailerRecordAuthAlertSend = taggableHook<MailerRecordEvent>(recordTags)
+  /** Around sending the password reset email to an auth record (`e.message`, `e.meta`); `onMailerSend` runs inside. */
+  readonly onMailerRecordPasswordResetSend = taggableHook<MailerRecordEvent>(recordTags)
+  /** Around sending the verification email to an auth record (`e.message`, `e.meta`); `onMailerSend` runs inside. */
+  readonly onMailerRecordVerificationSend = taggableHook<MailerRecordEvent>(recordTags)
+  /** Around sending the email change confirmation to an auth record (`e.message`, `e.meta`); `onMailerSend` runs inside. */
+  readonly onMailerRecordEmailChangeSend = taggableHook<MailerRecordEvent>(recordTags)
+  /** Around sending the one-time password email to an auth record (`e.message`, `e.meta`); `onMailerSend` runs inside. */
+  readonly onMailerRecordOTPSend = taggableHook<MailerRecordEvent>(recordTags)
   /** Around a collection insert (the table is created inside `e.next()`). */
   readonly onCollectionCreate = taggableHook<CollectionEvent>(collectionTags)
   /** Around a collection update (the table is altered inside `e.next()`). */
@@ -303,6 +388,11 @@ export class App implements FieldContext {
     return this.config.sharedDataDir === true || this.config.databaseUrl !== undefined
   }
 
+  /** The app a transaction-bound copy was made from (the app itself outside a transaction). */
+  get outside(): App {
+    return this.inTransaction ? (Object.getPrototypeOf(this) as App) : this
+  }
+
   /** True when this copy is bound to a transaction. */
   get inTransaction(): boolean {
     return this.db.inTransaction
@@ -326,7 +416,7 @@ export class App implements FieldContext {
       })
     } catch (err) {
       await this.reloadCollections()
-      for (const cb of callbacks.rollback) await cb().catch(() => undefined)
+      for (const cb of callbacks.rollback) await cb(err).catch(() => undefined)
       throw err
     }
     for (const cb of callbacks.commit) await cb().catch(() => undefined)
@@ -343,10 +433,10 @@ export class App implements FieldContext {
   }
 
   /**
-   * Runs `fn` if the outermost transaction of this app rolls back (never outside a transaction);
-   * e.g. removing files uploaded for a write that did not happen.
+   * Runs `fn` with the error that rolled back the outermost transaction of this app (never outside a
+   * transaction); e.g. removing files uploaded for a write that did not happen.
    */
-  afterRollback(fn: () => Promise<void>): void {
+  afterRollback(fn: (err: unknown) => Promise<void>): void {
     if (this.inTransaction && this.txCallbacks !== undefined) this.txCallbacks.rollback.push(fn)
   }
 
@@ -513,6 +603,15 @@ export class App implements FieldContext {
 /** The tags of a record event: its collection's id and name (`app.onRecordCreate('posts')`). */
 function recordTags(e: { record: { collection: Collection } }): string[] {
   return [e.record.collection.id, e.record.collection.name]
+}
+
+/**
+ * The tags of a model event: a record's collection id and name, or the table of any other
+ * model (`_collections` for a collection).
+ */
+function modelTags(e: { model: Record | Collection }): string[] {
+  if (e.model instanceof Collection) return ['_collections']
+  return [e.model.collection.id, e.model.collection.name]
 }
 
 /** The tags of a collection or collection-scoped request event. */

@@ -17,8 +17,13 @@ import {
 } from './collection-schema-sync.ts'
 import { validateCollection } from './collection-validate.ts'
 import { inferViewFields, saveView, ViewQueryError } from './collection-view.ts'
-import { CollectionEvent } from './events.ts'
 import { RelationField } from './field-relation.ts'
+import {
+  afterCollectionWrite,
+  afterCollectionWriteError,
+  triggerCollectionStep,
+  triggerCollectionValidate,
+} from './model-hooks.ts'
 import { deleteRecord } from './record-delete.ts'
 import { scheduleCollectionFilesDelete } from './record-files.ts'
 import { Record } from './record-model.ts'
@@ -62,15 +67,21 @@ export async function saveCollection(
   collection: Collection,
   options: SaveCollectionOptions = {},
 ): Promise<void> {
-  await app.runInTransaction(async (tx) => {
-    // NOTE: a collection is new until it was stored once (stored ones always have `created`).
-    const original =
-      collection.created === '' ? undefined : tx.state.collectionsById.get(collection.id)
-    const hook = original === undefined ? tx.onCollectionCreate : tx.onCollectionUpdate
-    await hook.trigger(new CollectionEvent(tx, collection), async (e) => {
-      await persist(e.app, e.collection, original, options)
+  // NOTE: a collection is new until it was stored once (stored ones always have `created`).
+  const original =
+    collection.created === '' ? undefined : app.state.collectionsById.get(collection.id)
+  const action = original === undefined ? 'create' : 'update'
+  try {
+    await app.runInTransaction(async (tx) => {
+      await triggerCollectionStep(tx, action, 'main', collection, (app, c) =>
+        persist(app, c, original, options),
+      )
     })
-  })
+  } catch (err) {
+    await afterCollectionWriteError(app, action, collection, err)
+    throw err
+  }
+  await afterCollectionWrite(app, action, collection)
 }
 
 async function persist(
@@ -105,8 +116,22 @@ async function persist(
   } else {
     c.indexes = c.indexes.map((i) => normalizeStoredIndex(i, c.name))
   }
-  if (validate) await validateCollection(app, c, { original, extra })
+  if (validate) {
+    await triggerCollectionValidate(app, c, (app, c) =>
+      validateCollection(app, c, { original, extra }),
+    )
+  }
+  await triggerCollectionStep(
+    app,
+    original === undefined ? 'create' : 'update',
+    'execute',
+    c,
+    (app, c) => write(app, c, original),
+  )
+}
 
+/** The `_collections` write, the table sync and the views that read the collection. */
+async function write(app: App, c: Collection, original: Collection | undefined): Promise<void> {
   const now = formatDate(new Date())
   const row = c.toRow()
   row.created = original === undefined ? now : original.created
@@ -224,18 +249,26 @@ export async function deleteCollection(
   if (collection.system) throw new Error('System collections cannot be deleted.')
   const refs = options.integrityChecks === false ? [] : referencingCollections(app, collection)
   if (refs.length > 0) throw new CollectionReferencedError(refs.map((c) => c.name))
-  await app.runInTransaction(async (tx) => {
-    await tx.onCollectionDelete.trigger(new CollectionEvent(tx, collection), async (e) => {
-      const q = e.app.db.dialect.quoteIdent
-      await e.app.db.run(`DELETE FROM ${q('_collections')} WHERE ${q('id')} = ?`, [e.collection.id])
-      await dropCollectionSchema(e.app, e.collection)
-      await scheduleCollectionFilesDelete(e.app, e.collection)
-      e.app.uncacheCollection(e.collection)
-      if (e.collection.type !== 'view') {
-        await resyncDependentViews(e.app, [e.collection.name], e.collection.id)
-      }
+  try {
+    await app.runInTransaction(async (tx) => {
+      await triggerCollectionStep(tx, 'delete', 'main', collection, (app, collection) =>
+        triggerCollectionStep(app, 'delete', 'execute', collection, async (app, collection) => {
+          const q = app.db.dialect.quoteIdent
+          await app.db.run(`DELETE FROM ${q('_collections')} WHERE ${q('id')} = ?`, [collection.id])
+          await dropCollectionSchema(app, collection)
+          await scheduleCollectionFilesDelete(app, collection)
+          app.uncacheCollection(collection)
+          if (collection.type !== 'view') {
+            await resyncDependentViews(app, [collection.name], collection.id)
+          }
+        }),
+      )
     })
-  })
+  } catch (err) {
+    await afterCollectionWriteError(app, 'delete', collection, err)
+    throw err
+  }
+  await afterCollectionWrite(app, 'delete', collection)
 }
 
 /** The other collections with a relation field targeting `collection`. */

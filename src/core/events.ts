@@ -85,3 +85,38 @@ export class ServeEvent extends HookEvent {
     this.router = router
   }
 }
+
+/**
+ * A generic model event (`onModelValidate`, `onModelCreate`, `onModelCreateExecute`,
+ * `onModelAfterCreateSuccess`, …; PocketBase `ModelEvent`): fired for every record and
+ * collection write, after the record/collection hooks of the same step (PocketBase's proxies).
+ * `model` is the Record or Collection; tags are a record's collection id and name, or
+ * `_collections` for a collection.
+ */
+export class ModelEvent extends HookEvent {
+  app: App
+  model: Record | Collection
+  constructor(app: App, model: Record | Collection) {
+    super()
+    this.app = app
+    this.model = model
+  }
+}
+
+/** A model write that failed or was rolled back (`onModelAfterCreateError`, …). */
+export class ModelErrorEvent extends ModelEvent {
+  readonly error: unknown
+  constructor(app: App, model: Record | Collection, error: unknown) {
+    super(app, model)
+    this.error = error
+  }
+}
+
+/** A collection write that failed or was rolled back (`onCollectionAfterCreateError`, …). */
+export class CollectionErrorEvent extends CollectionEvent {
+  readonly error: unknown
+  constructor(app: App, collection: Collection, error: unknown) {
+    super(app, collection)
+    this.error = error
+  }
+}

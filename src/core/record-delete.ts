@@ -1,9 +1,9 @@
 import { badRequestError } from '../tools/router/api-error.ts'
 import type { App } from './app.ts'
 import type { Collection } from './collection-model.ts'
-import { RecordErrorEvent, RecordEvent } from './events.ts'
 import { RelationField } from './field-relation.ts'
 import { toStringArray } from './field-values.ts'
+import { afterRecordWrite, afterRecordWriteError, triggerRecordStep } from './model-hooks.ts'
 import { scheduleRecordFilesDelete } from './record-files.ts'
 import { Record } from './record-model.ts'
 import { saveRecord } from './record-save.ts'
@@ -28,61 +28,51 @@ export class RequiredReferenceError extends Error {
   }
 }
 
-/** What a delete touched besides the record itself (for after-commit hooks). */
-interface Cascade {
-  deleted: Record[]
-  updated: Record[]
-}
-
 /**
  * Deletes a record in one transaction (PocketBase `app.Delete`, §4.3), firing `onRecordDelete`
- * around: the relation cascade (every relation field of a non-view collection that points to
- * this collection: the id is removed from the referencing record, which is deleted when the
- * field has `cascadeDelete` and became empty, or refused with RequiredReferenceError when the
- * field is `required`), the removal of an auth record's `_externalAuths`/`_mfas`/`_otps`/
- * `_authOrigins` rows, and the DELETE. `onRecordAfterDeleteSuccess` (and the after-update/delete
- * hooks of cascaded records) fire after commit, or `onRecordAfterDeleteError`. The last
- * superuser cannot be deleted (400).
+ * → `onModelDelete` around the last-superuser check and `onRecordDeleteExecute` →
+ * `onModelDeleteExecute` around the relation cascade (every relation field of a non-view
+ * collection that points to this collection: the id is removed from the referencing record,
+ * which is deleted when the field has `cascadeDelete` and became empty, or refused with
+ * RequiredReferenceError when the field is `required`), the removal of an auth record's
+ * `_externalAuths`/`_mfas`/`_otps`/`_authOrigins` rows, and the DELETE. The after-success hooks
+ * (`onRecordAfterDeleteSuccess` → `onModelAfterDeleteSuccess`, those of cascaded records
+ * first) fire after commit, or the after-error ones. The last superuser cannot be deleted (400).
  */
 export async function deleteRecord(app: App, record: Record): Promise<void> {
-  const cascade: Cascade = { deleted: [], updated: [] }
   try {
-    await app.runInTransaction((txApp) => deleteInTransaction(txApp, record, cascade))
+    await app.runInTransaction((txApp) => deleteInTransaction(txApp, record))
   } catch (err) {
-    if (!app.inTransaction)
-      await app.onRecordAfterDeleteError.trigger(new RecordErrorEvent(app, record, err))
+    await afterRecordWriteError(app, 'delete', record, err)
     throw err
   }
-  if (app.inTransaction) return
-  for (const r of cascade.updated)
-    await app.onRecordAfterUpdateSuccess.trigger(new RecordEvent(app, r))
-  for (const r of cascade.deleted)
-    await app.onRecordAfterDeleteSuccess.trigger(new RecordEvent(app, r))
-  await app.onRecordAfterDeleteSuccess.trigger(new RecordEvent(app, record))
 }
 
-async function deleteInTransaction(app: App, record: Record, cascade: Cascade): Promise<void> {
-  await app.onRecordDelete.trigger(new RecordEvent(app, record), async (e) => {
-    const q = e.app.db.dialect.quoteIdent
-    const c = e.record.collection
+async function deleteInTransaction(app: App, record: Record): Promise<void> {
+  await triggerRecordStep(app, 'delete', 'main', record, async (app, record) => {
+    const q = app.db.dialect.quoteIdent
+    const c = record.collection
     const table = q(c.name)
     if (c.name === '_superusers') {
-      const n = await e.app.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)
+      const n = await app.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)
       if ((n?.n ?? 0) <= 1) throw badRequestError("You can't delete the only existing superuser.")
     }
-    await cascadeDelete(e.app, e.record, cascade)
-    if (c.isAuth) {
-      for (const t of AUTH_OWNED_TABLES) {
-        if (e.app.findCollection(t) === undefined) continue
-        await e.app.db.run(
-          `DELETE FROM ${q(t)} WHERE ${q('collectionRef')} = ? AND ${q('recordRef')} = ?`,
-          [c.id, e.record.id],
-        )
+    await triggerRecordStep(app, 'delete', 'execute', record, async (app, record) => {
+      await cascadeDelete(app, record)
+      if (c.isAuth) {
+        for (const t of AUTH_OWNED_TABLES) {
+          if (app.findCollection(t) === undefined) continue
+          await app.db.run(
+            `DELETE FROM ${q(t)} WHERE ${q('collectionRef')} = ? AND ${q('recordRef')} = ?`,
+            [c.id, record.id],
+          )
+        }
       }
-    }
-    await e.app.db.run(`DELETE FROM ${table} WHERE ${q('id')} = ?`, [e.record.id])
-    await scheduleRecordFilesDelete(e.app, e.record)
+      await app.db.run(`DELETE FROM ${table} WHERE ${q('id')} = ?`, [record.id])
+      await scheduleRecordFilesDelete(app, record)
+    })
   })
+  await afterRecordWrite(app, 'delete', record)
 }
 
 /** The relation fields of non-view collections that point to `collection`, by collection name. */
@@ -98,7 +88,7 @@ function references(app: App, collection: Collection): [Collection, RelationFiel
   return out.sort(([a], [b]) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }
 
-async function cascadeDelete(app: App, main: Record, cascade: Cascade): Promise<void> {
+async function cascadeDelete(app: App, main: Record): Promise<void> {
   const d = app.db.dialect
   const q = d.quoteIdent
   for (const [c, fields] of references(app, main.collection)) {
@@ -114,7 +104,7 @@ async function cascadeDelete(app: App, main: Record, cascade: Cascade): Promise<
       for (;;) {
         const rows = await app.db.all<{ [key: string]: unknown }>(sql, { id: main.id })
         for (const row of rows) {
-          await unlinkReference(app, main, Record.fromRow(c, row), field, cascade)
+          await unlinkReference(app, main, Record.fromRow(c, row), field)
         }
         if (rows.length < CASCADE_BATCH) break
       }
@@ -127,12 +117,10 @@ async function unlinkReference(
   main: Record,
   ref: Record,
   field: RelationField,
-  cascade: Cascade,
 ): Promise<void> {
   const ids = toStringArray(ref.get(field.name)).filter((id) => id !== main.id)
   if (field.cascadeDelete && ids.length === 0) {
-    await deleteInTransaction(app, ref, cascade)
-    cascade.deleted.push(ref)
+    await deleteInTransaction(app, ref)
     return
   }
   if (ids.length === 0 && field.required) throw new RequiredReferenceError(ref)
@@ -140,5 +128,4 @@ async function unlinkReference(
   // NOTE: saved without validation, like PocketBase: another relation of the record may still
   // point to an already deleted record.
   await saveRecord(app, ref, { validate: false })
-  cascade.updated.push(ref)
 }

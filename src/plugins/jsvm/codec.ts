@@ -54,6 +54,8 @@ export interface EventState {
   readonly app: number
   readonly record?: RecordState
   readonly records?: RecordState[]
+  /** `e.model` of model events: a record, or a collection version. */
+  readonly model?: { readonly record: RecordState } | { readonly collection: number }
   /** The collection version of `e.collection`. */
   readonly collection?: number
   /** `e.auth` of request events (null for guests; absent for other events). */
@@ -78,6 +80,8 @@ export interface RequestState {
 /** What a handler changed on its event, sent with `next()` and when it returns. */
 export interface EventChanges {
   readonly record?: RecordState
+  /** `e.model` when it is a record. */
+  readonly model?: RecordState
   readonly records?: RecordState[]
   readonly writes: ResponseWrite[]
   readonly props?: { [key: string]: unknown }

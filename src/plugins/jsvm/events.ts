@@ -6,7 +6,7 @@ import type { EventChanges, EventState, RequestState, ResponseWrite } from './co
 import type { Codec, JsvmPool } from './pool.ts'
 
 // How an App hook event crosses to a JS handler and how the handler's changes come back. Any
-// event works: its `record`, `records`, `collection`, `auth`/`requestInfo`, `request`, `error`,
+// event works: its `record`, `records`, `model`, `collection`, `auth`/`requestInfo`, `request`, `error`,
 // `result` and plain `name`/`exclude` properties cross when it has them.
 
 type AnyEvent = { [key: string]: unknown }
@@ -23,6 +23,8 @@ export function eventState(
   if (e.record instanceof Record) s.record = codec.record(e.record)
   if (Array.isArray(e.records)) s.records = (e.records as Record[]).map((r) => codec.record(r))
   if (e.collection instanceof Collection) s.collection = codec.version(e.collection)
+  if (e.model instanceof Record) s.model = { record: codec.record(e.model) }
+  else if (e.model instanceof Collection) s.model = { collection: codec.version(e.model) }
   if (e instanceof RequestEvent) {
     s.auth = e.auth === null ? null : codec.record(e.auth)
     s.request = requestState(
@@ -55,6 +57,9 @@ const MODEL_KEYS = new Set([
   'app',
   'record',
   'records',
+  'model',
+  'mailer',
+  'client',
   'collection',
   'auth',
   'request',
@@ -98,6 +103,9 @@ function requestState(r: Request, params: { [name: string]: string }): RequestSt
 export function applyChanges(pool: JsvmPool, e: AnyEvent, ch: EventChanges): void {
   if (ch.record !== undefined && e.record instanceof Record) {
     copyValues(e.record, pool.recordOf(ch.record))
+  }
+  if (ch.model !== undefined && e.model instanceof Record) {
+    copyValues(e.model, pool.recordOf(ch.model))
   }
   if (ch.records !== undefined && Array.isArray(e.records)) {
     e.records = ch.records.map((s) => pool.recordOf(s))

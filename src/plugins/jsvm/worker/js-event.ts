@@ -69,6 +69,12 @@ export class JsEvent {
     if (s.record !== undefined) this.record = JsRecord.fromState(s.record)
     if (s.records !== undefined) this.records = s.records.map((r) => JsRecord.fromState(r))
     if (s.collection !== undefined) this.collection = JsCollection.fromVersion(s.collection)
+    if (s.model !== undefined) {
+      this.model =
+        'record' in s.model
+          ? JsRecord.fromState(s.model.record)
+          : JsCollection.fromVersion(s.model.collection)
+    }
     if (s.auth !== undefined) this.auth = s.auth === null ? null : JsRecord.fromState(s.auth)
     if (s.request !== undefined) this.request = new JsRequest(s.request)
     if (s.result !== undefined) this.result = s.result
@@ -97,6 +103,7 @@ export class JsEvent {
       writes: [...this.#writes],
     }
     if (this.record instanceof JsRecord) out.record = this.record.state()
+    if (this.model instanceof JsRecord) out.model = this.model.state()
     if (Array.isArray(this.records)) {
       out.records = (this.records as JsRecord[]).map((r) => r.state())
     }
