@@ -190,6 +190,25 @@ describe('API rules', () => {
       headers: memberHeaders,
       expectedStatus: 200,
     },
+    ...[
+      { header: 'abc', status: 200 },
+      { header: 'other', status: 400 },
+    ].map(({ header, status }) => ({
+      name: `create: rule on @request.headers (X-Token: ${header}) → ${status}`,
+      method: 'POST',
+      url: '/api/collections/posts/records',
+      body: { n: 1 },
+      beforeTest: async (app: Parameters<typeof seedRulesSchema>[0]) => {
+        await seedRulesSchema(app)
+        const q = app.db.dialect.quoteIdent
+        await app.db.run(`UPDATE ${q('_collections')} SET createRule = ? WHERE name = 'posts'`, [
+          "@request.headers.x_token = 'abc'",
+        ])
+        await app.reloadCollections()
+      },
+      headers: { 'X-Token': header },
+      expectedStatus: status,
+    })),
     {
       name: 'create: hidden fields are removed from @request.body for non-superusers',
       method: 'POST',

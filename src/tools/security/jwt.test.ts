@@ -73,6 +73,10 @@ describe('jwt', () => {
     expect(parseUnverifiedJwt(token)).toMatchObject({ id: 'a', collectionId: 'c' })
     expect(() => parseUnverifiedJwt('not.a.token')).toThrow()
     expect(() => parseUnverifiedJwt('')).toThrow()
+    // memoised per token: a second decoding gives the same frozen claims; garbage still throws
+    expect(parseUnverifiedJwt(token)).toBe(parseUnverifiedJwt(token))
+    expect(Object.isFrozen(parseUnverifiedJwt(token))).toBe(true)
+    expect(() => parseUnverifiedJwt('not.a.token')).toThrow()
   })
 
   test('verifying 10k tokens is fast enough', async () => {

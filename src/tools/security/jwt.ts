@@ -83,11 +83,21 @@ const verified = new Map<string, JwtClaims>()
 /**
  * Decodes the claims of `token` without checking its signature or expiry (PocketBase reads the
  * unverified `collectionId` and `type` first to find the verification key). Throws when the token
- * is not a well-formed JWT with a JSON object payload.
+ * is not a well-formed JWT with a JSON object payload. Decodings are memoised per token (every
+ * authenticated request decodes its token first); the returned claims are frozen.
  */
 export function parseUnverifiedJwt(token: string): JwtClaims {
-  return decodeJwt(token) as JwtClaims
+  let claims = decoded.get(token)
+  if (claims === undefined) {
+    claims = Object.freeze(decodeJwt(token)) as JwtClaims
+    if (decoded.size >= VERIFIED_CACHE_LIMIT) decoded.delete(decoded.keys().next().value as string)
+    decoded.set(token, claims)
+  }
+  return claims
 }
+
+/** Claims decoded by `parseUnverifiedJwt`, by token (oldest evicted first). */
+const decoded = new Map<string, JwtClaims>()
 
 /** A private key that cannot sign ES256 tokens; the message is the Go JWT library's wording. */
 export class InvalidSigningKeyError extends Error {
