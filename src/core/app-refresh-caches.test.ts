@@ -1,0 +1,39 @@
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { createTestCollection } from '../tests/record-fixtures.ts'
+import { TestApp } from '../tests/test-app.ts'
+import { App } from './app.ts'
+
+let first: TestApp
+let second: App
+
+beforeEach(async () => {
+  first = await TestApp.create()
+  // a second process's App on the same data dir
+  second = new App({
+    dataDir: first.dataDir.root,
+    dev: false,
+    queryTimeoutMs: 30_000,
+    sharedDataDir: true,
+  })
+  await second.bootstrap()
+})
+afterEach(async () => {
+  await second.close()
+  await first.cleanup()
+})
+
+test('refreshCaches: one check per event-loop turn, a later turn sees another app’s change', async () => {
+  await createTestCollection(first, { name: 'early', fields: [] })
+  const a = second.refreshCaches()
+  const b = second.refreshCaches()
+  expect(b).toBe(a)
+  await a
+  expect(second.findCollectionByNameOrId('early').name).toBe('early')
+  // once the turn is over, the next request checks again
+  await new Promise((resolve) => setImmediate(resolve))
+  await createTestCollection(first, { name: 'late', fields: [] })
+  const c = second.refreshCaches()
+  expect(c).not.toBe(a)
+  await c
+  expect(second.findCollectionByNameOrId('late').name).toBe('late')
+})
