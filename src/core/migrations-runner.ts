@@ -84,6 +84,7 @@ export async function runSystemMigrations(app: App): Promise<void> {
   }
   await ensureMigrationsTable(app)
   const applied = await appliedFiles(app)
+  if (app.config.databaseUrl !== undefined) refuseNewerSchema(applied)
   const pending = [...systemMigrations].sort(byFile).filter((m) => !applied.has(m.file))
   for (const m of pending) {
     await app.runInTransaction(async (txApp) => {
@@ -91,6 +92,29 @@ export async function runSystemMigrations(app: App): Promise<void> {
       await recordAppliedMigration(txApp, m.file)
     })
   }
+}
+
+/** The Unix-seconds prefix of a migration file name (`1640988000_init.go` → 1640988000). */
+const stampOf = (file: string) => Number(/^(\d+)_/.exec(file)?.[1] ?? 0)
+
+/**
+ * Throws when `applied` holds a system migration (PocketBase's `.go` names; app migrations are
+ * `.js`) newer than every one this build knows: a newer Satchel upgraded the shared PostgreSQL
+ * database, and this node's code would misread its schema. Caught up the other way round: a
+ * node newer than the database applies the missing system migrations at bootstrap.
+ */
+function refuseNewerSchema(applied: ReadonlySet<string>): void {
+  const known = new Set(systemMigrations.map((m) => m.file))
+  const latest = Math.max(...systemMigrations.map((m) => stampOf(m.file)))
+  const newer = [...applied]
+    .filter((f) => f.endsWith('.go') && !known.has(f) && stampOf(f) > latest)
+    .sort()
+  if (newer.length === 0) return
+  throw new Error(
+    `The database schema is newer than this Satchel: system migration ${newer.at(-1)} was applied ` +
+      `by a newer version (this one knows system migrations up to ${systemMigrationFiles().at(-1)}). ` +
+      'Upgrade this node to the version the other nodes run.',
+  )
 }
 
 /**
