@@ -5,26 +5,16 @@ import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
 import {
   DASHBOARD_EMAIL as EMAIL,
+  installerLink,
   DASHBOARD_PASSWORD as PASSWORD,
   screenshot,
   useTestBrowser,
 } from '../src/tests/browser.ts'
-import { makeTempDir, type ServerProcess, startSatchel } from '../src/tests/process.ts'
+import { makeTempDir, startSatchel } from '../src/tests/process.ts'
 import { client, upsertSuperuser } from '../src/tests/sdk.ts'
 import { type SmtpCapture, startSmtpCapture } from '../src/tests/smtp-capture.ts'
 
 const browser = useTestBrowser()
-
-/** Waits (bounded) until the server has printed the installer link, and returns it. */
-async function installerLink(server: ServerProcess): Promise<string> {
-  const end = Date.now() + 10_000
-  for (;;) {
-    const m = /(http:\/\/\S+\/_\/install#[\w-]+)/.exec(server.output())
-    if (m) return m[1]!
-    if (Date.now() > end) throw new Error(`no installer link in:\n${server.output()}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 /** The code of the `n`-th OTP email to the superuser (other emails, e.g. login alerts, skipped). */
 async function otpCode(inbox: SmtpCapture, n: number): Promise<string> {

@@ -156,6 +156,20 @@ export async function signInToDashboard(
   await page.getByRole('navigation', { name: 'Collections' }).waitFor()
 }
 
+/**
+ * Waits (10 s at most) until `serve` has printed its one-time installer link
+ * (`http://…/_/install#TOKEN`, printed when no superuser exists) and returns it.
+ */
+export async function installerLink(server: ServerProcess): Promise<string> {
+  const end = Date.now() + 10_000
+  for (;;) {
+    const m = /(http:\/\/\S+\/_\/install#[\w-]+)/.exec(server.output())
+    if (m) return m[1]!
+    if (Date.now() > end) throw new Error(`no installer link in:\n${server.output()}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
 /** The superuser every dashboard session signs in as. */
 export const DASHBOARD_EMAIL = 'admin@example.com'
 /** Its password. */
