@@ -29,6 +29,24 @@ export function fromLocalInput(v: unknown): string {
   return `${date} ${t}.000Z`
 }
 
+/** Now, as a datetime-local value in UTC (whole seconds). */
+export function nowInput(): string {
+  return toLocalInput(new Date().toISOString())
+}
+
+/**
+ * What a UTC datetime-local value is in the browser's time zone, for the hint under a date
+ * field: `= 1 May 1974, 14:30:00 your time (Europe/Berlin)`; 'No date' when empty.
+ */
+export function localHint(v: unknown): string {
+  if (typeof v !== 'string' || v === '') return 'No date'
+  const d = new Date(`${fromLocalInput(v).replace(' ', 'T')}`)
+  if (Number.isNaN(d.getTime())) return ''
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
+  const shown = d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
+  return `= ${shown} your time (${zone})`
+}
+
 /** The starting values of the form: the record's, or each type's empty value. */
 export function initialValues(fields: CollectionField[], record: RecordModel | null): FormValues {
   const out: FormValues = {}

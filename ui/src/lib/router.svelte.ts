@@ -18,23 +18,64 @@ function parse(): Route {
   }
 }
 
-/** The router: history-API navigation below /_/ (the server answers index.html for any path). */
+/** Where an entry sits in the tab's history: our own state on every entry we make. */
+function indexOf(state: unknown): number | null {
+  const i = (state as { satchel?: unknown } | null)?.satchel
+  return typeof i === 'number' ? i : null
+}
+
+/**
+ * The router: history-API navigation below /_/ (the server answers index.html for any path).
+ * Each history entry carries its position, so a Back/Forward that a leave guard holds can be
+ * undone (the URL goes back to the page with the changes) and, on "leave", done again.
+ */
 class Router {
   route = $state<Route>(parse())
-  /** A navigation held back by a leave guard, waiting for the user to confirm or stay. */
-  held = $state<{ path: string; replace: boolean } | null>(null)
+  /**
+   * A navigation held back by a leave guard, waiting for the user to confirm or stay: a `go`
+   * (its path) or a Back/Forward (`delta` entries away).
+   */
+  held = $state<{ path: string; replace: boolean; delta?: number } | null>(null)
   #guards = new Set<() => boolean>()
+  /** The position of the current entry in the tab's history. */
+  #index = 0
+  /** The Back/Forward the router itself started to undo a held one (its popstate is ignored). */
+  #undoing = false
 
   constructor() {
-    window.addEventListener('popstate', () => {
-      this.route = parse()
-    })
+    const index = indexOf(window.history.state)
+    if (index === null) window.history.replaceState({ satchel: 0 }, '')
+    else this.#index = index
+    window.addEventListener('popstate', (e) => this.#popped(e.state))
+  }
+
+  #popped(state: unknown): void {
+    const index = indexOf(state)
+    if (this.#undoing) {
+      this.#undoing = false
+      this.#index = index ?? this.#index
+      return
+    }
+    // an entry we did not make (a #hash link): nothing to undo it by
+    if (index !== null && index !== this.#index && this.#unsaved()) {
+      const delta = index - this.#index
+      this.held = { path: '', replace: false, delta }
+      this.#undoing = true
+      window.history.go(-delta)
+      return
+    }
+    this.#index = index ?? this.#index
+    this.route = parse()
+  }
+
+  #unsaved(): boolean {
+    return [...this.#guards].some((g) => g())
   }
 
   /**
-   * Registers `hasUnsaved` (true while a page holds unsaved changes): `go` then holds the
-   * navigation in `held` until `leave()` or `stay()`, and closing the tab asks the browser's
-   * question. Returns the unregister function (an `$effect` cleanup).
+   * Registers `hasUnsaved` (true while a page holds unsaved changes): `go`, Back and Forward
+   * are then held in `held` until `leave()` or `stay()`, and closing the tab asks the
+   * browser's question. Returns the unregister function (an `$effect` cleanup).
    */
   guard(hasUnsaved: () => boolean): () => void {
     this.#guards.add(hasUnsaved)
@@ -53,7 +94,9 @@ class Router {
     const held = this.held
     this.held = null
     this.#guards.clear()
-    if (held) this.go(held.path, held.replace)
+    if (!held) return
+    if (held.delta !== undefined) window.history.go(held.delta)
+    else this.go(held.path, held.replace)
   }
 
   /** Cancels the held navigation. */
@@ -63,13 +106,13 @@ class Router {
 
   /** Goes to `path` (relative to /_/, e.g. `collections/posts?page=2`); `replace` keeps history. */
   go(path: string, replace = false): void {
-    if ([...this.#guards].some((g) => g())) {
+    if (this.#unsaved()) {
       this.held = { path, replace }
       return
     }
     const url = BASE + path.replace(/^\/+/, '')
-    if (replace) window.history.replaceState(null, '', url)
-    else window.history.pushState(null, '', url)
+    if (replace) window.history.replaceState({ satchel: this.#index }, '', url)
+    else window.history.pushState({ satchel: ++this.#index }, '', url)
     this.route = parse()
   }
 
