@@ -11,6 +11,7 @@ import {
   importFields,
 } from '../ui/src/lib/csv-records.ts'
 import { type FilterContext, lint, suggest } from '../ui/src/lib/filter-assist.ts'
+import { fromLocalInput, localHint, toLocalInput } from '../ui/src/lib/record-form.ts'
 
 const field = (name: string, type: string, extra: Record<string, unknown> = {}) =>
   ({
@@ -225,5 +226,18 @@ describe('schema save confirmation', () => {
       { kind: 'field-drop', subject: 'author', losesData: true },
       { kind: 'index-drop', subject: 'idx_posts_tags', losesData: false },
     ])
+  })
+})
+
+describe('record form dates', () => {
+  test('PocketBase UTC dates to the picker and back; cleared stays empty', () => {
+    expect(toLocalInput('2024-05-01 10:20:30.000Z')).toBe('2024-05-01T10:20:30')
+    expect(fromLocalInput('2024-05-01T10:20:30')).toBe('2024-05-01 10:20:30.000Z')
+    // Chromium leaves the seconds out when they are zero
+    expect(fromLocalInput('2024-05-01T10:20')).toBe('2024-05-01 10:20:00.000Z')
+    expect(toLocalInput('')).toBe('')
+    expect(fromLocalInput('')).toBe('')
+    expect(localHint('')).toBe('No date')
+    expect(localHint('2024-05-01T10:20:30')).toMatch(/^In your time zone \(.+\): .*2024/)
   })
 })

@@ -36,7 +36,7 @@ export function nowInput(): string {
 
 /**
  * What a UTC datetime-local value is in the browser's time zone, for the hint under a date
- * field: `= 1 May 1974, 14:30:00 your time (Europe/Berlin)`; 'No date' when empty.
+ * field: `In your time zone (Europe/Berlin): 1 May 1974, 14:30:00`; 'No date' when empty.
  */
 export function localHint(v: unknown): string {
   if (typeof v !== 'string' || v === '') return 'No date'
@@ -44,7 +44,7 @@ export function localHint(v: unknown): string {
   if (Number.isNaN(d.getTime())) return ''
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
   const shown = d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
-  return `= ${shown} your time (${zone})`
+  return `In your time zone (${zone}): ${shown}`
 }
 
 /** The starting values of the form: the record's, or each type's empty value. */

@@ -15,7 +15,9 @@ export type RichCommand =
 
 /** What the toolbar shows: which formats apply at the caret, and whether undo/redo can run. */
 export interface RichState {
-  readonly active: Readonly<Record<'bold' | 'italic' | 'heading' | 'bulletList' | 'orderedList' | 'link', boolean>>
+  readonly active: Readonly<
+    Record<'bold' | 'italic' | 'heading' | 'bulletList' | 'orderedList' | 'link', boolean>
+  >
   readonly canUndo: boolean
   readonly canRedo: boolean
   /** The address of the link at the caret ('' when none). */
@@ -90,6 +92,8 @@ export function createRichText(parent: HTMLElement, opts: RichTextOptions): Rich
     extensions: [
       StarterKit.configure({
         heading: { levels: [2, 3] },
+        // no empty paragraph added after a last heading or list: the stored HTML stays as typed
+        trailingNode: false,
         link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
       }),
     ],
@@ -141,7 +145,13 @@ export function createRichText(parent: HTMLElement, opts: RichTextOptions): Rich
       if (url === '') chain.unsetLink().run()
       else if (editor.state.selection.empty && !editor.isActive('link'))
         // nothing selected: the address itself becomes the link's text
-        chain.insertContent({ type: 'text', text: url, marks: [{ type: 'link', attrs: { href: url } }] }).run()
+        chain
+          .insertContent({
+            type: 'text',
+            text: url,
+            marks: [{ type: 'link', attrs: { href: url } }],
+          })
+          .run()
       else chain.setLink({ href: url }).run()
     },
     focus: () => editor.commands.focus(),
