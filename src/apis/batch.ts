@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
+import { BatchRequestEvent } from '../core/batch-request-event.ts'
 import { findRecordById } from '../core/record-query.ts'
 import { NoRowsError } from '../tools/db/db.ts'
 import type { UploadedFile } from '../tools/filesystem/uploaded-file.ts'
@@ -12,6 +13,7 @@ import {
 } from '../tools/validation/validation-errors.ts'
 import { limitBody } from './body-limit.ts'
 import { type Env, registerSubRequest } from './middlewares.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 import { readRequestBody } from './request-body.ts'
 
 /** Batch body limit when `settings.batch.maxBodySize` is 0: 128 MiB (PocketBase §2.1). */
@@ -77,8 +79,31 @@ async function batchTransaction(
   if (!settings.enabled || settings.maxRequests <= 0) {
     throw forbiddenError('Batch requests are not allowed.')
   }
-  const items = await readBatchItems(c, settings.maxRequests)
+  const read = await readBatchItems(c, settings.maxRequests)
+  const event = new BatchRequestEvent(
+    app,
+    read.map(({ files: _files, ...r }) => r),
+    buildRequestInfo(c),
+  )
+  await app.onBatchRequest.trigger(event, async (e) => {
+    // NOTE: an item keeps the files read at its position while its target stays the same
+    const items = e.batch.map((r, i) => ({
+      ...r,
+      files: read[i]?.url === r.url && read[i]?.method === r.method ? read[i]!.files : [],
+    }))
+    e.response = await runBatch(c, dispatcher, items)
+  })
+  return event.response ?? c.body(null, 200)
+}
 
+/** Runs the items in one transaction (bounded by `settings.batch.timeout`) and answers. */
+async function runBatch(
+  c: Context<Env>,
+  dispatcher: SubRequestDispatcher,
+  items: BatchItem[],
+): Promise<Response> {
+  const app = c.get('app')
+  const settings = app.settings().batch
   const auth = c.get('auth')
   let timedOut = false
   const run = app.runInTransaction(async (txApp) => {

@@ -1,13 +1,16 @@
 import type { Context } from 'hono'
 import { importCollections } from '../core/collection-import.ts'
+import { CollectionsImportRequestEvent } from '../core/collection-request-event.ts'
 import { badRequestError } from '../tools/router/api-error.ts'
 import { required, ValidationErrors } from '../tools/validation/validation-errors.ts'
 import type { Env } from './middlewares.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 import { loadDataError, readBodyData } from './request-body.ts'
 
 /**
  * `PUT /api/collections/import` (PocketBase `apis/collection_import.go`; the caller checks the
- * superuser): `{collections, deleteMissing}` imported in one transaction; 204, or 400
+ * superuser): `{collections, deleteMissing}` imported in one transaction inside
+ * `onCollectionsImportRequest`; 204, or 400
  * `Failed to import collections.` with `data.collections` = `validation_collections_import_failure`
  * (or the field map of a table sync error). A body that does not fit the form (not JSON, a
  * `collections` that is not a list of objects, a non-boolean `deleteMissing`) is 400
@@ -29,18 +32,24 @@ export async function importHandler(c: Context<Env>): Promise<Response> {
   ) {
     throw loadDataError()
   }
-  try {
+  const app = c.get('app')
+  const event = new CollectionsImportRequestEvent(
+    app,
     // NOTE: a `null` entry is an empty definition in Go's unmarshal (it then fails validation).
-    await importCollections(
-      c.get('app'),
-      list.map((item) => item ?? {}),
-      deleteMissing,
-    )
-  } catch (err) {
-    if (err instanceof ValidationErrors) {
-      throw badRequestError('Failed to import collections.', err.toJSON(), { cause: err })
+    list.map((item) => item ?? {}),
+    deleteMissing,
+    buildRequestInfo(c, body),
+  )
+  await app.onCollectionsImportRequest.trigger(event, async (e) => {
+    try {
+      await importCollections(e.app, e.collectionsData, e.deleteMissing)
+    } catch (err) {
+      if (err instanceof ValidationErrors) {
+        throw badRequestError('Failed to import collections.', err.toJSON(), { cause: err })
+      }
+      throw err
     }
-    throw err
-  }
-  return c.body(null, 204)
+    e.response = c.body(null, 204)
+  })
+  return event.response ?? c.body(null, 200)
 }

@@ -2,7 +2,10 @@ import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import { applyCollectionInput, COLLECTION_TYPES } from '../core/collection-input.ts'
 import { Collection, type CollectionRow, type CollectionType } from '../core/collection-model.ts'
-import { CollectionRequestEvent } from '../core/collection-request-event.ts'
+import {
+  CollectionRequestEvent,
+  CollectionsListRequestEvent,
+} from '../core/collection-request-event.ts'
 import {
   CollectionReferencedError,
   deleteCollection,
@@ -98,18 +101,26 @@ async function list(c: Context<Env>): Promise<Response> {
     perPage: intParam(params.get('perPage')),
     skipTotal: isTrue(params.get('skipTotal')),
   })
-  return jsonResponse(
-    c,
-    // PocketBase's key order: items first
+  const event = new CollectionsListRequestEvent(
+    app,
+    result.items.map((row) => Collection.fromRow(row)),
     {
-      items: result.items.map((row) => Collection.fromRow(row).toJSON()),
       page: result.page,
       perPage: result.perPage,
       totalItems: result.totalItems,
       totalPages: result.totalPages,
     },
-    true,
+    buildRequestInfo(c),
   )
+  await app.onCollectionsListRequest.trigger(event, (e) => {
+    // PocketBase's key order: items first
+    e.response = jsonResponse(
+      c,
+      { items: e.collections.map((col) => col.toJSON()), ...e.result },
+      true,
+    )
+  })
+  return event.response ?? c.body(null, 200)
 }
 
 function intParam(v: string | null): number | undefined {
@@ -122,8 +133,14 @@ function isTrue(v: string | null): boolean {
   return v === '1' || v === 't' || v === 'T' || v === 'true' || v === 'TRUE' || v === 'True'
 }
 
-function view(c: Context<Env>): Response {
-  return jsonResponse(c, findOr404(c.get('app'), c.req.param('collection') ?? '').toJSON())
+async function view(c: Context<Env>): Promise<Response> {
+  const app = c.get('app')
+  const collection = findOr404(app, c.req.param('collection') ?? '')
+  const event = new CollectionRequestEvent(app, collection, buildRequestInfo(c))
+  await app.onCollectionViewRequest.trigger(event, (e) => {
+    e.response = jsonResponse(c, e.collection.toJSON())
+  })
+  return event.response ?? c.body(null, 200)
 }
 
 /** Wraps a save failure into PocketBase's 400 (validation data, or the raw error text). */

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono'
 import { stream } from 'hono/streaming'
 import { FileField, fileNames } from '../core/field-file.ts'
+import { FileDownloadRequestEvent, FileTokenRequestEvent } from '../core/file-request-events.ts'
 import { appFileSystem, recordFilesPath } from '../core/filesystem.ts'
 import { findRecordByFileName } from '../core/record-files.ts'
 import type { Record } from '../core/record-model.ts'
@@ -77,7 +78,13 @@ export function bindFileApi(api: Hono<Env>): void {
 
 async function fileToken(c: Context<Env>): Promise<Response> {
   const auth = requireAuth(c)
-  return c.json({ token: await newRecordToken(auth, 'fileToken') })
+  const app = c.get('app')
+  const token = await newRecordToken(auth, 'fileToken')
+  const event = new FileTokenRequestEvent(app, auth, token, buildRequestInfo(c))
+  await app.onFileTokenRequest.trigger(event, (e) => {
+    e.response = c.json({ token: e.token })
+  })
+  return event.response ?? c.body(null, 200)
 }
 
 async function download(c: Context<Env>): Promise<Response> {
@@ -139,7 +146,18 @@ async function download(c: Context<Env>): Promise<Response> {
       }
     }
   }
-  return serveFile(c, fs, servedKey, servedName)
+  const event = new FileDownloadRequestEvent(
+    app,
+    collection,
+    record,
+    field,
+    { path: servedKey, name: servedName },
+    buildRequestInfo(c),
+  )
+  await app.onFileDownloadRequest.trigger(event, async (e) => {
+    e.response = await serveFile(c, fs, e.servedPath, e.servedName)
+  })
+  return event.response ?? c.body(null, 200)
 }
 
 /**

@@ -2,6 +2,7 @@ import type { App } from '../core/app.ts'
 import type { Collection } from '../core/collection-model.ts'
 import { PasswordField, toPasswordValue } from '../core/field-password.ts'
 import { type AccessCheck, checkRealtimeAccess } from '../core/realtime-access.ts'
+import { sendRealtimeMessage } from '../core/realtime-events.ts'
 import { exportRecord } from '../core/record-export.ts'
 import { Record } from '../core/record-model.ts'
 import { isSuperuser, type RequestInfo } from '../core/request-info.ts'
@@ -159,7 +160,8 @@ export async function deliverRecordEvent(
     const data = await serialise(app, action, record, first)
     if (data === undefined) continue
     for (const d of list) {
-      d.client.send({ name: d.subscription, data })
+      const hooked = sendRealtimeMessage(app, d.client, { name: d.subscription, data })
+      if (hooked !== undefined) await hooked
       // NOTE: each send is a socket write (a syscall): let requests in between every few
       // hundred, so that a fan-out to 10k clients does not hold the event loop for its length.
       if (++sent % SENDS_PER_TURN === 0) await new Promise<void>((r) => setImmediate(r))

@@ -3,6 +3,11 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import type { RecordEvent } from '../core/events.ts'
+import {
+  RealtimeConnectRequestEvent,
+  RealtimeSubscribeRequestEvent,
+  sendRealtimeMessage,
+} from '../core/realtime-events.ts'
 import type { RealtimeHub } from '../core/realtime-hub.ts'
 import type { Record } from '../core/record-model.ts'
 import { findRecordById } from '../core/record-query.ts'
@@ -12,7 +17,6 @@ import {
   forbiddenError,
   notFoundError,
 } from '../tools/router/api-error.ts'
-import type { Broker } from '../tools/subscriptions/broker.ts'
 import type { BusPayload } from '../tools/subscriptions/bus.ts'
 import { Client, type ClientSink } from '../tools/subscriptions/client.ts'
 import { sseFrame, sseFrameBytes, sseFramePrefix } from '../tools/subscriptions/message.ts'
@@ -31,6 +35,7 @@ import {
   type RecordAction,
 } from './realtime-broadcast.ts'
 import { realtimeWebSocket } from './realtime-websocket.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 import { readRequestBody } from './request-body.ts'
 
 const SSE_HEADERS = {
@@ -83,24 +88,25 @@ export function closeRealtimeClients(app: App): void {
 
 /**
  * `GET /api/realtime`: opens the SSE stream, registers a client with a new 40-character id and
- * sends `PB_CONNECT` `{"clientId":…}` first. No pings; the broker closes the connection after
+ * sends `PB_CONNECT` `{"clientId":…}` first, inside `onRealtimeConnectRequest` (whose last link
+ * lasts until the client disconnects). No pings; the broker closes the connection after
  * 5 minutes without messages or 30 minutes in total. Behind Node's HTTP server the frames are
  * written straight to the socket's response (no web stream per client); in-process requests get
  * a ReadableStream body.
  */
-function realtimeConnect(c: Context<Env>): Response {
+async function realtimeConnect(c: Context<Env>): Promise<Response> {
   const app = c.get('app')
   const broker = app.realtime.broker
   const ip = realIP(c)
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
   const prepared = c.body(null, 200, SSE_HEADERS)
   let client: Client
+  let closed!: () => void
+  const gone = new Promise<void>((resolve) => {
+    closed = resolve
+  })
+  let open: () => Response
   if (outgoing !== undefined) {
-    const headers: { [key: string]: string } = {}
-    prepared.headers.forEach((v, k) => {
-      headers[k] = v
-    })
-    outgoing.writeHead(200, headers)
     let overflowed = false
     let prefix: Buffer | undefined
     const sink: ClientSink = {
@@ -121,57 +127,99 @@ function realtimeConnect(c: Context<Env>): Response {
       bufferedBytes: () => outgoing.writableLength,
     }
     client = new Client(sink, ip)
-    outgoing.on('close', () => broker.unregister(client.id))
-    connect(broker, client)
-    // NOTE: a native Response (made before the adapter replaces the global one) that tells
-    // @hono/node-server the handler wrote the response itself.
-    return RESPONSE_ALREADY_SENT
-  }
-  const encoder = new TextEncoder()
-  let controller!: ReadableStreamDefaultController<Uint8Array>
-  let closed = false
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      start: (ctl) => {
-        controller = ctl
-      },
-      cancel: () => {
-        closed = true
+    open = () => {
+      const headers: { [key: string]: string } = {}
+      prepared.headers.forEach((v, k) => {
+        headers[k] = v
+      })
+      outgoing.writeHead(200, headers)
+      outgoing.on('close', () => {
         broker.unregister(client.id)
-      },
-    },
-    new ByteLengthQueuingStrategy({ highWaterMark: 0 }),
-  )
-  client = new Client(
-    {
-      write: (message) => {
-        if (closed) return
-        const bytes = encoder.encode(sseFrame(client.id, message))
-        // the same per-client cap as on a socket: the bytes queued and not yet read
-        if (-(controller.desiredSize ?? 0) + bytes.byteLength > broker.maxBufferedBytes) {
-          closed = true
-          controller.error(new Error('realtime client too slow'))
+        closed()
+      })
+      connect(app, client)
+      // NOTE: a native Response (made before the adapter replaces the global one) that tells
+      // @hono/node-server the handler wrote the response itself.
+      return RESPONSE_ALREADY_SENT
+    }
+  } else {
+    const encoder = new TextEncoder()
+    let controller!: ReadableStreamDefaultController<Uint8Array>
+    let ended = false
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        start: (ctl) => {
+          controller = ctl
+        },
+        cancel: () => {
+          ended = true
           broker.unregister(client.id)
-          return
-        }
-        controller.enqueue(bytes)
+          closed()
+        },
       },
-      close: () => {
-        if (closed) return
-        closed = true
-        controller.close()
+      new ByteLengthQueuingStrategy({ highWaterMark: 0 }),
+    )
+    client = new Client(
+      {
+        write: (message) => {
+          if (ended) return
+          const bytes = encoder.encode(sseFrame(client.id, message))
+          // the same per-client cap as on a socket: the bytes queued and not yet read
+          if (-(controller.desiredSize ?? 0) + bytes.byteLength > broker.maxBufferedBytes) {
+            ended = true
+            controller.error(new Error('realtime client too slow'))
+            broker.unregister(client.id)
+            closed()
+            return
+          }
+          controller.enqueue(bytes)
+        },
+        close: () => {
+          if (ended) return
+          ended = true
+          controller.close()
+          closed()
+        },
+        bufferedBytes: () => (ended ? 0 : Math.max(0, -(controller.desiredSize ?? 0))),
       },
-      bufferedBytes: () => (closed ? 0 : Math.max(0, -(controller.desiredSize ?? 0))),
-    },
-    ip,
-  )
-  connect(broker, client)
-  return new Response(stream, { status: 200, headers: prepared.headers })
+      ip,
+    )
+    open = () => {
+      connect(app, client)
+      return new Response(stream, { status: 200, headers: prepared.headers })
+    }
+  }
+  const event = new RealtimeConnectRequestEvent(app, client, {
+    ...buildRequestInfo(c),
+    context: 'realtime',
+  })
+  if (app.onRealtimeConnectRequest.length === 0) return open()
+  let opened: Response | undefined
+  let ready!: () => void
+  const connected = new Promise<void>((resolve) => {
+    ready = resolve
+  })
+  const chain = app.onRealtimeConnectRequest.trigger(event, async () => {
+    opened = open()
+    ready()
+    await gone
+  })
+  // NOTE: the chain lasts as long as the connection: answer once the last link connected, or
+  // with what the chain did when it ended (or threw) before that.
+  await Promise.race([connected, chain])
+  if (opened !== undefined) {
+    chain.catch((err) => app.logger().error('onRealtimeConnectRequest failed', 'error', err))
+    return opened
+  }
+  return event.response ?? c.body(null, 204)
 }
 
-function connect(broker: Broker, client: Client): void {
-  broker.register(client)
-  client.send({ name: 'PB_CONNECT', data: JSON.stringify({ clientId: client.id }) })
+function connect(app: App, client: Client): void {
+  app.realtime.broker.register(client)
+  void sendRealtimeMessage(app, client, {
+    name: 'PB_CONNECT',
+    data: JSON.stringify({ clientId: client.id }),
+  })
 }
 
 /** The validated `POST /api/realtime` body. */
@@ -235,21 +283,30 @@ async function realtimeSetSubscriptions(c: Context<Env>): Promise<Response> {
   const auth = c.get('auth')
   const ip = realIP(c)
   const client = app.realtime.broker.clientById(form.clientId)
-  let status: number
-  if (client !== undefined) {
-    status = applySubscriptions(app.realtime, client, form.subscriptions, auth, ip)
-  } else {
-    const answer = await app.realtime.bus.request({
-      op: SUBSCRIBE_OP,
-      clientId: form.clientId,
-      subscriptions: form.subscriptions,
-      auth: auth === null ? null : { collectionId: auth.collection.id, id: auth.id },
-      ip,
-    })
-    status = typeof answer === 'number' ? answer : 404
-  }
-  if (status !== 204) throw statusError(status)
-  return c.body(null, 204)
+  const event = new RealtimeSubscribeRequestEvent(
+    app,
+    client ?? null,
+    form.subscriptions,
+    buildRequestInfo(c, data),
+  )
+  await app.onRealtimeSubscribeRequest.trigger(event, async (e) => {
+    let status: number
+    if (client !== undefined) {
+      status = applySubscriptions(app.realtime, client, e.subscriptions, auth, ip)
+    } else {
+      const answer = await app.realtime.bus.request({
+        op: SUBSCRIBE_OP,
+        clientId: form.clientId,
+        subscriptions: e.subscriptions,
+        auth: auth === null ? null : { collectionId: auth.collection.id, id: auth.id },
+        ip,
+      })
+      status = typeof answer === 'number' ? answer : 404
+    }
+    if (status !== 204) throw statusError(status)
+    e.response = c.body(null, 204)
+  })
+  return event.response ?? c.body(null, 204)
 }
 
 function statusError(status: number): ApiError {

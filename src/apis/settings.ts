@@ -1,9 +1,14 @@
 import type { Context, Hono } from 'hono'
-import { publicSettings } from '../core/settings-model.ts'
+import { publicSettings, type Settings } from '../core/settings-model.ts'
+import {
+  SettingsListRequestEvent,
+  SettingsUpdateRequestEvent,
+} from '../core/settings-request-events.ts'
 import { pickFields } from '../tools/picker/pick.ts'
 import { ApiError, badRequestError } from '../tools/router/api-error.ts'
 import { ValidationErrors } from '../tools/validation/validation-errors.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 import { loadDataError, readRequestBody } from './request-body.ts'
 import { settingsTestEmail } from './settings-test-email.ts'
 
@@ -17,20 +22,31 @@ export function bindSettingsApi(api: Hono<Env>): void {
   api.post('/settings/test/email', settingsTestEmail)
 }
 
-function respond(c: Context<Env>): Response {
-  const data = publicSettings(c.get('app').settings())
+function respond(c: Context<Env>, settings: Settings): Response {
+  const data = publicSettings(settings)
   const fields = c.req.query('fields')
   return c.json(fields ? pickFields(data, fields) : data)
 }
 
-function settingsView(c: Context<Env>): Response {
+/** `GET /api/settings`: `onSettingsListRequest` around the answer. */
+async function settingsView(c: Context<Env>): Promise<Response> {
   requireSuperuserAuth(c)
-  return respond(c)
+  const app = c.get('app')
+  const event = new SettingsListRequestEvent(
+    app,
+    buildRequestInfo(c),
+    structuredClone(app.settings()),
+  )
+  await app.onSettingsListRequest.trigger(event, (e) => {
+    e.response = respond(c, e.settings)
+  })
+  return event.response ?? c.body(null, 200)
 }
 
 /**
- * Deep-merges the body over the current settings, validates and saves them (encrypted with
- * `--encryptionEnv`), then answers with the new public settings. 400 `An error occurred while
+ * Deep-merges the body over the current settings, then `onSettingsUpdateRequest` around the
+ * validation, the save (encrypted with `--encryptionEnv`) and the answer with the new public
+ * settings. 400 `An error occurred while
  * loading the submitted data.` for a malformed body or a value of the wrong type; 400 `An error
  * occurred while saving the new settings.` with the nested field errors for invalid values.
  */
@@ -48,19 +64,34 @@ async function settingsUpdate(c: Context<Env>): Promise<Response> {
   const { applySettingsPatch, SettingsShapeError, validateSettings } = await import(
     '../core/settings-validate.ts'
   )
+  let merged: Settings
   try {
-    const next = validateSettings(applySettingsPatch(app.settings(), patch))
-    await app.saveSettings(next)
+    merged = applySettingsPatch(app.settings(), patch) as Settings
   } catch (err) {
     if (err instanceof SettingsShapeError) throw loadDataError(err)
-    if (err instanceof ValidationErrors) {
-      throw badRequestError('An error occurred while saving the new settings.', err.toJSON(), {
-        cause: err,
-      })
-    }
     throw err
   }
-  return respond(c)
+  const event = new SettingsUpdateRequestEvent(
+    app,
+    buildRequestInfo(c, patch as { [key: string]: unknown }),
+    structuredClone(app.settings()),
+    merged,
+  )
+  await app.onSettingsUpdateRequest.trigger(event, async (e) => {
+    try {
+      await e.app.saveSettings(validateSettings(e.newSettings))
+    } catch (err) {
+      if (err instanceof SettingsShapeError) throw loadDataError(err)
+      if (err instanceof ValidationErrors) {
+        throw badRequestError('An error occurred while saving the new settings.', err.toJSON(), {
+          cause: err,
+        })
+      }
+      throw err
+    }
+    e.response = respond(c, e.app.settings())
+  })
+  return event.response ?? c.body(null, 200)
 }
 
 async function readPatch(c: Context<Env>): Promise<unknown> {

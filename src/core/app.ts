@@ -10,8 +10,13 @@ import { decrypt, encrypt } from '../tools/security/encrypt.ts'
 import { createAppLogger, printQuery, registerLogsCleanupJob } from './app-logger.ts'
 import { registerAutoBackupJob } from './backup-auto.ts'
 import type { PendingRestore } from './backup-restore.ts'
+import type { BatchRequestEvent } from './batch-request-event.ts'
 import { Collection, type CollectionRow } from './collection-model.ts'
-import type { CollectionRequestEvent } from './collection-request-event.ts'
+import type {
+  CollectionRequestEvent,
+  CollectionsImportRequestEvent,
+  CollectionsListRequestEvent,
+} from './collection-request-event.ts'
 import { claimCronRun } from './cron-claims.ts'
 import { registerSystemCronJobs } from './cron-system-jobs.ts'
 import { DataDir } from './data-dir.ts'
@@ -27,10 +32,16 @@ import {
   type ServeEvent,
 } from './events.ts'
 import type { FieldContext } from './field.ts'
+import type { FileDownloadRequestEvent, FileTokenRequestEvent } from './file-request-events.ts'
 import './fields.ts'
 import { cleanupLogsForSettings } from './log-query.ts'
 import type { MailerEvent, MailerRecordEvent } from './mailer-events.ts'
 import { runSystemMigrations } from './migrations-runner.ts'
+import type {
+  RealtimeConnectRequestEvent,
+  RealtimeMessageEvent,
+  RealtimeSubscribeRequestEvent,
+} from './realtime-events.ts'
 import { RealtimeHub } from './realtime-hub.ts'
 import type { Record } from './record-model.ts'
 import type {
@@ -39,6 +50,10 @@ import type {
   RecordsListRequestEvent,
 } from './record-request-events.ts'
 import { defaultSettings, mergeSettings, type Settings } from './settings-model.ts'
+import type {
+  SettingsListRequestEvent,
+  SettingsUpdateRequestEvent,
+} from './settings-request-events.ts'
 
 /** Boot options, parsed once by the launcher and frozen (PocketBase `BaseAppConfig`). */
 export interface AppConfig {
@@ -252,6 +267,31 @@ export class App implements FieldContext {
   readonly onCollectionUpdateRequest = new Hook<CollectionRequestEvent>()
   /** Around a collection delete request (the delete and the response are inside `e.next()`). */
   readonly onCollectionDeleteRequest = new Hook<CollectionRequestEvent>()
+  /** Around `GET /api/collections` (the last link answers with `e.collections`). */
+  readonly onCollectionsListRequest = new Hook<CollectionsListRequestEvent>()
+  /** Around `GET /api/collections/{collection}`. */
+  readonly onCollectionViewRequest = new Hook<CollectionRequestEvent>()
+  /** Around `PUT /api/collections/import` (the import and the 204 are inside `e.next()`). */
+  readonly onCollectionsImportRequest = new Hook<CollectionsImportRequestEvent>()
+  /** Around `GET /api/settings` (the last link answers with `e.settings`, secrets masked). */
+  readonly onSettingsListRequest = new Hook<SettingsListRequestEvent>()
+  /** Around `PATCH /api/settings` (validation, save and answer are inside `e.next()`). */
+  readonly onSettingsUpdateRequest = new Hook<SettingsUpdateRequestEvent>()
+  /** Around `POST /api/batch`, once its items are read (the transaction is inside `e.next()`). */
+  readonly onBatchRequest = new Hook<BatchRequestEvent>()
+  /** Around a file download, after the access checks (the last link sends the file). */
+  readonly onFileDownloadRequest = taggableHook<FileDownloadRequestEvent>(collectionTags)
+  /** Around `POST /api/files/token` (tags: the auth record's collection). */
+  readonly onFileTokenRequest = taggableHook<FileTokenRequestEvent>(recordTags)
+  /**
+   * Around a realtime SSE connection: the last link connects and returns when the client has
+   * disconnected.
+   */
+  readonly onRealtimeConnectRequest = new Hook<RealtimeConnectRequestEvent>()
+  /** Around `POST /api/realtime` (the last link applies `e.subscriptions`). */
+  readonly onRealtimeSubscribeRequest = new Hook<RealtimeSubscribeRequestEvent>()
+  /** Around every message written to a realtime client (`PB_CONNECT`, record events). */
+  readonly onRealtimeMessageSend = new Hook<RealtimeMessageEvent>()
   /** After the settings were saved. */
   readonly onSettingsReload = new Hook<AppEvent>()
   /** Around a records list request (the last link writes the response). */
