@@ -118,6 +118,17 @@ describe('a new user, end to end', () => {
       const authors = await pb.collections.getOne('authors')
       const books = await pb.collections.getOne('books')
       expect(books.listRule).toBe('')
+      // new fields go before created/updated, which stay last
+      expect(books.fields.map((f) => f.name)).toEqual([
+        'id',
+        'title',
+        'pages',
+        'in_print',
+        'genre',
+        'author',
+        'created',
+        'updated',
+      ])
       expect(books.fields.find((f) => f.name === 'author')).toMatchObject({
         type: 'relation',
         collectionId: authors.id,
