@@ -262,6 +262,13 @@ describe('API preview', () => {
       response: { status: 200, body: { token: expect.any(String) } },
     })
     expect(e['file-token']!.errors[0]!.status).toBe(401)
+    // an empty view rule lets anyone fetch even protected files (no token checked)
+    const open2 = byId({ ...locked, viewRule: '' } as unknown as CollectionModel).file
+    expect(open2.access.kind).toBe('public')
+    expect(open2.access.summary).toMatch(/even the protected scans needs no file token/)
+    expect(byId({ ...locked, viewRule: null } as unknown as CollectionModel).file.access.kind).toBe(
+      'superusers',
+    )
     // views: no batch (read-only), a file URL when they show a file field
     const view = { ...locked, type: 'view', name: 'scans_view' } as unknown as CollectionModel
     expect(apiEndpoints(view, all, BASE).map((x) => x.id)).toEqual([

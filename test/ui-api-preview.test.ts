@@ -5,6 +5,7 @@
 // token; the parameters table readable on a phone.
 import { describe, expect, test } from 'vitest'
 import { screenshot, unnamedControls, useDashboardSession } from '../src/tests/browser.ts'
+import { client } from '../src/tests/sdk.ts'
 
 const ui = useDashboardSession({
   seed: async ({ sdk }) => {
@@ -109,7 +110,17 @@ describe('dashboard API preview', () => {
     await endpoints.getByRole('link', { name: 'GET File URL' }).click()
     await page.getByRole('heading', { name: 'File URL', level: 2 }).waitFor()
     await page.getByText('/api/files/posts/{id}/{filename}').waitFor()
-    await page.getByText(/^Protected \(scan\): a file token of a caller/).waitFor()
+    // the view rule is empty: even the protected field is served without a token
+    await page
+      .getByText(/the view rule is empty, so even the protected scan needs no file token/)
+      .waitFor()
+    // as the server does
+    const withScan = await pb.collection('posts').create({
+      title: 'scanned',
+      scan: new File(['scan'], 'scan.txt', { type: 'text/plain' }),
+    })
+    const served = await fetch(client(ui.server.url).files.getURL(withScan, withScan.scan))
+    expect(served.status).toBe(200)
     const table = page.getByRole('table')
     for (const name of ['thumb', 'token', 'download'])
       await table.getByText(name, { exact: true }).waitFor()

@@ -855,7 +855,10 @@ function fileEndpoints(c: CollectionModel, base: string): ApiEndpoint[] {
         summary: `${prefix} that is a superuser (the view rule is not set).${rest}`,
       }
     if (viewRule.trim() === '')
-      return { kind: 'auth', summary: `${prefix} signed in to any auth collection.${rest}` }
+      return {
+        kind: 'public',
+        summary: `Anyone with the URL: the view rule is empty, so even the protected ${names(locked)} need${locked.length > 1 ? '' : 's'} no file token.`,
+      }
     return {
       kind: 'rule',
       summary: `${prefix} the view rule lets through (@request.context is "protectedFile").${rest}`,
@@ -887,9 +890,13 @@ function fileEndpoints(c: CollectionModel, base: string): ApiEndpoint[] {
       query(
         'token',
         'String',
-        locked.length
-          ? [`a file token from POST /api/files/token; needed for ${names(locked)}`]
-          : ['a file token (only protected files need one; none here)'],
+        locked.length === 0
+          ? ['a file token (only protected files need one; none here)']
+          : viewRule?.trim() === ''
+            ? [
+                `a file token from POST /api/files/token; ${names(locked)} need none while the view rule is empty`,
+              ]
+            : [`a file token from POST /api/files/token; needed for ${names(locked)}`],
       ),
       query('download', 'Boolean', [
         '1 or true: sent as an attachment to save instead of shown in the browser',
