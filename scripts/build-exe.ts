@@ -30,12 +30,13 @@ import {
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants as zlib } from 'node:zlib'
-import { build, type Plugin } from 'esbuild'
-import type { EmbeddedManifest } from '../src/tools/sea/embedded-assets.ts'
+import { type BuildResult, build, type Plugin } from 'esbuild'
+import { type EmbeddedManifest, JSVM_WORKER_KEY } from '../src/tools/sea/embedded-assets.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const ENTRY = join(ROOT, 'src', 'main-exe.ts')
 const RUNTIME = join(ROOT, 'src', 'tools', 'sea', 'embedded-assets.ts')
+const WORKER_ENTRY = join(ROOT, 'src', 'plugins', 'jsvm', 'worker', 'worker.ts')
 const MANIFEST_KEY = 'satchel/manifest.json'
 /** Node's SEA fuse: postject flips it so the binary runs its embedded blob. */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'
@@ -142,19 +143,19 @@ function nativeAddons(addons: Map<string, { file: string; companions: string[] }
   }
 }
 
-async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2))
-  const major = Number(process.versions.node.split('.')[0])
-  if (major < 24)
-    throw new Error(`Building the executable needs Node 24 (this is ${process.version}).`)
-  mkdirSync(opts.out, { recursive: true })
-  const started = Date.now()
-
-  const addons = new Map<string, { file: string; companions: string[] }>()
-  const bundleFile = join(opts.out, 'satchel.cjs')
+/**
+ * Bundles `entry` into the CommonJS file `out`, its native addons collected into `addons`;
+ * `metafile` keeps what the bundle is made of in the result.
+ */
+async function bundle(
+  entry: string,
+  out: string,
+  addons: Map<string, { file: string; companions: string[] }>,
+  metafile: boolean,
+): Promise<BuildResult> {
   const result = await build({
-    entryPoints: [ENTRY],
-    outfile: bundleFile,
+    entryPoints: [entry],
+    outfile: out,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -166,17 +167,40 @@ async function main(): Promise<void> {
     // NOTE: CommonJS has no import.meta; in the executable __filename is the executable itself,
     // so a path computed from a module's URL (e.g. the dashboard's default folder) stays valid
     // and points beside it, where nothing of ours is: embedded folders come from embeddedDir().
-    banner: { js: 'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+    // A worker started from its text has no __filename: it gets the executable's URL too.
+    banner: {
+      js: 'var __importMetaUrl = require("node:url").pathToFileURL(process.execPath).href;',
+    },
     define: { 'import.meta.url': '__importMetaUrl' },
-    metafile: true,
+    metafile,
     logLevel: 'warning',
     // NOTE: packages probe optional per-platform builds with require() inside try/catch; the
     // ones not installed here are expected misses.
     logOverride: { 'require-resolve-not-external': 'silent' },
   })
   if (result.errors.length > 0) throw new Error('esbuild failed.')
+  return result
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2))
+  const major = Number(process.versions.node.split('.')[0])
+  if (major < 24)
+    throw new Error(`Building the executable needs Node 24 (this is ${process.version}).`)
+  mkdirSync(opts.out, { recursive: true })
+  const started = Date.now()
+
+  const addons = new Map<string, { file: string; companions: string[] }>()
+  const bundleFile = join(opts.out, 'satchel.cjs')
+  // NOTE: the PocketBase JS hooks run on worker threads, whose code is a bundle of its own:
+  // embedded as it is, and started from its text (src/plugins/jsvm/pool.ts)
+  const workerFile = join(opts.out, 'jsvm-worker.cjs')
+  const [result] = await Promise.all([
+    bundle(ENTRY, bundleFile, addons, true),
+    bundle(WORKER_ENTRY, workerFile, addons, false),
+  ])
   // what the bundle is made of (e.g. for https://esbuild.github.io/analyze/)
-  writeFileSync(join(opts.out, 'meta.json'), JSON.stringify(result.metafile))
+  writeFileSync(join(opts.out, 'meta.json'), JSON.stringify(result!.metafile))
 
   // asset key → source file
   const assets = new Map<string, string>()
@@ -198,7 +222,7 @@ async function main(): Promise<void> {
   }
 
   const hash = createHash('sha256')
-  hash.update(readFileSync(bundleFile))
+  hash.update(readFileSync(bundleFile)).update('\0').update(readFileSync(workerFile))
   const files: { [key: string]: number } = {}
   for (const [key, file] of [...assets].sort(([a], [b]) => a.localeCompare(b))) {
     const data = readFileSync(file)
@@ -223,7 +247,10 @@ async function main(): Promise<void> {
   // Assets are stored brotli-compressed (libvips: 18.7 → 7.5 MB); extraction inflates them once.
   const packed = join(opts.out, 'assets')
   rmSync(packed, { recursive: true, force: true })
-  const seaAssets: { [key: string]: string } = { [MANIFEST_KEY]: manifestFile }
+  const seaAssets: { [key: string]: string } = {
+    [MANIFEST_KEY]: manifestFile,
+    [JSVM_WORKER_KEY]: workerFile,
+  }
   for (const [key, file] of assets) {
     const out = join(packed, `${key}.br`)
     mkdirSync(dirname(out), { recursive: true })

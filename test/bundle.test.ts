@@ -1,8 +1,9 @@
 // The bundle `dist/bundle/satchel.js` (`npm run build`, scripts/build-bundle.ts), which
 // `bin/satchel.js` runs when installed: built here into a folder of its own, it answers the CLI,
 // forks `serve --workers=2` processes that re-enter it, gives hooks files its own `satchel`
-// classes, and loads what it only loads on first use — sharp (thumbs), nodemailer (mail), the S3
-// client — when that use comes.
+// classes, runs PocketBase's pb_migrations/*.js and pb_hooks/*.pb.js on the JSVM worker bundle
+// beside it, and loads what it only loads on first use — sharp (thumbs), nodemailer (mail), the
+// S3 client — when that use comes.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -90,6 +91,23 @@ export function hooks(app: App) {
 }
 `,
     )
+    mkdirSync(join(dirname(dir), 'pb_migrations'))
+    writeFileSync(
+      join(dirname(dir), 'pb_migrations', '1700000000_notes.js'),
+      `migrate((app) => {
+  app.save(new Collection({ name: "notes", type: "base", listRule: "", fields: [{ name: "text", type: "text" }] }))
+})
+`,
+    )
+    writeFileSync(
+      join(dirname(dir), 'pb_hooks', 'notes.pb.js'),
+      `routerAdd("GET", "/api/notes-count", (e) => e.json(200, { n: $app.countRecords("notes") }))
+`,
+    )
+    writeFileSync(
+      join(dirname(dir), 'pb_hooks', 'zz_broken.pb.js'),
+      '// fails at load, in the worker bundle\nnew Record()\n',
+    )
     cli(['superuser', 'upsert', SU_EMAIL, SU_PASS, `--dir=${dir}`])
     const port = await freePort()
     const server = await spawnServer({
@@ -104,6 +122,12 @@ export function hooks(app: App) {
       418,
       { data: {}, message: 'Short and stout.', status: 418 },
     ])
+
+    // the JSVM worker thread runs the migration and the route; a file failing at load is
+    // reported at its own line, not at the worker bundle's
+    const notes = await fetch(`${server.url}/api/notes-count`)
+    expect([notes.status, await notes.json()]).toEqual([200, { n: 0 }])
+    expect(server.output()).toContain(`${join(dirname(dir), 'pb_hooks', 'zz_broken.pb.js')}:2`)
 
     const su = client(server.url)
     await su.collection('_superusers').authWithPassword(SU_EMAIL, SU_PASS)

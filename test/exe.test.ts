@@ -1,13 +1,14 @@
 // The single `satchel` executable (`npm run build:exe`): started the way a machine without Node
 // would (empty folder, no `node` on PATH, fresh HOME — see `satchelCommand`), it extracts its
 // native addons safely when two processes start at once, forks `serve --workers` processes that
-// re-enter the executable, makes thumbs through the sharp/libvips it carries and serves the
-// dashboard (ui/dist) it embeds.
+// re-enter the executable, makes thumbs through the sharp/libvips it carries, serves the
+// dashboard (ui/dist) it embeds, and runs PocketBase's pb_migrations/*.js and pb_hooks/*.pb.js on
+// the JSVM worker threads whose code it embeds.
 // Uses the executable named by SATCHEL_E2E_BIN, else builds it into dist/exe (skipped when the
 // inputs are unchanged).
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { VERSION } from '../src/pocketbase.ts'
@@ -129,5 +130,91 @@ describe('the single executable', () => {
     )
 
     expect(await server.stop('SIGTERM')).toBe(0)
+  })
+
+  test('pb_migrations/*.js apply and pb_hooks/*.pb.js serve routes and fire hooks', async () => {
+    const dir = makeTempDir()
+    const app = dirname(dir)
+    mkdirSync(join(app, 'pb_migrations'))
+    mkdirSync(join(app, 'pb_hooks'))
+    writeFileSync(
+      join(app, 'pb_migrations', '1700000000_create_notes.js'),
+      `migrate((app) => {
+  const notes = new Collection({
+    name: "notes",
+    type: "base",
+    listRule: "",
+    createRule: "",
+    fields: [{ name: "text", type: "text" }, { name: "by", type: "text" }],
+  })
+  app.save(notes)
+  const seed = new Record(notes)
+  seed.set("text", "seeded")
+  app.save(seed)
+}, (app) => {
+  app.delete(app.findCollectionByNameOrId("notes"))
+})
+`,
+    )
+    writeFileSync(
+      join(app, 'pb_hooks', 'util.js'),
+      'module.exports = { shout: (s) => s.toUpperCase() }\n',
+    )
+    writeFileSync(
+      join(app, 'pb_hooks', 'x.pb.js'),
+      `routerAdd("GET", "/api/exe/hello/{name}", (e) => {
+  const { shout } = require(\`\${__hooks}/util.js\`)
+  const notes = $app.findRecordsByFilter("notes", "text != ''", "text", 10, 0)
+  return e.json(200, { hi: shout(e.request.pathValue("name")), notes: notes.map((n) => n.getString("text")) })
+})
+routerAdd("POST", "/api/exe/check", (e) => {
+  const body = e.requestInfo().body
+  const user = $app.findAuthRecordByEmail("users", body.email)
+  if (!user.validatePassword(body.password)) throw new BadRequestError("Wrong password.")
+  return e.json(200, { ok: true })
+})
+onRecordCreateRequest((e) => {
+  e.record.set("by", "hook")
+  e.next()
+}, "notes")
+`,
+    )
+    const server = await startSatchel(dir)
+    const res = await fetch(`${server.url}/api/exe/hello/ann`)
+    expect([res.status, await res.json()]).toEqual([200, { hi: 'ANN', notes: ['seeded'] }])
+
+    const pb = client(server.url)
+    const created = await pb.collection('notes').create({ text: 'posted' })
+    expect([created.text, created.by]).toEqual(['posted', 'hook'])
+    const list = await pb.collection('notes').getFullList({ sort: 'text' })
+    expect(list.map((n) => [n.text, n.by])).toEqual([
+      ['posted', 'hook'],
+      ['seeded', ''],
+    ])
+
+    // the worker thread loads the bcrypt addon the executable carries
+    await pb.collection('users').create({
+      email: 'u@example.com',
+      password: SU_PASS,
+      passwordConfirm: SU_PASS,
+    })
+    const check = (password: string) =>
+      fetch(`${server.url}/api/exe/check`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'u@example.com', password }),
+      }).then(async (r) => [r.status, await r.json()])
+    expect(await check(SU_PASS)).toEqual([200, { ok: true }])
+    expect(await check('wrong')).toEqual([
+      400,
+      { data: {}, message: 'Wrong password.', status: 400 },
+    ])
+
+    expect(await server.stop('SIGTERM')).toBe(0)
+    // recorded as applied: a second start does not run it again (one seeded row)
+    const again = await startSatchel(dir)
+    const rows = await client(again.url).collection('notes').getFullList()
+    expect(rows.map((n) => n.text).sort()).toEqual(['posted', 'seeded'])
+    expect(await again.stop('SIGTERM')).toBe(0)
   })
 })

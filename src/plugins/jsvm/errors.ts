@@ -42,5 +42,16 @@ export function apiErrorOf(s: ErrorState): Error {
   if (s.status === undefined) return new JsvmError(s)
   const make = BY_STATUS[s.status]
   const data = s.data as { [k: string]: unknown } | undefined
-  return make !== undefined ? make(s.message, data) : new ApiError(s.status, s.message, data)
+  const err = make !== undefined ? make(s.message, data) : new ApiError(s.status, s.message, data)
+  if (s.location !== undefined) apiErrorLocations.set(err, s.location)
+  return err
 }
+
+/** `file:line` of the JS frame that threw `err` (a JsvmError, or an API error from JS). */
+export function locationOf(err: unknown): string | undefined {
+  if (err instanceof JsvmError) return err.location
+  return typeof err === 'object' && err !== null ? apiErrorLocations.get(err) : undefined
+}
+
+// NOTE: keyed by the error objects themselves (no per-app state): an ApiError has no place for it
+const apiErrorLocations = new WeakMap<object, string>()

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { App } from '../../core/app.ts'
 import { JsBinds } from './binds.ts'
-import { JsvmError } from './errors.ts'
+import { locationOf } from './errors.ts'
 import { JsvmPool } from './pool.ts'
 
 /**
@@ -60,7 +60,7 @@ export class JsHooks {
     try {
       await this.#pool.run(() => ({ kind: 'load', file }))
     } catch (err) {
-      const location = err instanceof JsvmError && err.location ? err.location : file
+      const location = locationOf(err) ?? file
       failures.push({
         location,
         message: err instanceof Error ? err.message : String(err),

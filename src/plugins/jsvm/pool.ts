@@ -6,6 +6,7 @@ import type { Collection } from '../../core/collection-model.ts'
 import type { Record } from '../../core/record-model.ts'
 import { NoRowsError } from '../../tools/db/db.ts'
 import { ApiError } from '../../tools/router/api-error.ts'
+import { embeddedFile, isExecutable, JSVM_WORKER_KEY } from '../../tools/sea/embedded-assets.ts'
 import { ValidationErrors } from '../../tools/validation/validation-errors.ts'
 import type { JsBinds } from './binds.ts'
 import {
@@ -20,15 +21,26 @@ import { runOp } from './ops.ts'
 import type { FromWorker, ToWorker } from './worker/channel.ts'
 
 /**
- * The worker's entry: `worker/worker.ts` from the sources, `worker/worker.js` built by tsc, and
- * beside the bundle (`dist/bundle/satchel.js`) its own bundle `jsvm-worker.js`.
+ * The worker's entry: `worker/worker.ts` from the sources, `worker/worker.js` built by tsc,
+ * beside the bundle (`dist/bundle/satchel.js`) its own bundle `jsvm-worker.js`, and in the single
+ * executable the text of the bundle it embeds (no file: run with `eval`).
  */
-const WORKER_URL = /\/pool\.[jt]s$/.test(import.meta.url)
-  ? new URL(
-      import.meta.url.endsWith('.ts') ? './worker/worker.ts' : './worker/worker.js',
-      import.meta.url,
-    )
-  : new URL('./jsvm-worker.js', import.meta.url)
+function workerEntry(): { readonly code: string | URL; readonly eval: boolean } {
+  if (isExecutable()) {
+    embeddedWorker ??= embeddedFile(JSVM_WORKER_KEY)
+    return { code: embeddedWorker, eval: true }
+  }
+  const url = /\/pool\.[jt]s$/.test(import.meta.url)
+    ? new URL(
+        import.meta.url.endsWith('.ts') ? './worker/worker.ts' : './worker/worker.js',
+        import.meta.url,
+      )
+    : new URL('./jsvm-worker.js', import.meta.url)
+  return { code: url, eval: false }
+}
+
+// NOTE: the same for every app of the process (read once: about 120 KB)
+let embeddedWorker: string | undefined
 
 /** The worker whose synchronous call the current async context serves (for nested runs). */
 const serving = new AsyncLocalStorage<{ readonly worker: JsvmWorker; readonly call: number }>()
@@ -84,20 +96,26 @@ class JsvmWorker {
     this.port = port1
     this.signal = new Int32Array(shared)
     this.codec = new Codec(pool)
-    this.thread = new Worker(WORKER_URL, {
+    const entry = workerEntry()
+    this.thread = new Worker(entry.code, {
+      eval: entry.eval,
       workerData: { port: port2, signal: shared, hooksDir },
       transferList: [port2],
     })
     let onReady: () => void = () => {}
-    this.ready = new Promise((resolve) => {
+    let onFail: (err: unknown) => void = () => {}
+    this.ready = new Promise((resolve, reject) => {
       onReady = resolve
+      onFail = reject
     })
     port1.on('message', (msg: FromWorker) => {
       if (msg.t === 'ready') onReady()
       else pool.receive(this, msg)
     })
     const die = (err: unknown) => {
+      if (this.dead) return
       this.dead = true
+      onFail(err)
       for (const r of this.runs.values()) r.reject(err)
       this.runs.clear()
       pool.forget(this)
@@ -120,6 +138,12 @@ class JsvmWorker {
   }
 }
 
+/** A run waiting for a worker. */
+interface Waiter {
+  resolve(w: JsvmWorker): void
+  reject(err: unknown): void
+}
+
 /** What a run message carries besides its id; built with the worker's codec. */
 export type RunBody = { readonly kind: string; readonly [key: string]: unknown }
 
@@ -140,8 +164,8 @@ export class JsvmPool {
   binds: JsBinds | undefined
   readonly #workers: JsvmWorker[] = []
   readonly #idle: JsvmWorker[] = []
-  readonly #waiting: ((w: JsvmWorker) => void)[] = []
-  readonly #urgent: ((w: JsvmWorker) => void)[] = []
+  readonly #waiting: Waiter[] = []
+  readonly #urgent: Waiter[] = []
   /** How many workers ordinary runs use: one per core (at least 2), at most `size`. */
   readonly #usual: number
   #starting = 0
@@ -202,19 +226,33 @@ export class JsvmPool {
     if (total < (urgent ? this.size : this.#usual)) {
       this.#starting++
       const w = new JsvmWorker(this, this.hooksDir)
-      void w.ready.then(() => {
-        this.#starting--
-        this.#workers.push(w)
-        this.#release(w)
-      })
+      w.ready.then(
+        () => {
+          this.#starting--
+          this.#workers.push(w)
+          this.#release(w)
+        },
+        (err: unknown) => {
+          // NOTE: a worker that cannot start (e.g. its code is missing) fails the runs waiting,
+          // when no other worker is left to take them, rather than leaving them pending forever
+          this.#starting--
+          if (this.#workers.length + this.#starting > 0) return
+          const cause = new Error('The JSVM worker could not start.', { cause: err })
+          for (const waiter of this.#urgent.splice(0).concat(this.#waiting.splice(0))) {
+            waiter.reject(cause)
+          }
+        },
+      )
     }
-    return new Promise((resolve) => (urgent ? this.#urgent : this.#waiting).push(resolve))
+    return new Promise((resolve, reject) =>
+      (urgent ? this.#urgent : this.#waiting).push({ resolve, reject }),
+    )
   }
 
   #release(w: JsvmWorker): void {
     if (w.dead) return
     const next = this.#urgent.shift() ?? this.#waiting.shift()
-    if (next !== undefined) next(w)
+    if (next !== undefined) next.resolve(w)
     else {
       this.#idle.push(w)
       if (w.runs.size === 0) w.thread.unref()

@@ -37,6 +37,9 @@ function sea(): typeof import('node:sea') | undefined {
 /** The asset key of the manifest. */
 export const MANIFEST_KEY = 'satchel/manifest.json'
 
+/** The asset key of the PocketBase JS hooks worker's bundle (read with `embeddedFile`). */
+export const JSVM_WORKER_KEY = 'satchel/jsvm-worker.cjs'
+
 /** Reports whether this process is the single `satchel` executable (Node SEA), not `node`. */
 export function isExecutable(): boolean {
   return sea()?.isSea() ?? false
@@ -47,6 +50,18 @@ export function embeddedManifest(): EmbeddedManifest {
   const api = sea()
   if (api === undefined || !api.isSea()) throw new Error('Not running as the single executable.')
   return JSON.parse(api.getAsset(MANIFEST_KEY, 'utf8')) as EmbeddedManifest
+}
+
+/**
+ * The text of the SEA asset `key`, stored as it is (not brotli-compressed, not extracted): code
+ * the executable runs without a file, e.g. `satchel/jsvm-worker.cjs`, the PocketBase JS hooks
+ * worker's bundle (see `scripts/build-exe.ts`). Throws outside a single executable, or when the
+ * build embedded no such asset.
+ */
+export function embeddedFile(key: string): string {
+  const api = sea()
+  if (api === undefined || !api.isSea()) throw new Error('Not running as the single executable.')
+  return api.getAsset(key, 'utf8')
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import vm from 'node:vm'
 import { type MessagePort, workerData } from 'node:worker_threads'
 import type { ErrorState, EventState } from '../codec.ts'
@@ -33,11 +34,14 @@ function handler(ref: HandlerRef): (...args: unknown[]) => unknown {
   return fn
 }
 
-/** `file:line[:column]` of the first frame of `stack` outside this folder. */
+/** This worker's own file: in the npm bundle, one file of all the code the sources split. */
+const SELF = fileURLToPath(import.meta.url)
+
+/** `file:line[:column]` of the first frame of `stack` outside this folder (or bundle). */
 function locate(stack: string): string | undefined {
   for (const m of stack.matchAll(/((?:file:\/\/)?\/[^\s():]+):(\d+)(?::(\d+))?/g)) {
     const file = m[1]!.replace(/^file:\/\//, '')
-    if (file.includes('/plugins/jsvm/') || file.startsWith('/node:')) continue
+    if (file.includes('/plugins/jsvm/') || file === SELF || file.startsWith('/node:')) continue
     return `${file}:${m[2]}${m[3] ? `:${m[3]}` : ''}`
   }
   return undefined
