@@ -160,6 +160,14 @@ describe('a new user, end to end', () => {
       const [book] = await pb.collection('books').getFullList({ expand: 'author' })
       expect(book).toMatchObject({ title: 'The Dispossessed', pages: 387, in_print: true })
       expect(book!.expand?.author).toMatchObject({ name: 'Ursula' })
+      // the app works for its users: anyone may list the books, authors stay closed
+      const anonymous = client(server.url)
+      expect((await anonymous.collection('books').getFullList()).map((b) => b.title)).toEqual([
+        'The Dispossessed',
+      ])
+      await expect(anonymous.collection('authors').getFullList()).rejects.toMatchObject({
+        status: 403,
+      })
       await screenshot(page, 'walkthrough-records')
 
       // 4. a backup, a change after it, and the restore that undoes the change
