@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { FlagError, flag, goFlagsHelp, normalizeArgs } from './cmd/flags.ts'
 import { goLogLine } from './cmd/log-line.ts'
 import { registerMigrateCommand } from './cmd/migrate.ts'
+import { registerMigrateDbCommand } from './cmd/migrate-db.ts'
 import { registerServeCommand } from './cmd/serve.ts'
 import { registerSuperuserCommand } from './cmd/superuser.ts'
 import { registerTypegenCommand } from './cmd/typegen.ts'
@@ -196,6 +197,7 @@ export function createCli(): Command {
   registerServeCommand(program)
   registerSuperuserCommand(program)
   registerMigrateCommand(program)
+  registerMigrateDbCommand(program)
   registerTypegenCommand(program)
   return program
 }

@@ -1,3 +1,4 @@
+import type { Dialect } from '../tools/db/db.ts'
 import { randomString } from '../tools/security/random.ts'
 import { goErrorsText } from '../tools/validation/go-text.ts'
 import type { App } from './app.ts'
@@ -369,16 +370,15 @@ async function withTempView<T>(
 }
 
 /** The CREATE VIEW statement of a view collection (PocketBase: `SELECT * FROM (query)`; see `Dialect.subquery`). */
-export function createViewSql(app: App, name: string, query: string): string {
+export function createViewSql(d: Dialect, name: string, query: string): string {
   const sql = query.trim().replace(/;\s*$/, '')
-  const d = app.db.dialect
   return `CREATE VIEW ${d.quoteIdent(name)} AS SELECT * FROM ${d.subquery(sql)}`
 }
 
 /** Drops (if present) and creates the SQL view of a view collection. */
 export async function saveView(app: App, name: string, query: string): Promise<void> {
   await app.db.exec(`DROP VIEW IF EXISTS ${app.db.dialect.quoteIdent(name)}`)
-  await app.db.exec(createViewSql(app, name, query))
+  await app.db.exec(createViewSql(app.db.dialect, name, query))
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Dialect } from '../tools/db/db.ts'
 import { goErrorsText } from '../tools/validation/go-text.ts'
 import { ValidationErrors } from '../tools/validation/validation-errors.ts'
 import type { App } from './app.ts'
@@ -46,15 +47,18 @@ export function systemMigrationFiles(): string[] {
 const byFile = (a: { file: string }, b: { file: string }) =>
   a.file < b.file ? -1 : a.file > b.file ? 1 : 0
 
-/** Creates `_migrations` when missing (PocketBase's columns). */
-async function ensureMigrationsTable(app: App): Promise<void> {
-  await app.db.exec(
-    app.db.dialect.createTable(
-      '_migrations',
-      ['file VARCHAR(255) PRIMARY KEY NOT NULL', 'applied INTEGER NOT NULL'],
-      { ifNotExists: true },
-    ),
+/** The CREATE TABLE statement of `_migrations` (PocketBase's columns). */
+export function migrationsTableSql(dialect: Dialect, ifNotExists: boolean): string {
+  return dialect.createTable(
+    '_migrations',
+    ['file VARCHAR(255) PRIMARY KEY NOT NULL', 'applied INTEGER NOT NULL'],
+    { ifNotExists },
   )
+}
+
+/** Creates `_migrations` when missing. */
+async function ensureMigrationsTable(app: App): Promise<void> {
+  await app.db.exec(migrationsTableSql(app.db.dialect, true))
 }
 
 async function appliedFiles(app: App): Promise<Set<string>> {
