@@ -1,5 +1,6 @@
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   renameSync,
@@ -199,6 +200,7 @@ async function copyToDir(
       `the target ${dir} is not empty: migrate-db writes a new pb_data folder only (give a missing or empty folder)`,
     )
   }
+  mkdirSync(dirname(dir), { recursive: true })
   const temp = mkdtempSync(join(dirname(dir), `.${basename(dir)}.migrate-db-`))
   const files = new DataDir(temp)
   const target = { data: openSqlite(files.dataDb), aux: openSqlite(files.auxiliaryDb) }

@@ -174,12 +174,24 @@ async function copyTable(
   const perInsert = Math.max(1, Math.floor(MAX_PARAMS / columns.length))
   const head = `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES `
   const tuple = `(${columns.map(() => '?').join(', ')})`
+  // NOTE: PocketBase writes some JSON (`_params.value`) as a BLOB; every PostgreSQL column here
+  // is text, so bytes are written as their UTF-8 text there (invalid UTF-8 fails the copy).
+  const toText = to.dialect.name === 'postgres'
   return scanTable(from, table, columns, batch, async (rows) => {
     for (let i = 0; i < rows.length; i += perInsert) {
-      const chunk = rows.slice(i, i + perInsert)
+      const chunk = toText
+        ? rows.slice(i, i + perInsert).map(bytesAsText)
+        : rows.slice(i, i + perInsert)
       await to.run(head + chunk.map(() => tuple).join(', '), chunk.flat())
     }
   })
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** A row with its byte values decoded as UTF-8 text; throws TypeError on invalid UTF-8. */
+function bytesAsText(row: SqlValue[]): SqlValue[] {
+  return row.map((v) => (v instanceof Uint8Array ? utf8.decode(v) : v))
 }
 
 /**
@@ -233,14 +245,21 @@ async function scanTable(
 /**
  * A cell in the form both engines agree on: numbers (SQLite integers and reals, PostgreSQL
  * doubles, bigints, and booleans, which both drivers give as 1/0) as JavaScript's shortest
- * decimal text, text as is (JSON and dates are text on both), bytes as `x'hex'`, NULL as null.
- * A number and its decimal text compare equal on purpose: SQLite's NUMERIC-affinity `JSON`
- * columns store the JSON text `5` as the integer 5, PostgreSQL keeps the text.
+ * decimal text, text as is (JSON and dates are text on both), bytes as their UTF-8 text (else
+ * `x'hex'`), NULL as null. A number and its decimal text compare equal on purpose (SQLite's
+ * NUMERIC-affinity `JSON` columns store the JSON text `5` as the integer 5, PostgreSQL keeps the
+ * text), and so do bytes and their text (PocketBase writes `_params.value` as a BLOB).
  */
 export function canonicalValue(v: unknown): string | null {
   if (v === null || v === undefined) return null
   if (typeof v === 'number' || typeof v === 'bigint') return String(Number(v))
   if (typeof v === 'boolean') return v ? '1' : '0'
-  if (v instanceof Uint8Array) return `x'${Buffer.from(v).toString('hex')}'`
+  if (v instanceof Uint8Array) {
+    try {
+      return utf8.decode(v)
+    } catch {
+      return `x'${Buffer.from(v).toString('hex')}'`
+    }
+  }
   return String(v)
 }

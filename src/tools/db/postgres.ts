@@ -165,6 +165,24 @@ function runResult(res: pg.QueryResult): RunResult {
   return { changes: res.rowCount ?? 0, lastInsertRowid: 0 }
 }
 
+/**
+ * Checks out a client of `pool` that survives its connection dying while checked out (a
+ * terminated session, a restarted server): node-postgres then emits 'error' on the client, which
+ * the pool only listens to while the client is idle, and an unheard 'error' ends the process.
+ * The failure still reaches the statement running (it rejects) or the next one.
+ */
+async function checkout(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect()
+  const ignore = () => undefined
+  client.on('error', ignore)
+  const release = client.release
+  client.release = (err?: Error | boolean) => {
+    client.off('error', ignore)
+    release.call(client, err)
+  }
+  return client
+}
+
 /** Rolls back and returns the client to the pool (destroying it when it broke). */
 async function finish(client: pg.PoolClient, err: unknown): Promise<void> {
   if (err === undefined) {
@@ -233,7 +251,7 @@ class PostgresDb implements Db {
     const readOnly = isReadOnlyScript(keywords)
     const release = readOnly ? undefined : await this.#lock.lock()
     try {
-      const client = await (readOnly ? this.#reader : this.#writer).connect()
+      const client = await checkout(readOnly ? this.#reader : this.#writer)
       let failure: unknown
       try {
         await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN')
@@ -255,7 +273,7 @@ class PostgresDb implements Db {
     const release = await this.#lock.lock()
     let tx: PostgresTx | undefined
     try {
-      const client = await this.#writer.connect()
+      const client = await checkout(this.#writer)
       let failure: unknown
       try {
         await client.query('BEGIN')
