@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import type { Collection } from '../core/collection-model.ts'
 import { toPasswordValue } from '../core/field-password.ts'
+import { RecordEmailChangeRequestEvent } from '../core/record-auth-request-events.ts'
 import type { Record } from '../core/record-model.ts'
 import { saveRecord } from '../core/record-save.ts'
 import { findAuthRecordByToken } from '../core/record-tokens.ts'
@@ -23,6 +24,7 @@ import {
   throwIfInvalid,
 } from './record-auth-forms.ts'
 import { authCollection } from './record-auth-helpers.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 
 /** Binds `POST /api/collections/{collection}/confirm-email-change` (PocketBase §6.9). */
 export function bindRecordAuthEmailChangeConfirmApi(api: Hono<Env>): void {
@@ -67,19 +69,27 @@ async function confirmEmailChange(c: Context<Env>): Promise<Response> {
     password: passwordErr,
   })
   if (!('record' in parsed)) throw badRequestError('Invalid or expired token.')
-  const { record, newEmail } = parsed
-  record.set('email', newEmail)
-  record.set('verified', true)
-  try {
-    await saveRecord(app, record)
-  } catch (err) {
-    throw badRequestError(
-      'Failed to confirm email change.',
-      err instanceof ValidationErrors ? err.toJSON() : undefined,
-      { cause: err },
-    )
-  }
-  return c.body(null, 204)
+  const event = new RecordEmailChangeRequestEvent(
+    app,
+    parsed.record,
+    buildRequestInfo(c, form),
+    parsed.newEmail,
+  )
+  await app.onRecordConfirmEmailChangeRequest.trigger(event, async (e) => {
+    e.record.set('email', e.newEmail)
+    e.record.set('verified', true)
+    try {
+      await saveRecord(e.app, e.record)
+    } catch (err) {
+      throw badRequestError(
+        'Failed to confirm email change.',
+        err instanceof ValidationErrors ? err.toJSON() : undefined,
+        { cause: err },
+      )
+    }
+    e.response = c.body(null, 204)
+  })
+  return event.response ?? c.body(null, 204)
 }
 
 async function parseToken(

@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono'
 import { reportError } from '../core/app-report.ts'
+import { RecordEmailChangeRequestEvent } from '../core/record-auth-request-events.ts'
 import { sendRecordChangeEmail } from '../mails/record-mails.ts'
 import { badRequestError } from '../tools/router/api-error.ts'
 import { validationError } from '../tools/validation/validation-errors.ts'
@@ -13,6 +14,7 @@ import {
   throwIfInvalid,
 } from './record-auth-forms.ts'
 import { authCollection } from './record-auth-helpers.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 
 /** Binds `POST /api/collections/{collection}/request-email-change` (PocketBase §6.9). */
 export function bindRecordAuthEmailChangeRequestApi(api: Hono<Env>): void {
@@ -49,14 +51,23 @@ async function requestEmailChange(c: Context<Env>): Promise<Response> {
     }
   }
   throwIfInvalid({ newEmail: err })
-  try {
-    await sendRecordChangeEmail(app, record, form.newEmail)
-  } catch (cause) {
-    await reportError(app, 'Failed to send email change email', cause, {
-      collectionId: collection.id,
-      recordId: record.id,
-    })
-    throw badRequestError('Failed to request email change.', undefined, { cause })
-  }
-  return c.body(null, 204)
+  const event = new RecordEmailChangeRequestEvent(
+    app,
+    record,
+    buildRequestInfo(c, form),
+    form.newEmail,
+  )
+  await app.onRecordRequestEmailChangeRequest.trigger(event, async (e) => {
+    try {
+      await sendRecordChangeEmail(e.app, e.record, e.newEmail)
+    } catch (cause) {
+      await reportError(e.app, 'Failed to send email change email', cause, {
+        collectionId: collection.id,
+        recordId: e.record.id,
+      })
+      throw badRequestError('Failed to request email change.', undefined, { cause })
+    }
+    e.response = c.body(null, 204)
+  })
+  return event.response ?? c.body(null, 204)
 }

@@ -368,7 +368,7 @@ describe('OTP and MFA', () => {
       beforeTest: enableOtp,
       expectedStatus: 200,
       expectedContent: ['"otpId":"'],
-      expectedEvents: { '*': 0 },
+      expectedEvents: { onRecordRequestOTPRequest: 1, onRecordCreate: 0, onMailerSend: 0 },
     },
     {
       name: 'auth-with-otp unknown id',

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { App } from '../core/app.ts'
 import { LOG_LEVEL, reportError } from '../core/app-report.ts'
 import type { Collection } from '../core/collection-model.ts'
+import { RecordAuthRequestEvent } from '../core/record-auth-request-events.ts'
 import { exportRecord } from '../core/record-export.ts'
 import type { Record } from '../core/record-model.ts'
 import { canAccessRecord } from '../core/record-rules.ts'
@@ -129,8 +130,28 @@ export async function recordAuthResponse(
   // MFA (§6.6): a first factor answers 401 {mfaId}; a second, different one completes.
   const mfaId = await checkMFA(c, record, options.authMethod, info)
   if (mfaId !== '') return c.json({ mfaId }, 401)
+  const event = new RecordAuthRequestEvent(app, record, info, {
+    token: options.token ?? (await newAuthToken(record)),
+    meta: options.meta,
+    authMethod: options.authMethod,
+  })
+  await app.onRecordAuthRequest.trigger(event, async (e) => {
+    e.response = await authAnswer(c, e.record, options.authMethod, e.token, e.meta)
+  })
+  return event.response ?? c.body(null, 200)
+}
+
+/** The rest of a sign-in: the auth alert, then `{token, record, meta?}` (expand and fields). */
+async function authAnswer(
+  c: Context<Env>,
+  record: Record,
+  authMethod: string,
+  token: string,
+  meta: { [key: string]: unknown } | undefined,
+): Promise<Response> {
+  const app = c.get('app')
   // Auth alert (§6.11) after a credentialed sign-in; a failure is logged, never answered.
-  if (options.authMethod !== '' && record.collection.auth?.authAlert.enabled) {
+  if (authMethod !== '' && record.collection.auth?.authAlert.enabled) {
     try {
       await authAlert(c, record)
     } catch (err) {
@@ -145,7 +166,6 @@ export async function recordAuthResponse(
       )
     }
   }
-  const token = options.token ?? (await newAuthToken(record))
   const requester = c.get('auth')
   const expand = c.req.query('expand')
   if (expand) {
@@ -157,7 +177,7 @@ export async function recordAuthResponse(
     auth: record,
   })
   const result: { [key: string]: unknown } = {}
-  if (options.meta !== undefined) result.meta = options.meta
+  if (meta !== undefined) result.meta = meta
   result.record = exported
   result.token = token
   const fields = c.req.query('fields')

@@ -8,6 +8,8 @@ import {
   purgeExpiredAuthRefs,
   saveAuthRef,
 } from '../core/auth-system-records.ts'
+import type { Collection } from '../core/collection-model.ts'
+import { RecordCreateOTPRequestEvent } from '../core/record-auth-request-events.ts'
 import type { Record } from '../core/record-model.ts'
 import { sendRecordOTP } from '../mails/record-mails.ts'
 import { forbiddenError } from '../tools/router/api-error.ts'
@@ -22,6 +24,7 @@ import {
   throwIfInvalid,
 } from './record-auth-forms.ts'
 import { authCollection } from './record-auth-helpers.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 
 /** Above this many unexpired OTPs of one record, the newest is reused (no new email). */
 const MAX_ACTIVE_OTPS = 9
@@ -51,8 +54,29 @@ async function requestOTP(c: Context<Env>): Promise<Response> {
   throwIfInvalid({ email: emailError(form.email) })
   const app = c.get('app')
   const code = randomString(options.otp.length, '1234567890')
-  const record = await findAuthRecordByEmail(app, collection, form.email)
-  if (record === undefined) {
+  const event = new RecordCreateOTPRequestEvent(
+    app,
+    collection,
+    (await findAuthRecordByEmail(app, collection, form.email)) ?? null,
+    buildRequestInfo(c, form),
+    code,
+  )
+  await app.onRecordRequestOTPRequest.trigger(event, async (e) => {
+    e.response = await issueOTP(c, collection, e.record, e.password)
+  })
+  return event.response ?? c.body(null, 200)
+}
+
+/** Stores an OTP for `record` and sends it (a made-up id, after as much work, when null). */
+async function issueOTP(
+  c: Context<Env>,
+  collection: Collection,
+  record: Record | null,
+  code: string,
+): Promise<Response> {
+  const app = c.get('app')
+  const options = collection.auth!
+  if (record === null) {
     await hashPassword(code, OTP_COST)
     return c.json({ otpId: randomString(15) })
   }

@@ -3,6 +3,7 @@ import type { App } from '../core/app.ts'
 import { releaseGuard } from '../core/auth-guards.ts'
 import type { Collection } from '../core/collection-model.ts'
 import { PasswordField } from '../core/field-password.ts'
+import { RecordAuthFlowRequestEvent } from '../core/record-auth-request-events.ts'
 import { saveRecord } from '../core/record-save.ts'
 import { findAuthRecordByToken } from '../core/record-tokens.ts'
 import { badRequestError } from '../tools/router/api-error.ts'
@@ -17,6 +18,7 @@ import { collectionRateLimit } from './rate-limit.ts'
 import { lengthError, readStringForm, throwIfInvalid } from './record-auth-forms.ts'
 import { authCollection } from './record-auth-helpers.ts'
 import { passwordResetGuardKey } from './record-auth-password-reset-request.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 
 /** Binds `POST /api/collections/{collection}/confirm-password-reset` (PocketBase §6.9). */
 export function bindRecordAuthPasswordResetConfirmApi(api: Hono<Env>): void {
@@ -53,22 +55,31 @@ async function confirmPasswordReset(c: Context<Env>): Promise<Response> {
   })
   const found = await findAuthRecordByToken(app, form.token, ['passwordResetToken'])
   if (found === undefined) throw badRequestError('Invalid or expired password reset token.')
-  const record = found.record
-  record.set('password', form.password)
-  if (!record.getBool('verified') && found.claims.email === record.getString('email')) {
-    record.set('verified', true)
-  }
-  try {
-    await saveRecord(app, record)
-  } catch (err) {
-    throw badRequestError(
-      'Failed to set new password.',
-      err instanceof ValidationErrors ? err.toJSON() : undefined,
-      { cause: err },
-    )
-  }
-  await releaseGuard(app, passwordResetGuardKey(record))
-  return c.body(null, 204)
+  const event = new RecordAuthFlowRequestEvent(
+    app,
+    collection,
+    found.record,
+    buildRequestInfo(c, form),
+  )
+  await app.onRecordConfirmPasswordResetRequest.trigger(event, async (e) => {
+    const record = e.record ?? found.record
+    record.set('password', form.password)
+    if (!record.getBool('verified') && found.claims.email === record.getString('email')) {
+      record.set('verified', true)
+    }
+    try {
+      await saveRecord(e.app, record)
+    } catch (err) {
+      throw badRequestError(
+        'Failed to set new password.',
+        err instanceof ValidationErrors ? err.toJSON() : undefined,
+        { cause: err },
+      )
+    }
+    await releaseGuard(e.app, passwordResetGuardKey(record))
+    e.response = c.body(null, 204)
+  })
+  return event.response ?? c.body(null, 204)
 }
 
 async function checkToken(

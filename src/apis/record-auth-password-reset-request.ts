@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono'
 import { fireAndForget } from '../core/app-report.ts'
 import { acquireGuard, releaseGuard } from '../core/auth-guards.ts'
+import { RecordAuthFlowRequestEvent } from '../core/record-auth-request-events.ts'
 import type { Record } from '../core/record-model.ts'
 import { sendRecordPasswordReset } from '../mails/record-mails.ts'
 import { badRequestError } from '../tools/router/api-error.ts'
@@ -14,6 +15,7 @@ import {
 } from './record-auth-forms.ts'
 import { authCollection } from './record-auth-helpers.ts'
 import { RESEND_GUARD_SECONDS } from './record-auth-verification-request.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 
 /** The resend guard key of a record's password reset email. */
 export function passwordResetGuardKey(record: Record): string {
@@ -43,8 +45,11 @@ async function requestPasswordReset(c: Context<Env>): Promise<Response> {
   const form = await readStringForm(c, ['email'])
   throwIfInvalid({ email: emailError(form.email) })
   const app = c.get('app')
-  const record = await findAuthRecordByEmail(app, collection, form.email)
-  if (record !== undefined) {
+  const found = await findAuthRecordByEmail(app, collection, form.email)
+  if (found === undefined) return c.body(null, 204)
+  const event = new RecordAuthFlowRequestEvent(app, collection, found, buildRequestInfo(c, form))
+  await app.onRecordRequestPasswordResetRequest.trigger(event, (e) => {
+    const record = e.record ?? found
     fireAndForget(
       app,
       'Failed to send password reset email',
@@ -60,6 +65,7 @@ async function requestPasswordReset(c: Context<Env>): Promise<Response> {
       },
       { collectionId: collection.id, recordId: record.id },
     )
-  }
-  return c.body(null, 204)
+    e.response = c.body(null, 204)
+  })
+  return event.response ?? c.body(null, 204)
 }

@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono'
+import { RecordAuthFlowRequestEvent } from '../core/record-auth-request-events.ts'
 import { forbiddenError, notFoundError, unauthorizedError } from '../tools/router/api-error.ts'
 import { parseUnverifiedJwt } from '../tools/security/jwt.ts'
 import type { Env } from './middlewares.ts'
@@ -9,6 +10,7 @@ import {
   recordAuthResponse,
   requestAuthToken,
 } from './record-auth-helpers.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 
 /** Binds `POST /api/collections/{collection}/auth-refresh` (PocketBase §6.10). */
 export function bindRecordAuthRefreshApi(api: Hono<Env>): void {
@@ -38,8 +40,13 @@ async function authRefresh(c: Context<Env>): Promise<Response> {
   } catch {
     refreshable = false
   }
-  return recordAuthResponse(c, auth, {
-    authMethod: '',
-    ...(refreshable || current === '' ? {} : { token: current }),
+  const app = c.get('app')
+  const event = new RecordAuthFlowRequestEvent(app, collection, auth, buildRequestInfo(c))
+  await app.onRecordAuthRefreshRequest.trigger(event, async (e) => {
+    e.response = await recordAuthResponse(c, e.record ?? auth, {
+      authMethod: '',
+      ...(refreshable || current === '' ? {} : { token: current }),
+    })
   })
+  return event.response ?? c.body(null, 200)
 }

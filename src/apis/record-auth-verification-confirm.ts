@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import { releaseGuard } from '../core/auth-guards.ts'
 import type { Collection } from '../core/collection-model.ts'
+import { RecordAuthFlowRequestEvent } from '../core/record-auth-request-events.ts'
 import { saveRecord } from '../core/record-save.ts'
 import { findAuthRecordByToken } from '../core/record-tokens.ts'
 import { badRequestError } from '../tools/router/api-error.ts'
@@ -18,6 +19,7 @@ import { collectionRateLimit } from './rate-limit.ts'
 import { readStringForm, throwIfInvalid } from './record-auth-forms.ts'
 import { authCollection } from './record-auth-helpers.ts'
 import { verificationGuardKey } from './record-auth-verification-request.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 
 /** Binds `POST /api/collections/{collection}/confirm-verification` (PocketBase §6.9). */
 export function bindRecordAuthVerificationConfirmApi(api: Hono<Env>): void {
@@ -46,22 +48,31 @@ async function confirmVerification(c: Context<Env>): Promise<Response> {
   })
   const found = await findAuthRecordByToken(app, form.token, ['verificationToken'])
   if (found === undefined) throw badRequestError('Invalid or expired verification token.')
-  const record = found.record
-  if (!record.getBool('verified')) {
-    record.set('verified', true)
-    if (!collection.auth!.passwordAuth.enabled) record.set('password', randomString(30))
-    try {
-      await saveRecord(app, record)
-    } catch (err) {
-      throw badRequestError(
-        'An error occurred while saving the verified state.',
-        err instanceof ValidationErrors ? err.toJSON() : undefined,
-        { cause: err },
-      )
+  const event = new RecordAuthFlowRequestEvent(
+    app,
+    collection,
+    found.record,
+    buildRequestInfo(c, form),
+  )
+  await app.onRecordConfirmVerificationRequest.trigger(event, async (e) => {
+    const record = e.record ?? found.record
+    if (!record.getBool('verified')) {
+      record.set('verified', true)
+      if (!collection.auth!.passwordAuth.enabled) record.set('password', randomString(30))
+      try {
+        await saveRecord(e.app, record)
+      } catch (err) {
+        throw badRequestError(
+          'An error occurred while saving the verified state.',
+          err instanceof ValidationErrors ? err.toJSON() : undefined,
+          { cause: err },
+        )
+      }
     }
-  }
-  await releaseGuard(app, verificationGuardKey(record))
-  return c.body(null, 204)
+    await releaseGuard(e.app, verificationGuardKey(record))
+    e.response = c.body(null, 204)
+  })
+  return event.response ?? c.body(null, 204)
 }
 
 async function checkToken(

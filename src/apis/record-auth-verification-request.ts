@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono'
 import { fireAndForget } from '../core/app-report.ts'
 import { acquireGuard } from '../core/auth-guards.ts'
+import { RecordAuthFlowRequestEvent } from '../core/record-auth-request-events.ts'
 import type { Record } from '../core/record-model.ts'
 import { sendRecordVerification } from '../mails/record-mails.ts'
 import { badRequestError } from '../tools/router/api-error.ts'
@@ -13,6 +14,7 @@ import {
   throwIfInvalid,
 } from './record-auth-forms.ts'
 import { authCollection } from './record-auth-helpers.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 
 /** Seconds between two verification emails of one record (PocketBase: 2 minutes). */
 export const RESEND_GUARD_SECONDS = 120
@@ -45,8 +47,11 @@ async function requestVerification(c: Context<Env>): Promise<Response> {
   const form = await readStringForm(c, ['email'])
   throwIfInvalid({ email: emailError(form.email) })
   const app = c.get('app')
-  const record = await findAuthRecordByEmail(app, collection, form.email)
-  if (record !== undefined && !record.getBool('verified')) {
+  const found = await findAuthRecordByEmail(app, collection, form.email)
+  if (found === undefined || found.getBool('verified')) return c.body(null, 204)
+  const event = new RecordAuthFlowRequestEvent(app, collection, found, buildRequestInfo(c, form))
+  await app.onRecordRequestVerificationRequest.trigger(event, (e) => {
+    const record = e.record ?? found
     fireAndForget(
       app,
       'Failed to send verification email',
@@ -56,6 +61,7 @@ async function requestVerification(c: Context<Env>): Promise<Response> {
       },
       { collectionId: collection.id, recordId: record.id },
     )
-  }
-  return c.body(null, 204)
+    e.response = c.body(null, 204)
+  })
+  return event.response ?? c.body(null, 204)
 }

@@ -6,6 +6,7 @@ import type { Collection } from '../core/collection-model.ts'
 import { findExternalAuthByProvider } from '../core/external-auth-query.ts'
 import { FileField } from '../core/field-file.ts'
 import { TextField } from '../core/field-text.ts'
+import { RecordAuthWithOAuth2RequestEvent } from '../core/record-auth-request-events.ts'
 import { findSingleColumnUniqueIndex } from '../core/record-find-by-identity.ts'
 import { Record } from '../core/record-model.ts'
 import {
@@ -35,6 +36,7 @@ import type { SubRequestDispatcher } from './batch.ts'
 import { type Env, registerSubRequest } from './middlewares.ts'
 import { collectionRateLimit } from './rate-limit.ts'
 import { authCollection, recordAuthResponse } from './record-auth-helpers.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 import { loadDataError, readBodyData } from './request-body.ts'
 
 /** How long the code exchange and user fetch may take together: 30 s (PocketBase's). */
@@ -111,10 +113,37 @@ async function authWithOAuth2(
   } else if (user.email !== '') {
     record = await findAuthRecordByEmail(app, collection, user.email)
   }
-  const isNew = record === undefined
+  const event = new RecordAuthWithOAuth2RequestEvent(
+    app,
+    collection,
+    record ?? null,
+    buildRequestInfo(c, { ...form }),
+    {
+      providerName: form.provider,
+      oAuth2User: authUserJSON(user, formatDate),
+      createData: form.createData,
+    },
+  )
+  await app.onRecordAuthWithOAuth2Request.trigger(event, async (e) => {
+    e.response = await signIn(c, dispatcher, e, user, link, fallback)
+  })
+  return event.response ?? c.body(null, 200)
+}
 
-  // NOTE: PocketBase wraps this in `onRecordAuthWithOAuth2Request`; the hook joins when the
-  // auth hooks land (App has no such hook yet).
+/** Creates or updates the account of `e.record`, links the provider, and answers. */
+async function signIn(
+  c: Context<Env>,
+  dispatcher: SubRequestDispatcher,
+  e: RecordAuthWithOAuth2RequestEvent,
+  user: AuthUser,
+  link: Record | undefined,
+  fallback: Record | null,
+): Promise<Response> {
+  const app = e.app
+  const collection = e.collection
+  const record = e.record ?? undefined
+  const form = { provider: e.providerName, createData: e.createData }
+  const isNew = record === undefined
   let authRecord: Record
   try {
     authRecord = await app.runInTransaction(async (txApp) => {
@@ -198,7 +227,7 @@ async function createAccount(
   txApp: App,
   dispatcher: SubRequestDispatcher,
   collection: Collection,
-  form: OAuth2Form,
+  form: Pick<OAuth2Form, 'createData'>,
   user: AuthUser,
 ): Promise<Record> {
   if (collection.name === '_superusers') {

@@ -3,6 +3,7 @@ import { reportError } from '../core/app-report.ts'
 import { consumeAttempt } from '../core/auth-guards.ts'
 import { authRefExpired, claimAuthRef, findAuthRefById } from '../core/auth-system-records.ts'
 import { toPasswordValue } from '../core/field-password.ts'
+import { RecordAuthWithOTPRequestEvent } from '../core/record-auth-request-events.ts'
 import { findRecordById } from '../core/record-query.ts'
 import { saveRecord } from '../core/record-save.ts'
 import { badRequestError, forbiddenError, tooManyRequestsError } from '../tools/router/api-error.ts'
@@ -13,6 +14,7 @@ import type { Env } from './middlewares.ts'
 import { collectionRateLimit } from './rate-limit.ts'
 import { lengthError, readStringForm, throwIfInvalid } from './record-auth-forms.ts'
 import { authCollection, recordAuthResponse } from './record-auth-helpers.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 
 /** Attempts per OTP owner and client IP within {@link OTP_ATTEMPT_WINDOW} seconds (PocketBase). */
 export const OTP_MAX_ATTEMPTS = 5
@@ -68,19 +70,24 @@ async function authWithOTP(c: Context<Env>): Promise<Response> {
   // Single use: the row is claimed with one DELETE, so of two concurrent requests with the same
   // code only the one that removed it signs in.
   if (!(await claimAuthRef(app, '_otps', otp.id))) throw invalid()
-  const sentTo = otp.getString('sentTo')
-  if (!record.getBool('verified') && sentTo !== '' && record.getString('email') === sentTo) {
-    record.set('verified', true)
-    try {
-      await saveRecord(app, record)
-    } catch (err) {
-      await reportError(
-        app,
-        'Failed to update record verified state after successful OTP validation',
-        err,
-        { otpId: otp.id, recordId: record.id },
-      )
+  const event = new RecordAuthWithOTPRequestEvent(app, record, buildRequestInfo(c, form), otp)
+  await app.onRecordAuthWithOTPRequest.trigger(event, async (e) => {
+    const record = e.record
+    const sentTo = otp.getString('sentTo')
+    if (!record.getBool('verified') && sentTo !== '' && record.getString('email') === sentTo) {
+      record.set('verified', true)
+      try {
+        await saveRecord(e.app, record)
+      } catch (err) {
+        await reportError(
+          e.app,
+          'Failed to update record verified state after successful OTP validation',
+          err,
+          { otpId: otp.id, recordId: record.id },
+        )
+      }
     }
-  }
-  return recordAuthResponse(c, record, { authMethod: 'otp' })
+    e.response = await recordAuthResponse(c, record, { authMethod: 'otp' })
+  })
+  return event.response ?? c.body(null, 200)
 }

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono'
 import type { Collection } from '../core/collection-model.ts'
 import { isEmailFormat } from '../core/field-email.ts'
 import { toPasswordValue } from '../core/field-password.ts'
+import { RecordAuthWithPasswordRequestEvent } from '../core/record-auth-request-events.ts'
 import { findAuthRecordByIdentity } from '../core/record-find-by-identity.ts'
 import type { Record } from '../core/record-model.ts'
 import { NoRowsError } from '../tools/db/db.ts'
@@ -15,6 +16,7 @@ import {
 import type { Env } from './middlewares.ts'
 import { collectionRateLimit } from './rate-limit.ts'
 import { authCollection, recordAuthResponse } from './record-auth-helpers.ts'
+import { buildRequestInfo } from './record-helpers.ts'
 import { loadDataError, readBodyData } from './request-body.ts'
 
 /** A valid bcrypt hash compared against when the identity is unknown, so timing leaks nothing. */
@@ -44,18 +46,28 @@ async function authWithPassword(c: Context<Env>): Promise<Response> {
   const form = readForm(await readBodyData(c))
   validateForm(form, options.passwordAuth.identityFields)
 
-  const record = await findByIdentity(c, collection, form)
-  const hash = record === undefined ? DUMMY_HASH : toPasswordValue(record.get('password')).hash
-  const ok = await comparePassword(hash, form.password)
-  if (record === undefined || !ok) {
-    // NOTE: the cause is only logged (PocketBase's request log `details`).
-    throw badRequestError('Failed to authenticate.', undefined, {
-      cause: new Error('invalid login credentials'),
-    })
-  }
-
-  // NOTE: the MFA seam (`mfaId` in the query or body) lives in recordAuthResponse.
-  return recordAuthResponse(c, record, { authMethod: 'password' })
+  const app = c.get('app')
+  const event = new RecordAuthWithPasswordRequestEvent(
+    app,
+    collection,
+    (await findByIdentity(c, collection, form)) ?? null,
+    buildRequestInfo(c, { ...form }),
+    form,
+  )
+  await app.onRecordAuthWithPasswordRequest.trigger(event, async (e) => {
+    const record = e.record
+    const hash = record === null ? DUMMY_HASH : toPasswordValue(record.get('password')).hash
+    const ok = await comparePassword(hash, e.password)
+    if (record === null || !ok) {
+      // NOTE: the cause is only logged (PocketBase's request log `details`).
+      throw badRequestError('Failed to authenticate.', undefined, {
+        cause: new Error('invalid login credentials'),
+      })
+    }
+    // NOTE: the MFA seam (`mfaId` in the query or body) lives in recordAuthResponse.
+    e.response = await recordAuthResponse(c, record, { authMethod: 'password' })
+  })
+  return event.response ?? c.body(null, 200)
 }
 
 function readForm(data: { [key: string]: unknown }): PasswordForm {

@@ -43,6 +43,15 @@ import type {
   RealtimeSubscribeRequestEvent,
 } from './realtime-events.ts'
 import { RealtimeHub } from './realtime-hub.ts'
+import type {
+  RecordAuthFlowRequestEvent,
+  RecordAuthRequestEvent,
+  RecordAuthWithOAuth2RequestEvent,
+  RecordAuthWithOTPRequestEvent,
+  RecordAuthWithPasswordRequestEvent,
+  RecordCreateOTPRequestEvent,
+  RecordEmailChangeRequestEvent,
+} from './record-auth-request-events.ts'
 import type { Record } from './record-model.ts'
 import type {
   RecordEnrichEvent,
@@ -304,6 +313,38 @@ export class App implements FieldContext {
   readonly onRecordUpdateRequest = taggableHook<RecordRequestEvent>(collectionTags)
   /** Around a record delete request (after the deleteRule check; the delete is inside). */
   readonly onRecordDeleteRequest = taggableHook<RecordRequestEvent>(collectionTags)
+  /** Around every sign-in and auth refresh answer, after the auth rule and MFA checks. */
+  readonly onRecordAuthRequest = taggableHook<RecordAuthRequestEvent>(collectionTags)
+  /** Around `auth-with-password`, once the identity was looked up (the password check is inside). */
+  readonly onRecordAuthWithPasswordRequest =
+    taggableHook<RecordAuthWithPasswordRequestEvent>(collectionTags)
+  /** Around `auth-with-oauth2`, after the code exchange (account creation/linking is inside). */
+  readonly onRecordAuthWithOAuth2Request =
+    taggableHook<RecordAuthWithOAuth2RequestEvent>(collectionTags)
+  /** Around `auth-refresh` (the new token and answer are inside). */
+  readonly onRecordAuthRefreshRequest = taggableHook<RecordAuthFlowRequestEvent>(collectionTags)
+  /** Around `request-password-reset` for a found record (the email is sent inside). */
+  readonly onRecordRequestPasswordResetRequest =
+    taggableHook<RecordAuthFlowRequestEvent>(collectionTags)
+  /** Around `confirm-password-reset` with a valid token (the save is inside). */
+  readonly onRecordConfirmPasswordResetRequest =
+    taggableHook<RecordAuthFlowRequestEvent>(collectionTags)
+  /** Around `request-verification` for a found, unverified record (the email is sent inside). */
+  readonly onRecordRequestVerificationRequest =
+    taggableHook<RecordAuthFlowRequestEvent>(collectionTags)
+  /** Around `confirm-verification` with a valid token (the save is inside). */
+  readonly onRecordConfirmVerificationRequest =
+    taggableHook<RecordAuthFlowRequestEvent>(collectionTags)
+  /** Around `request-email-change` (the email to `e.newEmail` is sent inside). */
+  readonly onRecordRequestEmailChangeRequest =
+    taggableHook<RecordEmailChangeRequestEvent>(collectionTags)
+  /** Around `confirm-email-change` with a valid token and password (the save is inside). */
+  readonly onRecordConfirmEmailChangeRequest =
+    taggableHook<RecordEmailChangeRequestEvent>(collectionTags)
+  /** Around `request-otp` (`e.record` may be null; the OTP row and email are inside). */
+  readonly onRecordRequestOTPRequest = taggableHook<RecordCreateOTPRequestEvent>(collectionTags)
+  /** Around `auth-with-otp`, once the code was checked and used (the answer is inside). */
+  readonly onRecordAuthWithOTPRequest = taggableHook<RecordAuthWithOTPRequestEvent>(collectionTags)
   /** For every record about to be sent by the records API (expanded ones included). */
   readonly onRecordEnrich = taggableHook<RecordEnrichEvent>(recordTags)
   /** Around a backup (the snapshot, archive and upload are the last link). */
