@@ -5,6 +5,7 @@
 import type PocketBase from 'pocketbase'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type CompatCase, type CompatPair, outcome, startCompatPair } from '../src/tests/compat.ts'
+import { satchelUsesPostgres } from '../src/tests/postgres.ts'
 import { pocketBaseExecutable } from '../src/tests/process.ts'
 import { client } from '../src/tests/sdk.ts'
 import { type CapturedMail, type SmtpCapture, startSmtpCapture } from '../src/tests/smtp-capture.ts'
@@ -120,6 +121,7 @@ const cases: CompatCase[] = [
   },
   {
     name: 'import: a view with a failing query (superuser)',
+    sqliteOnly: "SQLite's raw error text",
     as: 'su',
     status: 400,
     call: (pb) =>
@@ -137,6 +139,7 @@ const cases: CompatCase[] = [
   },
   {
     name: 'import: an index on a missing column (superuser)',
+    sqliteOnly: "SQLite's raw error text",
     as: 'su',
     status: 400,
     call: (pb) =>
@@ -228,6 +231,8 @@ const cases: CompatCase[] = [
   ).map(
     ([what, query], i): CompatCase => ({
       name: `view query: ${what} (superuser, dry run and create)`,
+      // the first six read the rows of SQLite's json_each over an array (or repeat a column)
+      ...(i < 6 ? { sqliteOnly: "SQLite's json_each over an array" } : {}),
       as: 'su',
       status: 200,
       call: async (pb) => {
@@ -749,7 +754,9 @@ const cases: CompatCase[] = [
 ]
 
 describe('PocketBase vs Satchel: collections scenarios', () => {
-  test.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+  // NOTE: on PostgreSQL (compat-superuser-postgres.test.ts) the cases whose answer is SQLite's own are out.
+  const run = satchelUsesPostgres() ? cases.filter((c) => c.sqliteOnly === undefined) : cases
+  test.each(run.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const res = await pair.run(c)
     expect(res.pocketbase.status).toBe(c.status)
     const log = pair.servers.satchel.proc.output().slice(-3000)

@@ -1,7 +1,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { ClientResponseError } from 'pocketbase'
-import { afterAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeEach, describe, expect, test } from 'vitest'
+import { freshPostgresDatabase } from '../src/tests/postgres.ts'
 import { cleanupAll, makeTempDir, REPO_ROOT, startSatchel } from '../src/tests/process.ts'
 import { client, upsertSuperuser } from '../src/tests/sdk.ts'
 
@@ -75,6 +76,8 @@ function projectWithHooks(): string {
 }
 
 describe('satchel serve with pb_hooks (*.pb.ts, *.pb.js)', () => {
+  // each test starts on a new data dir (on PostgreSQL, hooks-serve-postgres.test.ts: a new database)
+  beforeEach(freshPostgresDatabase)
   test.each([1, 2])(
     'routes and record hooks from hooks files, with --workers=%i',
     async (workers) => {

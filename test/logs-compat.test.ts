@@ -1,7 +1,9 @@
 // Request logs and the logs API side by side: the same raw requests go to the real PocketBase
 // and to Satchel, then the `_logs` rows each wrote (read back through `GET /api/logs`) and the
 // logs API's answers are compared.
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { freshPostgresDatabase } from '../src/tests/postgres.ts'
 import {
   cleanupAll,
   makeTempDir,
@@ -305,8 +307,37 @@ describe('logs API compared with PocketBase', () => {
   })
 })
 
+/** The messages of the `_logs` rows written with UA (in `auxiliary.db`, or in PostgreSQL). */
+async function bufferedMessages(dir: string): Promise<string[]> {
+  const url = process.env.SATCHEL_DB_URL
+  if (url !== undefined) {
+    const db = new pg.Client({ connectionString: url })
+    await db.connect()
+    try {
+      const res = await db.query(
+        `SELECT message FROM "_logs" WHERE data::jsonb->>'userAgent' = $1`,
+        [UA],
+      )
+      return res.rows.map((r: { message: string }) => r.message)
+    } finally {
+      await db.end()
+    }
+  }
+  const db = openSqlite(`${dir}/auxiliary.db`, { readonly: true })
+  try {
+    const rows = await db.all<{ message: string }>(
+      "SELECT message FROM `_logs` WHERE json_extract(data, '$.userAgent') = ?",
+      [UA],
+    )
+    return rows.map((r) => r.message)
+  } finally {
+    await db.close()
+  }
+}
+
 describe('request logs with --workers', () => {
   test('two workers: a stop writes what each still buffers', async () => {
+    await freshPostgresDatabase()
     const dir = makeTempDir()
     const proc = await startSatchel(dir, undefined, { args: ['--workers=2'] })
     // health answers once one worker listens; the primary prints this once both do
@@ -318,17 +349,8 @@ describe('request logs with --workers', () => {
     for (let i = 0; i < 12; i++) await call(s, 'GET', `/api/health?n=${i}`)
     // well before the 3 s interval: only the shutdown flush can have written them
     expect(await proc.stop('SIGTERM')).toBe(0)
-    const db = openSqlite(`${dir}/auxiliary.db`, { readonly: true })
-    try {
-      const rows = await db.all<{ message: string }>(
-        "SELECT message FROM `_logs` WHERE json_extract(data, '$.userAgent') = ? ORDER BY message",
-        [UA],
-      )
-      expect(rows.map((r) => r.message).sort()).toEqual(
-        Array.from({ length: 12 }, (_, i) => `GET /api/health?n=${i}`).sort(),
-      )
-    } finally {
-      await db.close()
-    }
+    expect((await bufferedMessages(dir)).sort()).toEqual(
+      Array.from({ length: 12 }, (_, i) => `GET /api/health?n=${i}`).sort(),
+    )
   }, 60_000)
 })

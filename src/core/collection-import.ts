@@ -70,6 +70,16 @@ export async function importCollections(
     }
 
     for (const { c, generatedId } of prepared) {
+      // NOTE: PostgreSQL has no empty identifiers, so a nameless collection cannot be saved
+      // first and validated after (as PocketBase does on SQLite): it is validated right away,
+      // with the same answer.
+      if (c.name === '') {
+        try {
+          await validateSavedCollection(tx, c, originals.get(c.id) ?? c)
+        } catch (err) {
+          throw importFailure(c, err)
+        }
+      }
       try {
         await saveCollection(tx, c, { generatedId, validate: false })
       } catch (err) {

@@ -182,6 +182,7 @@ async function waitReady(proc: SpawnedProcess): Promise<void> {
 }
 
 let onPostgres = false
+let shared: TestPostgres | undefined
 
 /** True in a test file that called {@link usePostgresForSatchel} (suites leave out SQLite-only cases). */
 export function satchelUsesPostgres(): boolean {
@@ -197,13 +198,22 @@ export function satchelUsesPostgres(): boolean {
  */
 export function usePostgresForSatchel(): void {
   onPostgres = true
-  let server: TestPostgres | undefined
   beforeAll(async () => {
-    server = await startPostgres()
-    process.env.SATCHEL_DB_URL = await server.createDatabase()
+    shared = await startPostgres()
+    process.env.SATCHEL_DB_URL = await shared.createDatabase()
   }, 60_000)
   afterAll(async () => {
     delete process.env.SATCHEL_DB_URL
-    await server?.close()
+    await shared?.close()
+    shared = undefined
   })
+}
+
+/**
+ * In a file that called {@link usePostgresForSatchel}, points `SATCHEL_DB_URL` at a new empty
+ * database, so the next Satchel started gets a fresh app, as it would on a new data dir (for
+ * suites whose tests each start their own server); does nothing on SQLite.
+ */
+export async function freshPostgresDatabase(): Promise<void> {
+  if (shared !== undefined) process.env.SATCHEL_DB_URL = await shared.createDatabase()
 }
