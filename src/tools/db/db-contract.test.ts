@@ -272,6 +272,24 @@ describe.each(engines)('Db contract on %s', (_name, engine) => {
     expect((await db.all('SELECT k FROM r')).length).toBe(4)
   })
 
+  test('a failing statement in a transaction undoes itself only, after reads and writes', async () => {
+    await db.exec('CREATE TABLE f (k TEXT UNIQUE)')
+    await db.transaction(async (tx) => {
+      await tx.run('INSERT INTO f (k) VALUES (?)', ['a'])
+      await tx.run('INSERT INTO f (k) VALUES (?)', ['b'])
+      await expect(tx.get('SELECT k FROM nope')).rejects.toThrow(/nope/) // a failing read
+      expect((await tx.all('SELECT k FROM f')).length).toBe(2)
+      await expect(tx.run('INSERT INTO f (k) VALUES (?)', ['a'])).rejects.toThrow() // a failing write
+      await expect(tx.run('INSERT INTO f (k) VALUES (?)', ['a'])).rejects.toThrow() // twice
+      await tx.runScript("INSERT INTO f (k) VALUES ('c')", { maxRows: 1 })
+      await expect(tx.runScript('SELECT * FROM nope', { maxRows: 1 })).rejects.toThrow()
+      await tx.exec("INSERT INTO f (k) VALUES ('e')")
+      await expect(tx.get('SELECT k FROM nope')).rejects.toThrow(/nope/)
+    })
+    const rows = await db.all<{ k: string }>('SELECT k FROM f ORDER BY k')
+    expect(rows.map((r) => r.k)).toEqual(['a', 'b', 'c', 'e'])
+  })
+
   test('transactions run one at a time, in order', async () => {
     await db.exec('CREATE TABLE s (n INTEGER)')
     await db.run('INSERT INTO s (n) VALUES (0)')

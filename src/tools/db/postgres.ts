@@ -276,7 +276,8 @@ class PostgresDb implements Db {
       const client = await checkout(this.#writer)
       let failure: unknown
       try {
-        await client.query('BEGIN')
+        // one round trip: the statement savepoint (see PostgresTx) is set with the BEGIN
+        await client.query(`BEGIN; SAVEPOINT ${STMT_SAVEPOINT}`)
         tx = new PostgresTx(client, this.#run)
         const result = await fn(tx)
         tx.done = true
@@ -304,11 +305,28 @@ class PostgresDb implements Db {
   }
 }
 
+/** The savepoint that holds a transaction's state after its last successful statement. */
+const STMT_SAVEPOINT = 'satchel_stmt'
+
+/**
+ * Single statements (as a parameterized query is) that change nothing a rollback to a savepoint would undo: plain SELECTs, without
+ * locks (`FOR UPDATE`, `pg_advisory_xact_lock`, which a rollback to a savepoint set before
+ * them would release), sequences or notifications.
+ */
+const READ_ONLY = /^\s*SELECT\b/i
+const SIDE_EFFECTS = /\b(?:FOR\s+(?:UPDATE|SHARE|NO\s+KEY|KEY)|lock|nextval|setval|notify)/i
+
+function changesNothing(sql: string): boolean {
+  return READ_ONLY.test(sql) && !SIDE_EFFECTS.test(sql)
+}
+
 /** The handle given to a transaction callback: everything runs on the transaction's client. */
 class PostgresTx implements Db {
   readonly dialect = postgresDialect
   readonly inTransaction = true
   done = false
+  /** Whether a statement may have changed something since the savepoint was (re)set. */
+  #moved = false
   readonly #client: pg.PoolClient
   readonly #run: Runner
 
@@ -322,27 +340,34 @@ class PostgresTx implements Db {
   }
 
   /**
-   * Runs `fn` on the transaction's client inside a savepoint: PostgreSQL aborts the whole
-   * transaction at the first failing statement, while SQLite (which callers are written for)
-   * only fails that statement, so a caller may catch the error and go on. Each command is
-   * awaited: node-postgres deprecates queuing a query on a client that is still executing one.
+   * Runs `fn` on the transaction's client so that a failing statement is undone alone:
+   * PostgreSQL aborts the whole transaction at the first failing statement, while SQLite (which
+   * callers are written for) only fails that statement, so a caller may catch the error and go
+   * on. The savepoint `satchel_stmt` always holds the state after the last successful
+   * statement: a failure rolls back to it; it is moved forward (one round trip, release and set
+   * again) only before a statement that follows one that may have changed something, so reads
+   * cost no extra round trip and a write one (the savepoint around every statement cost two).
+   * Each command is awaited: node-postgres deprecates queuing a query on a busy client.
    */
-  async #guarded<T>(fn: () => Promise<T>): Promise<T> {
+  async #guarded<T>(readOnly: boolean, fn: () => Promise<T>): Promise<T> {
     this.#check()
     const c = this.#client
-    await c.query('SAVEPOINT satchel_stmt')
+    if (this.#moved) {
+      await c.query(`RELEASE SAVEPOINT ${STMT_SAVEPOINT}; SAVEPOINT ${STMT_SAVEPOINT}`)
+      this.#moved = false
+    }
     try {
       const result = await fn()
-      await c.query('RELEASE SAVEPOINT satchel_stmt')
+      if (!readOnly) this.#moved = true
       return result
     } catch (err) {
-      await c.query('ROLLBACK TO SAVEPOINT satchel_stmt').catch(() => undefined)
+      await c.query(`ROLLBACK TO SAVEPOINT ${STMT_SAVEPOINT}`).catch(() => undefined)
       throw err
     }
   }
 
   #query(sql: string, params: Params | undefined): Promise<pg.QueryResult> {
-    return this.#guarded(() => this.#run.query(this.#client, sql, params))
+    return this.#guarded(changesNothing(sql), () => this.#run.query(this.#client, sql, params))
   }
 
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
@@ -358,7 +383,7 @@ class PostgresTx implements Db {
   }
 
   exec(script: string): Promise<void> {
-    return this.#guarded(() => this.#run.exec(this.#client, script))
+    return this.#guarded(false, () => this.#run.exec(this.#client, script))
   }
 
   async runScript(script: string, options: ScriptOptions): Promise<ScriptResult> {
@@ -366,14 +391,10 @@ class PostgresTx implements Db {
     const keywords = statementKeywords(script)
     refuseTransactionStatements(keywords)
     if (keywords.length === 0) throw new Error('empty query')
-    // NOTE: a savepoint keeps a failing script from aborting the caller's whole transaction.
-    await this.#client.query('SAVEPOINT satchel_script')
+    // NOTE: the statement savepoint keeps a failing script from aborting the whole transaction.
     try {
-      const result = await runPostgresScript(this.#client, script, options)
-      await this.#client.query('RELEASE SAVEPOINT satchel_script')
-      return result
+      return await this.#guarded(false, () => runPostgresScript(this.#client, script, options))
     } catch (err) {
-      await this.#client.query('ROLLBACK TO SAVEPOINT satchel_script')
       throw mapError(err, options.timeoutMs ?? 0)
     }
   }
