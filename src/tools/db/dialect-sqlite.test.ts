@@ -18,6 +18,11 @@ describe('sqliteDialect', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
+  test('quoteIdent wraps names in backticks and doubles the backticks inside', () => {
+    expect(d.quoteIdent('posts')).toBe('`posts`')
+    expect(d.quoteIdent('a`b``c')).toBe('`a``b````c`')
+  })
+
   test('creates tables with PocketBase column types; keyed tables have no rowid', async () => {
     const q = d.quoteIdent
     await db.exec(

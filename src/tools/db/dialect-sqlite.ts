@@ -1,7 +1,8 @@
 import type { ColumnKind, Db, Dialect, IndexDef, ViewDefinition } from './db.ts'
 
 function quoteIdent(name: string): string {
-  return `\`${name.replaceAll('`', '``')}\``
+  // NOTE: called many times per request while SQL is built; names rarely hold a backtick
+  return name.includes('`') ? `\`${name.replaceAll('`', '``')}\`` : `\`${name}\``
 }
 
 /** Builds a JSON path like `$.a.b[0].c`; keys are restricted to word characters. */
