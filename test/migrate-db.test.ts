@@ -56,14 +56,18 @@ async function publicObjects(url: string): Promise<string[]> {
   }
 }
 
-async function pgExec(url: string, sql: string): Promise<void> {
+async function pgRows(url: string, sql: string): Promise<unknown[]> {
   const c = new pg.Client({ connectionString: url })
   await c.connect()
   try {
-    await c.query(sql)
+    return (await c.query(sql)).rows
   } finally {
     await c.end()
   }
+}
+
+async function pgExec(url: string, sql: string): Promise<void> {
+  await pgRows(url, sql)
 }
 
 /** What the test compares between the servers, beside the seed's snapshot. */
@@ -142,10 +146,14 @@ afterAll(async () => {
 
 describe('a PocketBase app moved to PostgreSQL and back', () => {
   test('pb_data → PostgreSQL: verified copy, Satchel serves the same app', async () => {
-    const res = migrateDb([`--from=${pbDir}`, `--to=${pgUrl}`])
+    const res = migrateDb([`--from=${pbDir}`, `--to=${pgUrl}`, '--logs'])
     expect(res.stderr).toBe('')
     expect(res.status).toBe(0)
     expect(res.stdout).toMatch(/Verified: \d+ tables, \d+ rows; counts and checksums match\./)
+    // PocketBase logged the seeding requests in auxiliary.db
+    const logs = Number(/^_logs +(\d+) /m.exec(res.stdout)?.[1])
+    expect(logs).toBeGreaterThan(0)
+    expect(await pgRows(pgUrl, 'SELECT count(*)::int AS n FROM _logs')).toEqual([{ n: logs }])
     for (const table of ['_params', '_collections', '_migrations', '_superusers', 'things']) {
       expect(res.stdout).toMatch(
         new RegExp(`^${table} +\\d+ +[0-9a-f]{16} +\\d+ +[0-9a-f]{16}$`, 'm'),
@@ -233,6 +241,41 @@ describe('bad input leaves the target as it was', () => {
     expect(res.status).toBe(1)
     expect(res.stderr).toContain('migrate-db failed, the target was left as it was:')
     expect(res.stderr).toContain('double precision')
+    expect(await publicObjects(url)).toEqual([])
+  }, 60_000)
+
+  test("a view whose SQL is SQLite's only fails the copy with the collection's name", async () => {
+    const dir = makeTempDir('satchel-migrate-db-')
+    cpSync(pbDir, dir, { recursive: true })
+    const db = new Database(join(dir, 'data.db'))
+    db.prepare(
+      "UPDATE _collections SET options = json_set(options, '$.viewQuery', 'SELECT t.id FROM things t, json_each(t.tags) j') WHERE name = 'thing_owners'",
+    ).run()
+    db.close()
+    const url = await postgres.createDatabase()
+    const res = migrateDb([`--from=${dir}`, `--to=${url}`])
+    expect(res.status).toBe(1)
+    expect(res.stderr).toContain(
+      'cannot create the view of collection "thing_owners" on postgres (its query must be valid there): function json_each(text) does not exist',
+    )
+    expect(await publicObjects(url)).toEqual([])
+  }, 60_000)
+
+  test('a value PostgreSQL changes on the way is caught by the checksums and rolled back', async () => {
+    const dir = makeTempDir('satchel-migrate-db-')
+    cpSync(pbDir, dir, { recursive: true })
+    const db = new Database(join(dir, 'data.db'))
+    // PostgreSQL reads 'yes' as true, which comes back as 1: the row differs after the copy
+    db.prepare("UPDATE things SET active = 'yes' WHERE title = 'Bob thing'").run()
+    db.close()
+    const url = await postgres.createDatabase()
+    const res = migrateDb([`--from=${dir}`, `--to=${url}`])
+    expect(res.status).toBe(1)
+    expect(res.stdout).toMatch(/^things +3 +([0-9a-f]{16}) +3 +(?!\1)[0-9a-f]{16} {2}MISMATCH$/m)
+    expect(res.stdout.match(/MISMATCH/g)).toHaveLength(1)
+    expect(res.stderr).toContain(
+      'migrate-db failed, the target was left as it was: verification failed: rows or checksums differ in things',
+    )
     expect(await publicObjects(url)).toEqual([])
   }, 60_000)
 
