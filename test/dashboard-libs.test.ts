@@ -195,6 +195,23 @@ describe('schema save confirmation', () => {
     expect(riskyChanges(indexed, draft)).toEqual([])
   })
 
+  test('several values made one loses data; one made several does not', () => {
+    const single = field('tags', 'select', { id: 'select_tags', maxSelect: 1, values: ['a'] })
+    const draft = (t: unknown) => ({
+      name: 'posts',
+      fields: [id!, title!, author!, t as never],
+      indexes: [],
+    })
+    expect(riskyChanges(posts, draft(single))).toEqual([
+      { kind: 'field-single', subject: 'tags', losesData: true },
+    ])
+    const multiAuthor = { ...posts, fields: [id!, title!, { ...author!, maxSelect: 2 }, tags!] }
+    expect(riskyChanges(multiAuthor as never, draft(tags))).toEqual([
+      { kind: 'field-single', subject: 'author', losesData: true },
+    ])
+    expect(riskyChanges(posts, draft({ ...tags!, maxSelect: 5 }))).toEqual([])
+  })
+
   test('renames by id, drops with data loss, a type swap under the same name, dropped indexes', () => {
     const draft = {
       name: 'articles',

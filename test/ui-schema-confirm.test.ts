@@ -1,6 +1,7 @@
 // The collection editor's confirmation before a save that renames or drops something, in
 // Chromium: every such change listed (old → new, data loss marked), Cancel keeps the draft and
-// sends nothing, Apply saves (the renamed field keeps its values); additions save without asking.
+// sends nothing, Apply saves (the renamed field keeps its values); additions save without asking;
+// a multiple-value field made single is listed as losing data (each record keeps its last value).
 import { describe, expect, test } from 'vitest'
 import { screenshot, unnamedControls, useDashboardSession } from '../src/tests/browser.ts'
 
@@ -13,10 +14,13 @@ const ui = useDashboardSession({
         { name: 'title', type: 'text' },
         { name: 'views', type: 'number' },
         { name: 'body', type: 'text' },
+        { name: 'labels', type: 'select', values: ['red', 'green', 'blue'], maxSelect: 3 },
       ],
       indexes: ['CREATE INDEX idx_notes_title ON notes (title)'],
     })
-    await pb.collection('notes').create({ title: 'First', views: 7, body: 'to be dropped' })
+    await pb
+      .collection('notes')
+      .create({ title: 'First', views: 7, body: 'to be dropped', labels: ['red', 'blue'] })
   },
 })
 
@@ -53,7 +57,7 @@ describe('dashboard schema save confirmation', () => {
     await confirm.getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => confirm.count()).toBe(0)
     const before = await pb.collections.getOne('notes')
-    expect(before.fields.map((f) => f.name)).toEqual(['id', 'title', 'views', 'body'])
+    expect(before.fields.map((f) => f.name)).toEqual(['id', 'title', 'views', 'body', 'labels'])
     expect(
       await editor
         .getByRole('listitem', { name: 'Field view_count', exact: true })
@@ -67,7 +71,7 @@ describe('dashboard schema save confirmation', () => {
     await confirm.getByRole('button', { name: 'Apply changes' }).click()
     await expect.poll(() => editor.count()).toBe(0)
     const after = await pb.collections.getOne('notes')
-    expect(after.fields.map((f) => f.name)).toEqual(['id', 'title', 'view_count'])
+    expect(after.fields.map((f) => f.name)).toEqual(['id', 'title', 'view_count', 'labels'])
     const [note] = await pb.collection('notes').getFullList()
     expect(note).toMatchObject({ title: 'First', view_count: 7 })
     expect(note).not.toHaveProperty('body')
@@ -106,6 +110,29 @@ describe('dashboard schema save confirmation', () => {
     await page.getByRole('heading', { name: 'memos', level: 1 }).waitFor()
     const renamed = await pb.collections.getOne('memos')
     expect(renamed.indexes).toEqual([])
+    expect(ui.browser.problems()).toEqual([])
+  })
+
+  test('several values made one: listed as losing data; each record keeps its last value', async () => {
+    const pb = await ui.sdk()
+    const page = ui.page
+    await page.getByRole('button', { name: 'Edit collection' }).click()
+    const editor = page.getByRole('dialog', { name: 'Edit memos' })
+    const labels = editor.getByRole('listitem', { name: 'Field labels', exact: true })
+    await labels.getByRole('button', { name: 'Options of labels' }).click()
+    await labels.getByLabel('Max select').fill('1')
+    await editor.getByRole('button', { name: 'Save changes' }).click()
+    const confirm = page.getByRole('dialog', { name: 'Save these changes to memos?' })
+    const changes = confirm.getByRole('list', { name: 'Changes to confirm' }).getByRole('listitem')
+    await changes.first().waitFor()
+    expect((await changes.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual([
+      'Field made single labels: several values → one each record keeps only its last value',
+    ])
+    await confirm.getByRole('alert').getByText('One change deletes data').waitFor()
+    await confirm.getByRole('button', { name: 'Apply changes' }).click()
+    await expect.poll(() => editor.count()).toBe(0)
+    const [note] = await pb.collection('memos').getFullList()
+    expect(note!.labels).toBe('blue')
     expect(ui.browser.problems()).toEqual([])
   })
 })

@@ -148,13 +148,19 @@ export function parseCollections(text: string): CollectionModel[] {
 
 /** One change a schema save makes that is hard to take back (see `riskyChanges`). */
 export interface RiskyChange {
-  kind: 'collection-rename' | 'field-rename' | 'field-drop' | 'field-retype' | 'index-drop'
+  kind:
+    | 'collection-rename'
+    | 'field-rename'
+    | 'field-single'
+    | 'field-drop'
+    | 'field-retype'
+    | 'index-drop'
   /** What changes: the collection's, field's or index's name before the save. */
   subject: string
   /** Old → new: the names of a rename, the types of a retype; absent for drops. */
   from?: string
   to?: string
-  /** Whether stored values are deleted by it (a dropped or replaced field). */
+  /** Whether stored values are deleted by it (a dropped or replaced field, several values made one). */
   losesData: boolean
 }
 
@@ -172,9 +178,13 @@ function indexName(sql: string): string {
   return m?.[1] ?? sql.trim()
 }
 
+/** The field types that hold several values when `maxSelect` > 1. */
+const MULTI = new Set(['select', 'relation', 'file'])
+
 /**
  * What a save of `draft` over the stored `before` renames, drops or replaces, in that order:
  * the collection's name, fields renamed (matched by id, as the server does: values kept),
+ * multiple-value fields made single (the server keeps each record's last value only),
  * fields of another type under a dropped field's name (the server never changes a field's type,
  * so the old one goes with its values), fields dropped with their values, and indexes whose
  * name is gone. Additions and option changes are not listed; an empty list means the save is
@@ -203,6 +213,8 @@ export function riskyChanges(before: CollectionModel, draft: SchemaDraft): Risky
           to: now.name,
           losesData: false,
         })
+      if (MULTI.has(old.type) && Number(old.maxSelect) > 1 && Number(now.maxSelect ?? 1) <= 1)
+        out.push({ kind: 'field-single', subject: now.name, losesData: true })
       continue
     }
     const replacement = draft.fields.find((f) => !f.id && f.name === old.name)
