@@ -58,21 +58,31 @@ export function requestAuthToken(c: Context<Env>): string {
 export async function authRequestInfo(c: Context<Env>, context: string): Promise<RequestInfo> {
   const query: { [key: string]: string } = {}
   for (const [k, v] of Object.entries(c.req.query())) query[k] = v
-  const headers: { [key: string]: string } = {}
-  c.req.raw.headers.forEach((v, k) => {
-    headers[k.toLowerCase().replaceAll('-', '_')] = v
-  })
   let body: { [key: string]: unknown } = {}
   try {
     body = (await readRequestBody(c)).data
   } catch {
     // NOTE: the handler already read (and validated) the body; an unreadable one means {}.
   }
+  // NOTE: the headers object is built on first read (a rule with `@request.headers`).
+  let headers: { [key: string]: string } | undefined
   return {
     context: context === '' ? requestContext(c) : context,
     method: c.req.method.toUpperCase(),
     query,
-    headers,
+    get headers() {
+      if (headers === undefined) {
+        const values: { [key: string]: string } = {}
+        c.req.raw.headers.forEach((v, k) => {
+          values[k.toLowerCase().replaceAll('-', '_')] = v
+        })
+        headers = values
+      }
+      return headers
+    },
+    set headers(value) {
+      headers = value
+    },
     body,
     auth: c.get('auth'),
   }

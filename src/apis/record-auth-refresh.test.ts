@@ -102,6 +102,21 @@ describe('POST /api/collections/{collection}/auth-refresh', () => {
       expectedStatus: 403,
       expectedContent: ["The request doesn't satisfy the collection requirements to authenticate."],
     },
+    ...[
+      { header: 'yes', status: 200 },
+      { header: 'no', status: 403 },
+    ].map(({ header, status }) => ({
+      name: `authRule on @request.headers (X-Client: ${header}) → ${status}`,
+      method: 'POST' as const,
+      url: URL,
+      headers: async (app: Parameters<typeof userToken>[0]) => {
+        const token = await userToken(app)
+        const users = app.findCollectionByNameOrId('users')
+        users.auth!.authRule = "@request.headers.x_client = 'yes'"
+        return { Authorization: token, 'X-Client': header }
+      },
+      expectedStatus: status,
+    })),
   ])
 })
 
