@@ -208,6 +208,23 @@ describe('a new user, end to end', () => {
       await page.getByRole('cell', { name: 'The Dispossessed' }).waitFor()
       await screenshot(page, 'walkthrough-restored')
 
+      // on a phone, no section scrolls sideways as a whole
+      await page.setViewportSize({ width: 390, height: 844 })
+      const wide: Record<string, number> = {}
+      for (const section of ['Collections', 'Logs', 'Backups', 'Schema', 'SQL', 'Settings']) {
+        const link = page.getByRole('navigation', { name: 'Sections' }).getByRole('link', {
+          name: section,
+        })
+        await link.click()
+        // the section's page renders in the same update as its link's current state
+        await expect.poll(() => link.getAttribute('aria-current')).toBe('page')
+        await page.getByRole('heading', { level: 1 }).first().waitFor()
+        const width = await page.evaluate(() => document.documentElement.scrollWidth)
+        if (width > 390) wide[section] = width
+      }
+      expect(wide).toEqual({})
+      await page.setViewportSize({ width: 1280, height: 800 })
+
       // while the server restarted, at most the page's polls found it down; since, nothing
       const down = /net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE)/
       const during = browser.problems().slice(0, afterRestore.problems)
