@@ -106,6 +106,12 @@ describe('dashboard schema save confirmation', () => {
       'Index removed idx_notes_title',
     ])
     expect(await confirm.getByRole('alert').count()).toBe(0)
+    // Escape leaves the confirmation only: the editor stays open with the draft
+    await page.keyboard.press('Escape')
+    await expect.poll(() => confirm.count()).toBe(0)
+    expect(await editor.getByLabel('Name', { exact: true }).inputValue()).toBe('memos')
+    expect((await pb.collections.getOne('notes')).name).toBe('notes')
+    await editor.getByRole('button', { name: 'Save changes' }).click()
     await confirm.getByRole('button', { name: 'Apply changes' }).click()
     await page.getByRole('heading', { name: 'memos', level: 1 }).waitFor()
     const renamed = await pb.collections.getOne('memos')
