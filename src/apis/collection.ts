@@ -143,13 +143,14 @@ async function view(c: Context<Env>): Promise<Response> {
   return event.response ?? c.body(null, 200)
 }
 
-/** Wraps a save failure into PocketBase's 400 (validation data, or the raw error text). */
-function saveError(action: 'create' | 'update', err: unknown): ApiError {
+/**
+ * Wraps a failure into PocketBase's 400 (validation data, or the raw error text); an API error
+ * passes as is unless it came from the save (`saving`: a hook threw it).
+ */
+function saveError(action: 'create' | 'update', err: unknown, saving = false): ApiError {
   const message = `Failed to ${action} collection.`
-  if (err instanceof ApiError) {
-    if (err.status === 400 && err.message.startsWith('Failed to load')) return err
-    return err
-  }
+  // NOTE: an API error thrown by a model hook during the save is raw text to PocketBase too
+  if (err instanceof ApiError && !saving) return err
   if (err instanceof ValidationErrors) return badRequestError(message, err.toJSON(), { cause: err })
   if (err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError) {
     throw err
@@ -184,7 +185,7 @@ async function create(c: Context<Env>): Promise<Response> {
     try {
       await saveCollection(e.app, e.collection, { generatedId })
     } catch (err) {
-      throw saveError('create', err)
+      throw saveError('create', err, true)
     }
     e.response = jsonResponse(c, e.collection.toJSON())
   })
@@ -208,7 +209,7 @@ async function update(c: Context<Env>): Promise<Response> {
     try {
       await saveCollection(e.app, e.collection)
     } catch (err) {
-      throw saveError('update', err)
+      throw saveError('update', err, true)
     }
     e.response = jsonResponse(c, e.collection.toJSON())
   })
