@@ -1,7 +1,9 @@
 // The record editor's richer fields in Chromium: an editor field formatted through the
 // rich-text toolbar (stored as HTML), a date picked and cleared (stored in UTC, '' when
-// cleared), autodate read-only; and Back with unsaved changes in the record and collection
+// cleared), autodate read-only, files dropped on a file field's drop zone (with previews and
+// the server's thumbnails); and Back with unsaved changes in the record and collection
 // editors asks first and keeps the user on the page when they cancel.
+import sharp from 'sharp'
 import { describe, expect, test } from 'vitest'
 import { screenshot, unnamedControls, useDashboardSession } from '../src/tests/browser.ts'
 
@@ -20,6 +22,19 @@ const ui = useDashboardSession({
       ],
     })
     await pb.collections.create({ name: 'notes', fields: [{ name: 'text', type: 'text' }] })
+    await pb.collections.create({
+      name: 'gallery',
+      fields: [
+        { name: 'title', type: 'text' },
+        {
+          name: 'pictures',
+          type: 'file',
+          maxSelect: 3,
+          maxSize: 1_000_000,
+          mimeTypes: ['image/png', 'text/plain'],
+        },
+      ],
+    })
     const existing = await pb.collection('articles').create({
       title: 'Kept',
       body: '<p>Already <em>here</em></p>',
@@ -167,7 +182,62 @@ describe('record editor fields', () => {
     await page.goBack()
     await ask.getByRole('button', { name: 'Leave without saving' }).click()
     await page.getByRole('heading', { name: 'notes', level: 1 }).waitFor()
+    await expect.poll(() => coll.count()).toBe(0)
     expect((await pb.collections.getOne('articles')).name).toBe('articles')
+    expect(ui.browser.problems()).toEqual([])
+  })
+
+  test('files dropped on the drop zone are added (refused types said), previewed, stored', async () => {
+    const page = ui.page
+    await openCollection('gallery')
+    await page.getByRole('button', { name: 'New record' }).click()
+    const editor = page.getByRole('dialog', { name: 'New gallery record' })
+    await editor.getByLabel('title').fill('Dropped')
+    const png = await sharp({
+      create: { width: 40, height: 30, channels: 3, background: { r: 15, g: 118, b: 110 } },
+    })
+      .png()
+      .toBuffer()
+    // what Chromium hands a page when files are dragged in from the desktop
+    const files = await page.evaluateHandle(
+      (bytes) => {
+        const dt = new DataTransfer()
+        dt.items.add(new File([new Uint8Array(bytes)], 'pixel.png', { type: 'image/png' }))
+        dt.items.add(new File(['MZ'], 'tool.exe', { type: 'application/x-msdownload' }))
+        return dt
+      },
+      [...png],
+    )
+    // dragged over the picker (inside the zone): the zone says what a drop does
+    const picker = editor.getByLabel('pictures')
+    await editor.getByText('Drop files here, or choose:').waitFor()
+    await picker.dispatchEvent('dragenter', { dataTransfer: files })
+    await picker.dispatchEvent('dragover', { dataTransfer: files })
+    await editor.getByText('Drop to add the files').waitFor()
+    await screenshot(page, 'record-file-drop')
+    await picker.dispatchEvent('drop', { dataTransfer: files })
+    await editor.getByText('Not added (not an accepted type): tool.exe').waitFor()
+    await editor.getByRole('button', { name: 'Remove file pixel.png' }).waitFor()
+    expect(await editor.getByText('Drop files here, or choose:').count()).toBe(1)
+    // the new image's preview is drawn from the dropped bytes
+    const preview = editor.getByRole('listitem').filter({ hasText: 'pixel.png' }).locator('img')
+    await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(40)
+    expect(await unnamedControls(page)).toEqual([])
+    await editor.getByRole('button', { name: 'Create record' }).click()
+    await expect.poll(() => editor.count()).toBe(0)
+
+    const pb = await ui.sdk()
+    const saved = await pb.collection('gallery').getFirstListItem('title = "Dropped"')
+    expect(saved.pictures).toHaveLength(1)
+    expect(saved.pictures[0]).toMatch(/^pixel_\w+\.png$/)
+    // reopened: the stored image shows the server's 100x100 thumbnail
+    await page.getByRole('button', { name: `Open record ${saved.id}` }).click()
+    const edit = page.getByRole('dialog', { name: 'Edit gallery record' })
+    const thumb = edit.getByRole('listitem').filter({ hasText: saved.pictures[0] }).locator('img')
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(100)
+    await screenshot(page, 'record-file-thumbs')
+    await edit.getByRole('button', { name: 'Close' }).click()
+    await expect.poll(() => edit.count()).toBe(0)
     expect(ui.browser.problems()).toEqual([])
   })
 })
