@@ -161,6 +161,7 @@ describe('API preview', () => {
       'delete',
       'batch',
       'realtime',
+      'auth-methods',
       'auth-with-password',
       'otp',
       'oauth2',
@@ -170,6 +171,14 @@ describe('API preview', () => {
       'email-change',
       'impersonate',
     ])
+    // the sign-in methods as the server lists them: off ones with duration 0
+    expect(e['auth-methods']!.response.body).toMatchObject({
+      password: { enabled: true, identityFields: ['email'] },
+      otp: { enabled: false, duration: 0 },
+      mfa: { enabled: false, duration: 0 },
+      oauth2: { enabled: true, providers: [{ name: 'github', codeChallengeMethod: 'S256' }] },
+    })
+    expect(e['auth-methods']!.sdk).toContain("pb.collection('users').listAuthMethods()")
     expect(e.otp.access.kind).toBe('off')
     expect(e.otp.errors.map((r) => r.status)).toContain(403)
     expect(e['auth-with-password'].access.kind).toBe('public')

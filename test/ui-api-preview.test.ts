@@ -133,8 +133,23 @@ describe('dashboard API preview', () => {
     expect(ui.browser.problems()).toEqual([])
   })
 
+  test('an auth collection lists its sign-in methods as the server answers them', async () => {
+    const { page } = ui
+    await page.goto(`${ui.server.url}/_/collections/users/api/auth-methods`)
+    await page.getByRole('heading', { name: 'List sign-in methods', level: 2 }).waitFor()
+    const shown = JSON.parse((await page.getByLabel('Response example').textContent()) ?? '')
+    const real = await client(ui.server.url).collection('users').listAuthMethods()
+    expect(Object.keys(shown).sort()).toEqual(Object.keys(real).sort())
+    expect(shown.password).toEqual(real.password)
+    expect(shown.otp).toEqual(real.otp)
+    expect(shown.mfa).toEqual(real.mfa)
+    expect(shown.oauth2.enabled).toBe(real.oauth2.enabled)
+    expect(ui.browser.problems()).toEqual([])
+  })
+
   test('on a phone the parameters stack instead of scrolling sideways', async () => {
     const { page } = ui
+    await page.goto(`${ui.server.url}/_/collections/posts/api`)
     await page
       .getByRole('navigation', { name: 'Endpoints' })
       .getByRole('link', { name: 'GET File URL' })

@@ -967,9 +967,12 @@ function fileEndpoints(c: CollectionModel, base: string): ApiEndpoint[] {
 
 interface AuthOptions {
   passwordAuth?: { enabled?: boolean; identityFields?: string[] }
-  otp?: { enabled?: boolean }
-  mfa?: { enabled?: boolean }
-  oauth2?: { enabled?: boolean; providers?: { name: string }[] }
+  otp?: { enabled?: boolean; duration?: number }
+  mfa?: { enabled?: boolean; duration?: number }
+  oauth2?: {
+    enabled?: boolean
+    providers?: { name: string; displayName?: string; pkce?: boolean | null }[]
+  }
   authRule?: string | null
 }
 
@@ -1048,7 +1051,53 @@ function authEndpoints(
   const identities = o.passwordAuth?.identityFields ?? ['email']
   const provider = o.oauth2?.providers?.[0]?.name ?? 'google'
 
+  const providers = o.oauth2?.enabled ? (o.oauth2.providers ?? []) : []
+  const methods: ApiEndpoint = {
+    id: 'auth-methods',
+    title: 'List sign-in methods',
+    method: 'GET',
+    path: `${root}/auth-methods`,
+    description:
+      'What a sign-in form needs: which methods are on, the identity fields, and for OAuth2 each provider with its authorization URL and PKCE codes for the redirect flow.',
+    access: anyone,
+    params: [query('fields', 'String', ['the SDK asks for mfa,otp,password,oauth2'])],
+    response: {
+      status: 200,
+      when: 'The methods, from the collection’s options (a method turned off has duration 0).',
+      body: {
+        mfa: {
+          duration: o.mfa?.enabled ? (o.mfa.duration ?? 0) : 0,
+          enabled: Boolean(o.mfa?.enabled),
+        },
+        oauth2: {
+          enabled: Boolean(o.oauth2?.enabled),
+          providers: providers.map((p) => ({
+            authURL: `https://${p.name}.example/authorize?client_id=…&state=…&redirect_uri=`,
+            codeChallenge: p.pkce === false ? '' : 'base64url SHA-256 of codeVerifier',
+            codeChallengeMethod: p.pkce === false ? '' : 'S256',
+            codeVerifier: p.pkce === false ? '' : '43 random characters',
+            displayName: p.displayName || p.name,
+            name: p.name,
+            state: '30 random characters',
+          })),
+        },
+        otp: {
+          duration: o.otp?.enabled ? (o.otp.duration ?? 0) : 0,
+          enabled: Boolean(o.otp?.enabled),
+        },
+        password: {
+          enabled: Boolean(o.passwordAuth?.enabled),
+          identityFields: o.passwordAuth?.enabled ? identities : [],
+        },
+      },
+    },
+    errors: [],
+    sdk: `const methods = await pb.collection(${name}).listAuthMethods()\nif (methods.password.enabled) {\n  // show the identity (${identities.join(' or ')}) and password fields\n}`,
+    curl: `curl ${shellQuote(`${url}/auth-methods`)}`,
+  }
+
   return [
+    methods,
     {
       id: 'auth-with-password',
       title: 'Sign in with password',
