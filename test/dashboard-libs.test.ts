@@ -252,6 +252,10 @@ describe('record form dates', () => {
     expect(fromLocalInput('2024-05-01T10:20:30')).toBe('2024-05-01 10:20:30.000Z')
     // Chromium leaves the seconds out when they are zero
     expect(fromLocalInput('2024-05-01T10:20')).toBe('2024-05-01 10:20:00.000Z')
+    // milliseconds survive the round trip (an untouched date is sent back as it was)
+    expect(toLocalInput('2024-05-01 10:20:30.250Z')).toBe('2024-05-01T10:20:30.250')
+    expect(fromLocalInput('2024-05-01T10:20:30.250')).toBe('2024-05-01 10:20:30.250Z')
+    expect(fromLocalInput('2024-05-01T10:20:30.5')).toBe('2024-05-01 10:20:30.500Z')
     expect(toLocalInput('')).toBe('')
     expect(fromLocalInput('')).toBe('')
     expect(localHint('')).toBe('No date')

@@ -38,7 +38,7 @@ const ui = useDashboardSession({
     const existing = await pb.collection('articles').create({
       title: 'Kept',
       body: '<p>Already <em>here</em></p>',
-      due: '2024-01-02 03:04:05.000Z',
+      due: '2024-01-02 03:04:05.250Z',
     })
     existingId = existing.id
   },
@@ -137,6 +137,8 @@ describe('record editor fields', () => {
     const edit = page.getByRole('dialog', { name: 'Edit articles record' })
     // opening and loading the rich text is no change: Back just goes back
     await edit.getByRole('textbox', { name: 'body' }).getByText('Already').waitFor()
+    // the picker holds the stored milliseconds too (Chromium drops the trailing zero)
+    expect(await edit.getByLabel('due').inputValue()).toBe('2024-01-02T03:04:05.25')
     await page.goBack()
     await page.getByRole('heading', { name: 'notes', level: 1 }).waitFor()
     expect(await edit.count()).toBe(0)

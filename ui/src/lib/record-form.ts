@@ -13,20 +13,25 @@ export function formFields(collection: CollectionModel, isNew: boolean): Collect
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
-/** `2024-05-01 10:20:30.000Z` → `2024-05-01T10:20:30` (UTC, for datetime-local). */
+/**
+ * `2024-05-01 10:20:30.000Z` → `2024-05-01T10:20:30` (UTC, for datetime-local); milliseconds
+ * other than zero are kept (`…T10:20:30.250`), so saving an untouched date changes nothing.
+ */
 export function toLocalInput(v: unknown): string {
   if (typeof v !== 'string' || v === '') return ''
   const d = new Date(v.replace(' ', 'T'))
   if (Number.isNaN(d.getTime())) return ''
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
+  const ms = d.getUTCMilliseconds()
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${ms ? `.${String(ms).padStart(3, '0')}` : ''}`
 }
 
-/** `2024-05-01T10:20[:30]` (UTC) → PocketBase's `2024-05-01 10:20:30.000Z`; '' stays ''. */
+/** `2024-05-01T10:20[:30[.250]]` (UTC) → PocketBase's `2024-05-01 10:20:30.250Z`; '' stays ''. */
 export function fromLocalInput(v: unknown): string {
   if (typeof v !== 'string' || v === '') return ''
   const [date, time = '00:00'] = v.split('T')
-  const t = time.length === 5 ? `${time}:00` : time
-  return `${date} ${t}.000Z`
+  const [hm = '00:00', frac = ''] = time.split('.')
+  const hms = hm.length === 5 ? `${hm}:00` : hm
+  return `${date} ${hms}.${frac.padEnd(3, '0').slice(0, 3)}Z`
 }
 
 /** Now, as a datetime-local value in UTC (whole seconds). */
