@@ -58,6 +58,7 @@ export type { RequestInfo } from './core/request-info.ts'
 export type { HooksFunction, HooksLoadFailure } from './plugins/hooks-loader.ts'
 export { type MigrationUp, migrate } from './plugins/migrations-loader.ts'
 export { Satchel, type SatchelOptions, type SatchelServeOptions } from './satchel.ts'
+export { Cron, CronJob } from './tools/cron/cron.ts'
 export { NoRowsError } from './tools/db/db.ts'
 export { type BindOptions, Hook, HookEvent, type HookHandler } from './tools/hook/hook.ts'
 export { type TaggableHook, TaggedHook } from './tools/hook/tagged-hook.ts'
@@ -79,6 +80,7 @@ export {
   RouterGroup,
 } from './tools/router/router.ts'
 export { RouterEvent } from './tools/router/router-event.ts'
+export { Store } from './tools/store/store.ts'
 export {
   RealtimeSocket,
   RealtimeSocketError,

@@ -106,7 +106,7 @@ export function hooks(app: App) {
     )
     writeFileSync(
       join(dirname(dir), 'pb_hooks', 'zz_broken.pb.js'),
-      '// fails at load, in the worker bundle\nnew Record()\n',
+      '// fails at load, in the worker bundle\nnew Record("posts")\n',
     )
     cli(['superuser', 'upsert', SU_EMAIL, SU_PASS, `--dir=${dir}`])
     const port = await freePort()

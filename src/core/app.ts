@@ -7,6 +7,7 @@ import { Hook } from '../tools/hook/hook.ts'
 import { taggableHook } from '../tools/hook/tagged-hook.ts'
 import type { Logger } from '../tools/logger/logger.ts'
 import { decrypt, encrypt } from '../tools/security/encrypt.ts'
+import { Store } from '../tools/store/store.ts'
 import { createAppLogger, printQuery, registerLogsCleanupJob } from './app-logger.ts'
 import { registerAutoBackupJob } from './backup-auto.ts'
 import type { PendingRestore } from './backup-restore.ts'
@@ -122,8 +123,6 @@ interface AppState {
   stampCheck?: Promise<void>
   /** The app logger (`app.logger()`), writing to `auxiliary.db` `_logs`. */
   logger: Logger
-  /** The scheduler (shared with transaction-bound copies). */
-  cron: Cron
 }
 
 /**
@@ -147,6 +146,12 @@ export class App implements FieldContext {
    * bootstrap.
    */
   readonly realtime = new RealtimeHub()
+  /**
+   * The app's own services, from construction (jobs and values may be added before
+   * `bootstrap()`), shared by transaction-bound copies and kept across a repeated bootstrap: the
+   * scheduler behind `cron()` and the key/value store behind `store()`.
+   */
+  readonly services: { readonly cron: Cron; readonly store: Store }
 
   /** After the app is bootstrapped. */
   readonly onBootstrap = new Hook<AppEvent>()
@@ -366,6 +371,7 @@ export class App implements FieldContext {
   constructor(config: AppConfig) {
     this.config = Object.freeze({ ...config })
     this.dataDir = new DataDir(config.dataDir)
+    this.services = { cron: this.#newCron(), store: new Store() }
   }
 
   /**
@@ -384,8 +390,6 @@ export class App implements FieldContext {
       settings: defaultSettings(),
       stamp: '',
       logger: createAppLogger(this),
-      // NOTE: kept across a repeated bootstrap, with the jobs registered on it
-      cron: this.state?.cron ?? this.#newCron(),
     }
     // PocketBase: saving the settings drops the logs the new `settings.logs` no longer keeps.
     this.onSettingsReload.bind(
@@ -443,7 +447,7 @@ export class App implements FieldContext {
   /** Fires `onTerminate`, stops the scheduler, writes the buffered logs and closes both databases. */
   async close(): Promise<void> {
     await this.onTerminate.trigger(new AppEvent(this))
-    this.state.cron.stop()
+    this.services.cron.stop()
     await this.state.logger.handler.close()
     await this.db.close()
     await this.auxDb.close()
@@ -579,9 +583,8 @@ export class App implements FieldContext {
   }
 
   /**
-   * The app's scheduler (PocketBase `app.Cron()`), available once bootstrapped: the system jobs
-   * are registered at bootstrap,
-   * the ticker starts when the app serves (`startServer`) and stops on `close()`. Scheduled runs
+   * The app's scheduler (PocketBase `app.Cron()`), usable from construction: the system jobs
+   * are registered at bootstrap, the ticker starts when the app serves (`startServer`) and stops on `close()`. Scheduled runs
    * are claimed in `auxiliary.db`, so with `serve --workers=N` each runs once, not N times.
    *
    * @example
@@ -590,7 +593,15 @@ export class App implements FieldContext {
    * })
    */
   cron(): Cron {
-    return this.state.cron
+    return this.services.cron
+  }
+
+  /**
+   * The app's in-memory key/value store (PocketBase `app.Store()`), usable from construction and
+   * shared by TypeScript and PocketBase JS hooks (`$app.store()`); see `Store`.
+   */
+  store(): Store {
+    return this.services.store
   }
 
   #newCron(): Cron {

@@ -1,4 +1,5 @@
 import type { App } from '../../core/app.ts'
+import { createBackup } from '../../core/backup-create.ts'
 import type { TokenType } from '../../core/collection-auth-options.ts'
 import { importCollections } from '../../core/collection-import.ts'
 import { applyCollectionInput } from '../../core/collection-input.ts'
@@ -30,14 +31,24 @@ import {
   sendRecordPasswordReset,
   sendRecordVerification,
 } from '../../mails/record-mails.ts'
+import { cronExpressionError } from '../../tools/cron/cron.ts'
 import { NoRowsError } from '../../tools/db/db.ts'
 import type { MailMessage } from '../../tools/mailer/mailer.ts'
 import type { EventChanges, RecordState } from './codec.ts'
-import { bindSql, compileDbx } from './dbx.ts'
+import { bindSql, compileDbx, type DbxExpr } from './dbx.ts'
 import { applyChanges } from './events.ts'
 import type { Codec, JsvmPool } from './pool.ts'
+import type { HandlerRef } from './worker/globals.ts'
 
 type Json = { [key: string]: unknown }
+
+/** What `$app.recordQuery(…)` built (see `worker/js-app.ts`). */
+interface RecordQueryState {
+  readonly where: readonly { readonly op: 'and' | 'or'; readonly e: unknown }[]
+  readonly order: readonly string[]
+  readonly limit: number
+  readonly offset: number
+}
 type Op = (ctx: OpContext, ...args: never[]) => Promise<unknown> | unknown
 
 /** What an operation runs with: the pool and the codec of the worker that called. */
@@ -181,6 +192,94 @@ const OPS: { [name: string]: Op } = {
       ctx,
       rows.map((row) => Record.fromRow(c, row)),
     )
+  },
+  'rec.query': async (ctx, h: number, col: string, q: RecordQueryState) => {
+    const app = appOf(ctx, h)
+    const c = app.findCollectionByNameOrId(col)
+    const d = app.db.dialect
+    let cond: DbxExpr | undefined
+    for (const w of q.where) {
+      const e = w.e as DbxExpr
+      cond = cond === undefined ? e : { __dbx: w.op, exprs: [cond, e] }
+    }
+    const where = compileDbx(cond === undefined ? [] : [cond], d)
+    // NOTE: dbx quotes a plain column name of an ORDER BY term; anything else stays as written
+    const order = q.order
+      .flatMap((o) => o.split(','))
+      .map((o) => o.trim())
+      .filter((o) => o !== '')
+      .map((o) =>
+        o.replace(
+          /^(\w+)(\s+(?:asc|desc))?$/i,
+          (_, name: string, dir = '') => d.quoteIdent(name) + dir.toUpperCase(),
+        ),
+      )
+    let sql = `SELECT ${d.quoteIdent(c.name)}.* FROM ${d.quoteIdent(c.name)}`
+    if (where.sql) sql += ` WHERE ${where.sql}`
+    if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`
+    if (q.limit > 0 || q.offset > 0)
+      sql += ` LIMIT ${q.limit > 0 ? q.limit : Number.MAX_SAFE_INTEGER}`
+    if (q.offset > 0) sql += ` OFFSET ${q.offset}`
+    const rows = await app.db.all<Json>(sql, where.params)
+    return states(
+      ctx,
+      rows.map((row) => Record.fromRow(c, row)),
+    )
+  },
+  store: (ctx, h: number, method: string, ...args: unknown[]) => {
+    const store = appOf(ctx, h).store()
+    const key = String(args[0])
+    switch (method) {
+      case 'get':
+        return store.get(key) ?? null
+      case 'has':
+        return store.has(key)
+      case 'set':
+        return store.set(key, args[1])
+      case 'remove':
+        return store.remove(key)
+      case 'removeAll':
+        return store.removeAll()
+      case 'reset':
+        return store.reset((args[0] ?? {}) as Json)
+      case 'length':
+        return store.length()
+      case 'getAll':
+        return store.getAll()
+      case 'values':
+        return store.values()
+      case 'setIfLessThanLimit':
+        return store.setIfLessThanLimit(key, args[1], Number(args[2]))
+      default:
+        throw new Error(`Unknown store method ${method}.`)
+    }
+  },
+  cron: (ctx, h: number, method: string, ...args: unknown[]) => {
+    const cron = appOf(ctx, h).cron()
+    switch (method) {
+      case 'add': {
+        const [id, expr, ref] = args as [string, string, HandlerRef]
+        const problem = cronExpressionError(expr)
+        if (problem !== undefined) throw new Error(problem)
+        return void cron.add(id, expr, () => ctx.pool.run(() => ({ kind: 'handler', h: ref })))
+      }
+      case 'remove':
+        return cron.remove(String(args[0]))
+      case 'removeAll':
+        for (const j of cron.jobs()) cron.remove(j.id)
+        return
+      case 'total':
+        return cron.jobs().length
+      case 'hasStarted':
+        return cron.hasStarted
+      case 'jobs':
+        return cron.jobs().map((j) => ({ id: j.id, expression: j.expression }))
+      default:
+        throw new Error(`Unknown cron method ${method}.`)
+    }
+  },
+  'backup.create': async (ctx, h: number, name: string) => {
+    await createBackup(appOf(ctx, h), name)
   },
   'rec.count': async (ctx, h: number, col: string, exprs: unknown[]) => {
     const app = appOf(ctx, h)

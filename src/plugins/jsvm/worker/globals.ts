@@ -60,7 +60,8 @@ function callSite(): { file: string; line: number } {
   return { file: runtime.hooksDir, line: 1 }
 }
 
-function handlerRef(fn: unknown): HandlerRef {
+/** A JS function as it crosses to the app thread: its source and where it was registered. */
+export function handlerRef(fn: unknown): HandlerRef {
   if (typeof fn !== 'function') throw new TypeError('Expected a handler function.')
   return { src: Function.prototype.toString.call(fn), ...callSite() }
 }

@@ -1,5 +1,6 @@
 import type { RecordState } from '../codec.ts'
 import { DynamicModel, fillModel, isArrayOf } from './dynamic-model.ts'
+import { handlerRef } from './globals.ts'
 import { JsCollection } from './js-collection.ts'
 import { JsRecord } from './js-record.ts'
 import { call, runtime } from './runtime.ts'
@@ -69,6 +70,86 @@ class JsQuery {
 }
 
 /**
+ * `$app.recordQuery(collection)` (PocketBase `app.RecordQuery`, a dbx select of the collection's
+ * table): conditions from `$dbx` expressions, order, limit and offset, run by `all(records)`
+ * (`arrayOf(new Record)` or a plain array) or `one(record)`.
+ */
+class JsRecordQuery {
+  readonly #app: number
+  readonly #collection: string
+  readonly #where: { readonly op: 'and' | 'or'; readonly e: unknown }[] = []
+  readonly #order: string[] = []
+  #limit = 0
+  #offset = 0
+
+  constructor(app: number, collection: string) {
+    this.#app = app
+    this.#collection = collection
+  }
+
+  where(e: unknown): JsRecordQuery {
+    this.#where.length = 0
+    return this.andWhere(e)
+  }
+
+  andWhere(e: unknown): JsRecordQuery {
+    if (e !== undefined && e !== null) this.#where.push({ op: 'and', e })
+    return this
+  }
+
+  orWhere(e: unknown): JsRecordQuery {
+    if (e !== undefined && e !== null) this.#where.push({ op: 'or', e })
+    return this
+  }
+
+  orderBy(...cols: string[]): JsRecordQuery {
+    this.#order.length = 0
+    return this.andOrderBy(...cols)
+  }
+
+  andOrderBy(...cols: string[]): JsRecordQuery {
+    this.#order.push(...cols.map(String))
+    return this
+  }
+
+  limit(n: number): JsRecordQuery {
+    this.#limit = Math.max(0, Math.trunc(Number(n)))
+    return this
+  }
+
+  offset(n: number): JsRecordQuery {
+    this.#offset = Math.max(0, Math.trunc(Number(n)))
+    return this
+  }
+
+  #run(limit: number): JsRecord[] {
+    const q = { where: this.#where, order: this.#order, limit, offset: this.#offset }
+    return records(call('rec.query', this.#app, this.#collection, plain(q)))
+  }
+
+  /** Reads every matching record into `list`. */
+  all(list: unknown): void {
+    if (!Array.isArray(list)) throw new TypeError('all() needs an array (use arrayOf(new Record)).')
+    list.length = 0
+    list.push(...this.#run(this.#limit))
+  }
+
+  /** Reads the first matching record into `record`; throws when there is none. */
+  one(record: unknown): void {
+    const [first] = this.#run(1)
+    if (first === undefined) throw new Error('sql: no rows in result set')
+    if (!(record instanceof JsRecord)) throw new TypeError('one() needs a record (new Record()).')
+    record.core = first.core
+  }
+}
+
+/** A cron job as `$app.cron().jobs()` lists it (PocketBase `cron.Job`). */
+interface JsCronJob {
+  id(): string
+  expression(): string
+}
+
+/**
  * `$app` and `e.app` (PocketBase `core.App`) for JS hooks: every method is synchronous and runs
  * the app's real operation on the app thread (`handle` names which app: the root one, a
  * transaction, an event's).
@@ -117,6 +198,64 @@ export class JsApp {
 
   nonconcurrentDB(): { newQuery(sql: string): JsQuery } {
     return this.db()
+  }
+
+  recordQuery(collection: unknown): JsRecordQuery {
+    return new JsRecordQuery(this.#h, colArg(collection))
+  }
+
+  /**
+   * The app's key/value store (PocketBase `app.Store()`), shared by every worker and the
+   * TypeScript hooks: values cross as copies (plain data), a missing key reads as null.
+   */
+  store(): { [method: string]: (...args: never[]) => unknown } {
+    const op = (name: string, ...args: unknown[]) => call('store', this.#h, name, ...args)
+    return {
+      get: (key: string) => op('get', String(key)),
+      has: (key: string) => op('has', String(key)) as boolean,
+      set: (key: string, value: unknown) => void op('set', String(key), value),
+      remove: (key: string) => void op('remove', String(key)),
+      removeAll: () => void op('removeAll'),
+      reset: (data: Json = {}) => void op('reset', data),
+      length: () => op('length') as number,
+      getAll: () => op('getAll') as Json,
+      values: () => op('values') as unknown[],
+      setIfLessThanLimit: (key: string, value: unknown, limit: number) =>
+        op('setIfLessThanLimit', String(key), value, Number(limit)) as boolean,
+    }
+  }
+
+  /**
+   * The app's scheduler (PocketBase `app.Cron()`): `add(id, expr, fn)` (as `cronAdd`),
+   * `remove(id)`, `removeAll()`, `total()`, `jobs()`, `hasStarted()`.
+   */
+  cron(): { [method: string]: (...args: never[]) => unknown } {
+    const op = (name: string, ...args: unknown[]) => call('cron', this.#h, name, ...args)
+    return {
+      add: (id: string, expr: string, fn: unknown) =>
+        void op('add', String(id), String(expr), handlerRef(fn)),
+      mustAdd: (id: string, expr: string, fn: unknown) =>
+        void op('add', String(id), String(expr), handlerRef(fn)),
+      remove: (id: string) => void op('remove', String(id)),
+      removeAll: () => void op('removeAll'),
+      total: () => op('total') as number,
+      hasStarted: () => op('hasStarted') as boolean,
+      jobs: () =>
+        (op('jobs') as { id: string; expression: string }[]).map(
+          (j): JsCronJob => ({ id: () => j.id, expression: () => j.expression }),
+        ),
+    }
+  }
+
+  /**
+   * Creates a backup of pb_data named `name` (PocketBase `app.CreateBackup(ctx, name)`, e.g.
+   * with `e.request.context()`; the context is not used; an empty name is generated).
+   */
+  createBackup(ctx: unknown, name = ''): void {
+    if (typeof ctx !== 'object' || ctx === null) {
+      throw new TypeError(`could not convert ${String(ctx)} to context.Context`)
+    }
+    call('backup.create', this.#h, String(name))
   }
 
   findCollectionByNameOrId(idOrName: string): JsCollection {

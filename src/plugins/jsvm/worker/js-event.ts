@@ -49,7 +49,14 @@ export class JsRequest {
   pathValue(name: string): string {
     return this.#params[name] ?? ''
   }
+
+  /** Go's request context, for the calls that take one (`$app.createBackup(ctx, name)`). */
+  context(): object {
+    return REQUEST_CONTEXT
+  }
 }
+
+const REQUEST_CONTEXT = Object.freeze({})
 
 /**
  * The event a JS handler receives (PocketBase's hook and request events): the data the app

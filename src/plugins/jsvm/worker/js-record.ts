@@ -55,6 +55,11 @@ export class JsRecord {
       this.core = collection
       return
     }
+    // NOTE: `new Record()` is an empty receiver (for `recordQuery(…).one(record)`), as in PocketBase
+    if (collection === undefined && data === undefined) {
+      this.core = new Record(new JsCollection().core())
+      return
+    }
     if (!(collection instanceof JsCollection)) {
       throw new TypeError('new Record(collection, data?) needs a collection.')
     }

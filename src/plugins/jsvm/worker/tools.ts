@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import {
   mkdirSync,
@@ -69,8 +70,74 @@ export const security = {
   },
 }
 
+/**
+ * A command to run (Go's `exec.Cmd`, as PocketBase's `$os.cmd(name, ...args)` returns it): `dir`
+ * and `env` (`"KEY=value"` strings, default this process's environment) may be set before one of
+ * `run()`, `output()` (stdout) or `combinedOutput()` (stdout then stderr), which run it to the
+ * end, synchronously, without a shell. A failure throws Go's message (`exit status 3`).
+ */
+class JsCmd {
+  readonly path: string
+  readonly args: string[]
+  dir = ''
+  env: string[] | null = null
+
+  constructor(name: string, args: readonly unknown[]) {
+    this.path = String(name)
+    this.args = [this.path, ...args.map(String)]
+  }
+
+  #exec(stderr: 'inherit' | 'pipe'): { stdout: Buffer; stderr: Buffer } {
+    const env =
+      this.env === null
+        ? undefined
+        : Object.fromEntries(
+            this.env.map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)]),
+          )
+    const r = spawnSync(this.path, this.args.slice(1), {
+      cwd: this.dir || undefined,
+      env,
+      stdio: ['ignore', 'pipe', stderr],
+      maxBuffer: 64 * 1024 * 1024,
+    })
+    if (r.error !== undefined) {
+      const code = (r.error as NodeJS.ErrnoException).code
+      throw new Error(
+        code === 'ENOENT'
+          ? `exec: "${this.path}": executable file not found in $PATH`
+          : r.error.message,
+      )
+    }
+    if (r.status !== 0) {
+      throw new Error(r.signal ? `signal: ${r.signal}` : `exit status ${r.status}`)
+    }
+    return { stdout: r.stdout, stderr: r.stderr ?? Buffer.alloc(0) }
+  }
+
+  run(): void {
+    this.#exec('inherit')
+  }
+
+  output(): number[] {
+    return [...this.#exec('inherit').stdout]
+  }
+
+  combinedOutput(): number[] {
+    // NOTE: stdout then stderr (Go interleaves them as written; separate pipes cannot)
+    const r = this.#exec('pipe')
+    return [...r.stdout, ...r.stderr]
+  }
+
+  string(): string {
+    return this.args.join(' ')
+  }
+}
+
 /** `$os`: environment, files and folders (Go's `os` package as PocketBase exposes it). */
 export const os = {
+  cmd: (name: string, ...args: unknown[]) => new JsCmd(name, args),
+  /** PocketBase's older name of `cmd`. */
+  exec: (name: string, ...args: unknown[]) => new JsCmd(name, args),
   // biome-ignore lint/style/noProcessEnv: PocketBase's $os.getenv reads the environment
   getenv: (key: string) => process.env[key] ?? '',
   readFile: (file: string) => readFileSync(file),
