@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { ClientResponseError } from 'pocketbase'
 import { afterAll, beforeEach, describe, expect, test } from 'vitest'
@@ -98,6 +98,10 @@ describe('satchel serve with pb_hooks (*.pb.ts, *.pb.js)', () => {
         expect(reported).toHaveLength(1)
         expect(reported[0]).toContain(`${join(dirname(dir), 'pb_hooks', '02_broken.pb.ts')}:4`)
         expect(reported[0]).toContain('broken on purpose: 0')
+        // pb_data/types.d.ts, for editor completion in pb_hooks
+        const types = readFileSync(join(dir, 'types.d.ts'), 'utf8')
+        expect(types).toContain('declare function onRecordCreate(')
+        expect(types).toContain('declare var $app: PocketBaseApp')
         expect(server.output()).not.toContain('must not be loaded')
 
         const pb = client(server.url)

@@ -14,6 +14,7 @@ import {
 import { registerAutomigrate } from '../plugins/automigrate.ts'
 import { formatHooksFailure, loadHooks } from '../plugins/hooks-loader.ts'
 import { watchHooksDir } from '../plugins/hooks-watch.ts'
+import { writeHooksTypes } from '../plugins/jsvm/types.ts'
 import { hasPendingMigrations, runAppMigrations } from '../plugins/migrations-loader.ts'
 import { configFromFlags, type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
 import { ClusterBus, relayClusterBus } from '../tools/subscriptions/cluster-bus.ts'
@@ -173,7 +174,7 @@ async function installerFor(app: App): Promise<InstallerToken | undefined> {
 /**
  * Opens the app of a process that serves: loads the `--hooksDir` files (`*.pb.ts`, `*.pb.js`)
  * before bootstrapping, so they can bind `onBootstrap` as well as `onServe` and the record
- * hooks. Every `--workers` process loads them (each has its own app); a file that fails is
+ * hooks, and writes `pb_data/types.d.ts` (the JS globals, for editors) after. Every `--workers` process loads them (each has its own app); a file that fails is
  * reported with its file:line (by one worker of each generation) and skipped, and the server starts
  * with the others, as PocketBase's does.
  */
@@ -181,10 +182,14 @@ async function openServeApp(flags: GlobalFlags, extra: Partial<AppConfig> = {}):
   const app = new App(configFromFlags(flags, extra))
   if (app.config.automigrate) registerAutomigrate(app)
   const { failures } = await loadHooks(app, app.config.hooksDir ?? '')
-  if (!cluster.isWorker || process.env[HOOKS_REPORT_ENV] === '1') {
+  // one process of each generation reports (and writes the types file)
+  const reporter = !cluster.isWorker || process.env[HOOKS_REPORT_ENV] === '1'
+  if (reporter) {
     for (const f of failures) process.stderr.write(goLogLine(formatHooksFailure(f)))
   }
   await app.bootstrap()
+  // pb_data/types.d.ts for editor completion in pb_hooks (PocketBase writes its own there)
+  if (reporter) writeHooksTypes(app.dataDir.root)
   // PostgreSQL: every process is a node of one app; realtime events cross them by NOTIFY.
   const url = app.config.databaseUrl
   if (url !== undefined) {
