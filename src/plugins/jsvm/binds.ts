@@ -40,12 +40,12 @@ export class JsBinds {
   constructor(pool: JsvmPool) {
     this.#pool = pool
     pool.app.onServe.bind(async (e) => {
-      if (this.#global.length > 0) e.router.bind(...this.#global.map((m) => this.#middleware(m)))
+      if (this.#global.length > 0) e.router.bind(...this.#global.map((m) => this.middleware(m)))
       for (const r of this.#routes) {
         const names = [...r.path.matchAll(/\{(\w+)(?:\.\.\.)?\}/g)].map((m) => m[1]!)
         e.router
           .route(r.method, r.path, this.handler(r.ref, names))
-          .bind(...r.mws.map((m) => this.#middleware(m)))
+          .bind(...r.mws.map((m) => this.middleware(m)))
       }
       await e.next()
     })
@@ -82,7 +82,8 @@ export class JsBinds {
     }
   }
 
-  #middleware(m: MiddlewareRef): Middleware<RequestEvent> {
+  /** The app-thread middleware of a crossed one (a JS function, or one of `$apis`). */
+  middleware(m: MiddlewareRef): Middleware<RequestEvent> {
     if ('fn' in m) return { func: this.handler(m.fn), id: m.id, priority: m.priority }
     const args = m.args as unknown[]
     switch (m.api) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { CollectionRow } from '../../core/collection-model.ts'
 import { Record } from '../../core/record-model.ts'
 import { UploadedFile } from '../../tools/filesystem/uploaded-file.ts'
+import type { HandlerRef, MiddlewareRef } from './worker/globals.ts'
 
 // The data shapes that cross between the app thread and a JSVM worker (structured clone): records
 // travel as their prepared field values plus the version number of their collection, and a
@@ -66,6 +67,19 @@ export interface EventState {
   readonly error?: ErrorState
   /** Backup name / mail data and other plain properties. */
   readonly props?: { [key: string]: unknown }
+  /** True when the event has a router (`onServe`): the handler gets a JS `e.router`. */
+  readonly router?: true
+}
+
+/** A route a JS `onServe` handler added to `e.router` (see `worker/js-router.ts`). */
+export interface RouteState {
+  /** Upper-case method, "" for any. */
+  readonly method: string
+  /** The full path, group prefixes included. */
+  readonly path: string
+  readonly ref: HandlerRef
+  /** Enclosing groups' middlewares (outermost first), then the route's own. */
+  readonly mws: readonly MiddlewareRef[]
 }
 
 /** The parts of an HTTP request a handler can read without a round trip. */
@@ -85,6 +99,8 @@ export interface EventChanges {
   readonly records?: RecordState[]
   readonly writes: ResponseWrite[]
   readonly props?: { [key: string]: unknown }
+  /** Routes and router-wide middlewares added to a JS `e.router`. */
+  readonly routes?: { readonly add: RouteState[]; readonly use: MiddlewareRef[] }
 }
 
 /** Rebuilds a record of `collection` from a crossing state (shared with the app thread). */

@@ -2,6 +2,7 @@ import { Collection } from '../../core/collection-model.ts'
 import { Record } from '../../core/record-model.ts'
 import { RequestEvent } from '../../core/request-event.ts'
 import type { RequestInfo } from '../../core/request-info.ts'
+import { RouterGroup } from '../../tools/router/router.ts'
 import type { EventChanges, EventState, RequestState, ResponseWrite } from './codec.ts'
 import type { Codec, JsvmPool } from './pool.ts'
 
@@ -47,6 +48,7 @@ export function eventState(
     const err = e.error instanceof Error ? e.error : new Error(String(e.error))
     s.error = { name: err.name, message: err.message }
   }
+  if (e.router instanceof RouterGroup) s.router = true
   const props = plainProps(e)
   if (Object.keys(props).length > 0) s.props = props
   return s
@@ -111,6 +113,17 @@ export function applyChanges(pool: JsvmPool, e: AnyEvent, ch: EventChanges): voi
     e.records = ch.records.map((s) => pool.recordOf(s))
   }
   for (const w of ch.writes) write(e, w)
+  if (ch.routes !== undefined && e.router instanceof RouterGroup && pool.binds !== undefined) {
+    const binds = pool.binds
+    const router = e.router as RouterGroup<RequestEvent>
+    if (ch.routes.use.length > 0) router.bind(...ch.routes.use.map((m) => binds.middleware(m)))
+    for (const r of ch.routes.add) {
+      const names = [...r.path.matchAll(/\{(\w+)(?:\.\.\.)?\}/g)].map((m) => m[1]!)
+      router
+        .route(r.method, r.path, binds.handler(r.ref, names))
+        .bind(...r.mws.map((m) => binds.middleware(m)))
+    }
+  }
   for (const [k, v] of Object.entries(ch.props ?? {})) {
     const d = Object.getOwnPropertyDescriptor(e, k)
     if (d?.writable === true) e[k] = v

@@ -66,7 +66,8 @@ export function handlerRef(fn: unknown): HandlerRef {
   return { src: Function.prototype.toString.call(fn), ...callSite() }
 }
 
-function middlewareRef(m: unknown): MiddlewareRef {
+/** A middleware argument as it crosses (a JS function, `new Middleware(…)`, a `$apis` one). */
+export function middlewareRef(m: unknown): MiddlewareRef {
   if (m instanceof ApiMiddleware) return { api: m.api, args: m.args }
   if (m instanceof Middleware) return { fn: m.fn, id: m.id, priority: m.priority }
   return { fn: handlerRef(m) }

@@ -9,6 +9,7 @@ import { fillModel } from './dynamic-model.ts'
 import { JsApp } from './js-app.ts'
 import { JsCollection } from './js-collection.ts'
 import { JsRecord } from './js-record.ts'
+import { JsRouterGroup } from './js-router.ts'
 import { call } from './runtime.ts'
 
 type Json = { [key: string]: unknown }
@@ -90,6 +91,7 @@ export class JsEvent {
       Object.assign(this, s.props)
       this.#props = Object.keys(s.props)
     }
+    if (s.router === true) this.router = new JsRouterGroup()
   }
 
   /** The plain data keys the event came with (sent back as the handler left them). */
@@ -118,6 +120,11 @@ export class JsEvent {
       out.props = JSON.parse(
         JSON.stringify(Object.fromEntries(this.#props.map((k) => [k, this[k]]))),
       )
+    }
+    if (this.router instanceof JsRouterGroup) {
+      const use = this.router.mws.splice(0)
+      const add = this.router.take()
+      if (use.length > 0 || add.length > 0) out.routes = { add, use }
     }
     return out
   }
