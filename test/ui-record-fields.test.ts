@@ -3,6 +3,7 @@
 // cleared), autodate read-only, files dropped on a file field's drop zone (with previews and
 // the server's thumbnails); and Back with unsaved changes in the record and collection
 // editors asks first and keeps the user on the page when they cancel.
+import type { Locator } from 'playwright-core'
 import sharp from 'sharp'
 import { describe, expect, test } from 'vitest'
 import { screenshot, unnamedControls, useDashboardSession } from '../src/tests/browser.ts'
@@ -62,6 +63,16 @@ describe('record editor fields', () => {
     const body = editor.getByRole('textbox', { name: 'body' })
     const tools = editor.getByRole('toolbar', { name: 'Formatting' })
     const bold = tools.getByRole('button', { name: 'Bold' })
+    // the toolbar is one Tab stop; arrows move along its enabled buttons
+    const focused = (l: Locator) => l.evaluate((el) => el === document.activeElement)
+    await editor.getByLabel('title').press('Tab')
+    await expect.poll(() => focused(bold)).toBe(true)
+    await bold.press('ArrowRight')
+    expect(await focused(tools.getByRole('button', { name: 'Italic' }))).toBe(true)
+    await ui.page.keyboard.press('End')
+    expect(await focused(tools.getByRole('button', { name: 'Link' }))).toBe(true)
+    await ui.page.keyboard.press('Tab')
+    expect(await focused(body)).toBe(true)
     await body.click()
     await body.pressSequentially('Plain ')
     await bold.click()
