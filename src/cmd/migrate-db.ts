@@ -94,7 +94,11 @@ async function migrateDb(
   let reports: TableReport[]
   try {
     out(`Copying ${await describe(from)} to ${await describe(to)}…`)
-    const copy = (target: AppDatabases) => copyAppDatabases(source, target, options)
+    // NOTE: PostgreSQL reads through cursors, which live in a transaction
+    const copy = (target: AppDatabases) =>
+      'url' in from
+        ? source.data.transaction((tx) => copyAppDatabases({ data: tx, aux: tx }, target, options))
+        : copyAppDatabases(source, target, options)
     reports =
       'url' in to ? await copyToPostgres(source, to.url, copy) : await copyToDir(to.dir, copy)
   } catch (err) {

@@ -81,8 +81,8 @@ export async function readCollections(db: Db): Promise<Collection[]> {
 }
 
 /**
- * Copies a whole app from `source` into the empty `target` (both already inside their
- * transactions; the caller commits or rolls back): the system tables (`_params`,
+ * Copies a whole app from `source` into the empty `target` (both inside their transactions
+ * where the engine reads through a cursor, the target always; the caller commits or rolls back): the system tables (`_params`,
  * `_collections`, `_migrations`, `_logs` through each dialect's own DDL), every base/auth
  * collection's table with its indexes in the target's column types (the system collections
  * `_superusers`, `_mfas`, `_otps`, `_externalAuths`, `_authOrigins` included) and every view
@@ -209,9 +209,10 @@ export function tableDigest(
 }
 
 /**
- * Reads `table` in row id order in batches of `batch` rows (keyset pagination on the row id,
- * so memory stays bounded), hands each batch's values (in `columns` order) to `onBatch` and
- * returns the count and digest of everything read.
+ * Reads `table` in row id order in batches of `batch` rows (memory stays bounded), hands each
+ * batch's values (in `columns` order) to `onBatch` and returns the count and digest of
+ * everything read. Where the dialect has a server-side cursor (PostgreSQL) the rows come
+ * through one and `db` must be a transaction handle; elsewhere by keyset pagination on the row id.
  */
 async function scanTable(
   db: Db,
@@ -223,14 +224,17 @@ async function scanTable(
   const d = db.dialect
   const q = d.quoteIdent
   const rowid = d.rowid('t')
-  const sql =
+  const select =
     `SELECT ${rowid} AS ${q('__rowid')}, ${columns.map((c) => `${q('t')}.${q(c)}`).join(', ')} ` +
-    `FROM ${q(table)} AS ${q('t')} WHERE ${rowid} > ? ORDER BY ${rowid} LIMIT ${batch}`
+    `FROM ${q(table)} AS ${q('t')}`
+  const cursor = d.cursor('satchel_copy', `${select} ORDER BY ${rowid}`, batch)
+  const keyset = `${select} WHERE ${rowid} > ? ORDER BY ${rowid} LIMIT ${batch}`
   const hash = createHash('sha256')
   let after: number | bigint = -1
   let count = 0
+  if (cursor !== undefined) await db.run(cursor.open)
   for (;;) {
-    const rows = await db.all(sql, [after])
+    const rows = cursor === undefined ? await db.all(keyset, [after]) : await db.all(cursor.fetch)
     if (rows.length === 0) break
     const values = rows.map((r) => columns.map((c) => r[c] as SqlValue))
     for (const v of values) hash.update(`${JSON.stringify(v.map(canonicalValue))}\n`)
@@ -239,6 +243,8 @@ async function scanTable(
     after = rows[rows.length - 1]!.__rowid as number | bigint
     if (rows.length < batch) break
   }
+  // NOTE: after a failure the transaction's end closes the cursor.
+  if (cursor !== undefined) await db.run(cursor.close)
   return { rows: count, checksum: hash.digest('hex').slice(0, 16) }
 }
 

@@ -193,6 +193,20 @@ export interface Dialect {
    */
   installLock(): string | undefined
 
+  /**
+   * The statements that read the rows of the SELECT `sql` (no parameters) in batches of `batch`
+   * through a server-side cursor named `name`, inside the current transaction: PostgreSQL
+   * `DECLARE name NO SCROLL CURSOR FOR sql`, `FETCH batch FROM name`, `CLOSE name` — one sort
+   * for a whole-table scan in row id order, where keyset pagination on the unindexed `_rowid_`
+   * would scan the table once per batch. Undefined for SQLite, whose row id is the table's key
+   * (keyset pagination is already an index range read).
+   */
+  cursor(
+    name: string,
+    sql: string,
+    batch: number,
+  ): { readonly open: string; readonly fetch: string; readonly close: string } | undefined
+
   /** The LIMIT clause of "no limit", before an OFFSET: SQLite ` LIMIT -1`, PostgreSQL ` LIMIT ALL`. */
   limitAll(): string
 

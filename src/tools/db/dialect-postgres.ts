@@ -352,6 +352,14 @@ export const postgresDialect: Dialect = Object.freeze({
     // NOTE: an arbitrary constant key, the same in every Satchel
     return 'SELECT pg_advisory_xact_lock(727243500) AS locked'
   },
+  cursor(name: string, sql: string, batch: number) {
+    const c = quoteIdent(name)
+    return {
+      open: `DECLARE ${c} NO SCROLL CURSOR FOR ${sql}`,
+      fetch: `FETCH ${Math.max(1, Math.floor(batch))} FROM ${c}`,
+      close: `CLOSE ${c}`,
+    }
+  },
   limitAll(): string {
     return ' LIMIT ALL'
   },

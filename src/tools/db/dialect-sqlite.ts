@@ -157,6 +157,9 @@ export const sqliteDialect: Dialect = Object.freeze({
   installLock(): string | undefined {
     return undefined
   },
+  cursor(): undefined {
+    return undefined
+  },
   limitAll(): string {
     return ' LIMIT -1'
   },
