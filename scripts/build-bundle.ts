@@ -78,6 +78,8 @@ for (const [entry, out] of [
     join(ROOT, 'src', 'plugins', 'jsvm', 'worker', 'worker.ts'),
     join(dirname(OUT), 'jsvm-worker.js'),
   ],
+  // the primary process of `serve --workers` becomes this small program (see cmd/serve.ts)
+  [join(ROOT, 'src', 'cmd', 'serve-primary-main.ts'), join(dirname(OUT), 'serve-primary-main.js')],
   [join(ROOT, 'src', 'main-bundle.ts'), OUT],
 ] as const) {
   const tmp = `${out}.tmp`

@@ -4,6 +4,7 @@
 // (`SATCHEL_CRON_PROBE`, src/cmd/cron-probe.ts) ticks every second and writes one row per run,
 // so no test waits for a real minute.
 // SQL console: a raw write to `_collections` through one worker reaches every worker's cache.
+import { readFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -184,3 +185,17 @@ test('concurrent creates through both workers all land, none fails on the write 
     Array.from({ length: 120 }, (_, n) => n),
   )
 }, 30_000)
+
+test('the primary serves nothing and loads none of the server: it runs serve-primary-main, smaller than a worker', async () => {
+  const pid = server.child.pid!
+  const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+  expect(cmdline.some((arg) => /serve-primary-main\.(js|ts)$/.test(arg))).toBe(true)
+  const rssKiB = (p: number) =>
+    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))![1])
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .map(Number)
+  expect(children).toHaveLength(2)
+  for (const worker of children) expect(rssKiB(pid)).toBeLessThan(rssKiB(worker))
+})

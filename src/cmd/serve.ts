@@ -1,6 +1,7 @@
-import cluster, { type Worker } from 'node:cluster'
-import { readFileSync } from 'node:fs'
+import cluster from 'node:cluster'
+import { existsSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { type RunningServer, type ServeOptions, startServer, type TlsFiles } from '../apis/serve.ts'
 import { App, type AppConfig } from '../core/app.ts'
@@ -13,14 +14,25 @@ import {
 } from '../core/installer.ts'
 import { registerAutomigrate } from '../plugins/automigrate.ts'
 import { formatHooksFailure, loadHooks } from '../plugins/hooks-loader.ts'
-import { watchHooksDir } from '../plugins/hooks-watch.ts'
 import { writeHooksTypes } from '../plugins/jsvm/types.ts'
 import { hasPendingMigrations, runAppMigrations } from '../plugins/migrations-loader.ts'
 import { configFromFlags, type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
-import { ClusterBus, relayClusterBus } from '../tools/subscriptions/cluster-bus.ts'
+import { ClusterBus } from '../tools/subscriptions/cluster-bus.ts'
 import { installCronProbe } from './cron-probe.ts'
 import { flag } from './flags.ts'
 import { goLogLine } from './log-line.ts'
+import {
+  ADDRESS_MARK,
+  HOOKS_REPORT_ENV,
+  INSTALLER_ENV,
+  onStopSignal,
+  PRIMARY_PLAN_ENV,
+  type PrimaryPlan,
+  printBanner,
+  RESTORE_ENV,
+  runPrimary,
+  type WorkerMessage,
+} from './serve-primary.ts'
 
 /** The `serve` flags as commander hands them over (after `normalizeArgs`). */
 interface ServeFlags {
@@ -31,13 +43,6 @@ interface ServeFlags {
   tlsCert?: string
   tlsKey?: string
 }
-
-/** Messages between the primary process and its workers. */
-type WorkerMessage =
-  | { type: 'listening'; address: string }
-  | { type: 'error'; message: string }
-  /** A worker prepared a restore: every worker must stop, then pb_data is swapped. */
-  | { type: 'restore'; pending: PendingRestore }
 
 /**
  * `satchel serve [domain(s)] [--http=ADDR] [--https=ADDR] [--origins=…] [--workers=N]
@@ -153,17 +158,7 @@ function startOptions(flags: GlobalFlags, opts: ServeFlags, domains: string[]): 
 }
 
 function printStarted(options: StartOptions, address: string, installer?: InstallerToken): void {
-  const base = options.baseURL(address)
-  process.stdout.write(goLogLine(`Server started at ${base}`))
-  console.log(`├─ REST API:  ${base}/api/`)
-  console.log(`└─ Dashboard: ${base}/_/`)
-  if (installer === undefined) return
-  const minutes = INSTALLER_TTL_MS / 60_000
-  console.log(
-    `\n(!) No superuser yet. Open this link to create the first one (works once, for ${minutes} minutes):`,
-  )
-  console.log(`${base}/_/install#${installer.token}`)
-  console.log(`(or run: satchel superuser upsert EMAIL PASS)\n`)
+  printBanner(options.baseURL(address), installer, INSTALLER_TTL_MS / 60_000)
 }
 
 /** A first-run installer token when `_superusers` is empty (see `core/installer.ts`). */
@@ -205,12 +200,6 @@ async function openServeApp(flags: GlobalFlags, extra: Partial<AppConfig> = {}):
   if (!app.config.sharedDataDir) await runAppMigrations(app)
   return app
 }
-
-/** Set to `1` for the worker (one per generation) that reports hooks files failing to load. */
-const HOOKS_REPORT_ENV = 'SATCHEL_HOOKS_REPORT'
-
-/** Environment variable carrying the installer token from the primary to its workers. */
-const INSTALLER_ENV = 'SATCHEL_INSTALLER_TOKEN'
 
 async function serveSingle(flags: GlobalFlags, options: StartOptions): Promise<void> {
   let app = await openServeApp(flags)
@@ -255,11 +244,23 @@ async function serveSingle(flags: GlobalFlags, options: StartOptions): Promise<v
   })
 }
 
+/**
+ * The primary of `serve --workers`: sets up the data dir once (a restore asked for before an
+ * `execve` back here first, then migrations and the first-run installer), then forks and
+ * supervises the workers (`runPrimary`). Where it can, it first replaces itself (same process,
+ * `process.execve`) by `serve-primary-main`, which loads none of the server's modules: the
+ * primary, which serves nothing, then holds ≈40 MiB instead of ≈100 MiB.
+ */
 async function servePrimary(
   flags: GlobalFlags,
   count: number,
   options: StartOptions,
 ): Promise<void> {
+  const restoring = process.env[RESTORE_ENV]
+  if (restoring !== undefined) {
+    delete process.env[RESTORE_ENV]
+    await restoreDataDir(flags, JSON.parse(restoring) as PendingRestore)
+  }
   // Migrations and first-run setup happen once, here, before any worker opens the data dir.
   let app = await openApp(flags)
   if (await hasPendingMigrations(app)) {
@@ -273,138 +274,61 @@ async function servePrimary(
   }
   const installer = await installerFor(app)
   await app.close()
-  const workers: Worker[] = []
-  let stopping = false
-  let restarting = false
-  let listening = 0
-  // NOTE: a worker still booting may miss a 'shutdown' sent now (its listener is not attached
-  // yet); the ones asked to stop get it again when they report 'listening'.
-  const toStop = new WeakSet<Worker>()
-  const shutdown = (w: Worker) => {
-    toStop.add(w)
-    if (w.isConnected()) w.send('shutdown')
+  const config = configFromFlags(flags)
+  const plan: PrimaryPlan = {
+    count,
+    exec: process.argv[1] ?? '',
+    args: process.argv.slice(2),
+    execArgv: process.execArgv,
+    installer,
+    installerMinutes: INSTALLER_TTL_MS / 60_000,
+    baseURL: options.baseURL(ADDRESS_MARK),
+    hooksWatchDir: config.hooksWatch ? config.hooksDir : undefined,
   }
-  const stopAll = (code: number) => {
-    if (stopping) return
-    stopping = true
-    process.exitCode = code
-    for (const w of workers) shutdown(w)
+  const lean = leanPrimaryEntry()
+  if (lean !== undefined) {
+    process.execve!(process.execPath, [process.execPath, ...process.execArgv, lean], {
+      ...process.env,
+      [PRIMARY_PLAN_ENV]: JSON.stringify(plan),
+    })
   }
-  let banner = false
-  /** Workers replaced by a hooks reload: they finish their requests and are not respawned. */
-  const retired = new WeakSet<Worker>()
-  const fork = (reportHooks = false): Worker => {
-    const w = cluster.fork({
-      ...(installer ? { [INSTALLER_ENV]: `${installer.token}.${installer.expiresAt}` } : {}),
-      [HOOKS_REPORT_ENV]: reportHooks ? '1' : '',
-    })
-    // Realtime: record events and client requests travel between workers through here.
-    relayClusterBus(w, () => workers)
-    w.on('message', (msg: WorkerMessage) => {
-      if (msg.type === 'listening' && toStop.has(w)) {
-        if (w.isConnected()) w.send('shutdown')
-        return
-      }
-      if (msg.type === 'listening' && ++listening === count && !banner) {
-        banner = true
-        printStarted(options, msg.address, installer)
-      }
-      if (msg.type === 'error') {
-        if (!stopping) process.stderr.write(goLogLine(msg.message))
-        stopAll(1)
-      }
-      if (msg.type === 'restore' && !restarting && !stopping) void restoreAll(msg.pending)
-    })
-    w.on('exit', (code) => {
-      workers.splice(workers.indexOf(w), 1)
-      if (stopping) {
-        if (workers.length === 0) process.exit(process.exitCode ?? 0)
-        return
-      }
-      if (restarting || retired.has(w)) return
-      // NOTE: a crashed worker is replaced so the server keeps its capacity.
-      console.error(`Worker ${w.process.pid} exited with code ${code}; starting a new one.`)
-      workers.push(fork())
-    })
-    return w
+  runPrimary(plan, (pending) => restoreDataDir(flags, pending))
+}
+
+/**
+ * The file of `serve-primary-main` beside this module (in the bundle's folder, in `dist/cmd/`, or
+ * the source file), when this Node can `execve` into it; undefined otherwise (Windows, Bun, the
+ * single executable), where the primary stays as it is.
+ */
+function leanPrimaryEntry(): string | undefined {
+  if (typeof process.execve !== 'function' || process.platform === 'win32') return undefined
+  if (process.getBuiltinModule?.('node:sea')?.isSea()) return undefined
+  for (const name of ['./serve-primary-main.js', './serve-primary-main.ts']) {
+    const url = new URL(name, import.meta.url)
+    if (url.protocol === 'file:' && existsSync(url)) return fileURLToPath(url)
   }
-  /**
-   * A restore with workers: all of them stop (in-flight requests finish, databases close), the
-   * primary swaps pb_data (back again if the restored data does not open) and forks new ones.
-   */
-  const restoreAll = async (pending: PendingRestore) => {
-    restarting = true
-    const exited = workers.map(
-      (w) => new Promise<void>((resolve) => w.once('exit', () => resolve())),
-    )
-    for (const w of workers) shutdown(w)
-    await Promise.all(exited)
+  return undefined
+}
+
+/**
+ * Swaps pb_data for a prepared restore once every worker has stopped, back again if the
+ * restored data does not open or migrate (the failure is printed; the old data is served).
+ */
+async function restoreDataDir(flags: GlobalFlags, pending: PendingRestore): Promise<void> {
+  try {
+    const swap = await swapDataDir(new App(configFromFlags(flags)).dataDir, pending)
     try {
-      const swap = await swapDataDir(new App(configFromFlags(flags)).dataDir, pending)
-      try {
-        const restored = await openApp(flags)
-        await runAppMigrations(restored)
-        await restored.close()
-        await swap.discard()
-      } catch (err) {
-        process.stderr.write(goLogLine(`Failed to restore the backup: ${(err as Error).message}`))
-        await swap.revert()
-      }
+      const restored = await openApp(flags)
+      await runAppMigrations(restored)
+      await restored.close()
+      await swap.discard()
     } catch (err) {
       process.stderr.write(goLogLine(`Failed to restore the backup: ${(err as Error).message}`))
+      await swap.revert()
     }
-    restarting = false
-    listening = 0
-    banner = false
-    if (!stopping) for (let i = 0; i < count; i++) workers.push(fork(i === 0))
+  } catch (err) {
+    process.stderr.write(goLogLine(`Failed to restore the backup: ${(err as Error).message}`))
   }
-  /**
-   * `--hooksWatch`: a change in the hooks folder replaces the workers one by one (PocketBase
-   * restarts its process instead): a new worker loads the hooks afresh (local modules too)
-   * and, once it listens, an old one stops accepting connections and finishes its in-flight
-   * requests, so the server never stops answering. Its realtime clients reconnect to another.
-   */
-  let reloading: Promise<void> | undefined
-  let reloadAgain = false
-  const reloadHooks = async () => {
-    for (const old of [...workers]) {
-      if (stopping || restarting) return
-      const fresh = fork(old === workers[0])
-      workers.push(fresh)
-      const up = await new Promise<boolean>((resolve) => {
-        fresh.on('message', (msg: WorkerMessage) => msg.type === 'listening' && resolve(true))
-        fresh.once('exit', () => resolve(false))
-      })
-      if (!up) return
-      retired.add(old)
-      shutdown(old)
-    }
-  }
-  const onHooksChange = () => {
-    if (reloading !== undefined) {
-      reloadAgain = true
-      return
-    }
-    reloading = (async () => {
-      do {
-        reloadAgain = false
-        process.stdout.write(goLogLine('Hooks changed: reloading the workers.'))
-        await reloadHooks()
-      } while (reloadAgain && !stopping)
-      if (!stopping) process.stdout.write(goLogLine('Hooks reloaded.'))
-      reloading = undefined
-    })()
-  }
-  const config = configFromFlags(flags)
-  const unwatch =
-    config.hooksWatch && config.hooksDir !== undefined
-      ? watchHooksDir(config.hooksDir, onHooksChange)
-      : () => {}
-  for (let i = 0; i < count; i++) workers.push(fork(i === 0))
-  onStopSignal(async () => {
-    unwatch()
-    stopAll(0)
-  })
 }
 
 async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<void> {
@@ -460,15 +384,4 @@ async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<v
 function workerInstaller(): InstallerToken | undefined {
   const m = /^([\w-]+)\.(\d+)$/.exec(process.env[INSTALLER_ENV] ?? '')
   return m === null ? undefined : { token: m[1]!, expiresAt: Number(m[2]) }
-}
-
-function onStopSignal(fn: () => Promise<void>): void {
-  let called = false
-  const handler = () => {
-    if (called) return
-    called = true
-    void fn()
-  }
-  process.once('SIGINT', handler)
-  process.once('SIGTERM', handler)
 }
