@@ -70,6 +70,11 @@ export class Hook<E extends HookEvent> {
    * Rejects with the first error a handler throws.
    */
   async trigger(event: E, finalize?: HookHandler<E>): Promise<void> {
+    // NOTE: most hooks have no handlers; a write fires a dozen of them, so skip the chain setup
+    if (this.#entries.length === 0) {
+      if (finalize !== undefined) await finalize(event)
+      return
+    }
     const chain = finalize
       ? [...this.#entries.map((e) => e.fn), finalize]
       : this.#entries.map((e) => e.fn)
