@@ -62,6 +62,33 @@ test('collections made on A are served by B at once; A tokens work on B', async 
   await suA.collections.update('notes', { listRule: '' })
 })
 
+test('changes reach the other node at once, also while its NOTIFY connection is down', async () => {
+  const suA = client(a.url)
+  await suA.collection('_superusers').authWithPassword(SU.email, SU.password)
+  const guestB = client(b.url)
+  for (let i = 0; i < 3; i++) {
+    await suA.collections.update('notes', { listRule: null })
+    await expect(guestB.collection('notes').getList()).rejects.toMatchObject({ status: 403 })
+    await suA.collections.update('notes', { listRule: '' })
+    expect((await guestB.collection('notes').getList()).totalItems).toBe(0)
+  }
+  // both nodes' listening connections cut: each falls back to a check per request
+  const db = new pg.Client({ connectionString: process.env.SATCHEL_DB_URL })
+  await db.connect()
+  try {
+    const cut = await db.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'satchel-bus' AND query ILIKE 'LISTEN%'",
+    )
+    expect(cut.rowCount).toBe(2)
+  } finally {
+    await db.end()
+  }
+  await suA.collections.update('notes', { listRule: null })
+  await expect(guestB.collection('notes').getList()).rejects.toMatchObject({ status: 403 })
+  await suA.collections.update('notes', { listRule: '' })
+  expect((await guestB.collection('notes').getList()).totalItems).toBe(0)
+})
+
 test('a subscriber on A receives a write made on B (and the other way round)', async () => {
   const subA = client(a.url)
   const subB = client(b.url)

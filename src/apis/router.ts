@@ -103,9 +103,12 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
     // NOTE: other worker processes may have changed collections or settings.
     // A failed check (the database is unreachable) leaves the caches as they are: the
     // handler's own queries then answer with the error, and /api/health still answers.
+    // Once handled, a change this node made to them is announced to the other nodes (and
+    // waited for) before the response goes out.
     router.use('*', async (_c, next) => {
       await app.refreshCaches().catch(() => undefined)
       await next()
+      await app.syncCacheChanges()
     })
   }
   router.use('*', loadAuthToken(app))

@@ -191,6 +191,7 @@ async function openServeApp(flags: GlobalFlags, extra: Partial<AppConfig> = {}):
     const { PostgresBus } = await import('../tools/subscriptions/postgres-bus.ts')
     const bus = await PostgresBus.open(url)
     app.realtime.useBus(bus)
+    app.watchCaches(bus)
     app.onTerminate.bind(async (e) => {
       await e.next()
       bus.close()
@@ -198,6 +199,7 @@ async function openServeApp(flags: GlobalFlags, extra: Partial<AppConfig> = {}):
   }
   // the pb_migrations files: once per data dir (with --workers, in the primary before forking)
   if (!app.config.sharedDataDir) await runAppMigrations(app)
+  await app.syncCacheChanges()
   return app
 }
 

@@ -35,6 +35,7 @@ import {
 import type { FieldContext } from './field.ts'
 import type { FileDownloadRequestEvent, FileTokenRequestEvent } from './file-request-events.ts'
 import './fields.ts'
+import { type CacheLink, CacheTrust } from './cache-trust.ts'
 import { cleanupLogsForSettings } from './log-query.ts'
 import type { MailerEvent, MailerRecordEvent } from './mailer-events.ts'
 import { runSystemMigrations } from './migrations-runner.ts'
@@ -121,6 +122,8 @@ interface AppState {
   stamp: string
   /** The `refreshCaches` check of the current event-loop turn, shared by its requests. */
   stampCheck?: Promise<void>
+  /** When `refreshCaches` may skip its query (a PostgreSQL node's NOTIFY link). */
+  cacheTrust: CacheTrust
   /** The app logger (`app.logger()`), writing to `auxiliary.db` `_logs`. */
   logger: Logger
 }
@@ -389,6 +392,7 @@ export class App implements FieldContext {
       collectionsByName: new Map(),
       settings: defaultSettings(),
       stamp: '',
+      cacheTrust: this.state?.cacheTrust ?? new CacheTrust(),
       logger: createAppLogger(this),
     }
     // PocketBase: saving the settings drops the logs the new `settings.logs` no longer keeps.
@@ -552,11 +556,42 @@ export class App implements FieldContext {
   }
 
   async #refreshCaches(): Promise<void> {
+    if (this.state.cacheTrust.trusted()) return
+    const start = this.state.cacheTrust.beginCheck()
     const stamp = await cacheStamp(this.db)
-    if (stamp === this.state.stamp) return
-    await this.reloadCollections()
-    await this.#reloadSettingsNotifying()
-    this.state.stamp = stamp
+    if (stamp !== this.state.stamp) {
+      await this.reloadCollections()
+      await this.#reloadSettingsNotifying()
+      this.state.stamp = stamp
+    }
+    this.state.cacheTrust.checked(start)
+  }
+
+  /**
+   * Lets `refreshCaches` skip its query while `link` (the PostgreSQL NOTIFY bus) is connected
+   * and no other node announced a change (see `CacheTrust`): the other nodes' changes arrive as
+   * `caches.changed` messages, and {@link syncCacheChanges} announces this node's. Announces
+   * at once that this node may have changed the schema (its bootstrap ran migrations).
+   */
+  watchCaches(link: CacheLink): void {
+    this.state.cacheTrust.use(link)
+    this.realtime.handleMessage(CACHES_CHANGED_OP, () => this.state.cacheTrust.changed())
+    this.realtime.handleRequest(CACHES_CHANGED_OP, () => {
+      this.state.cacheTrust.changed()
+      return undefined // every node answers: the requester waits for all of them
+    })
+    this.realtime.bus.publish({ op: CACHES_CHANGED_OP })
+  }
+
+  /**
+   * When this node changed collections or settings since the last call (and watches its
+   * caches through a link), tells every other node and waits until each has taken note (at most
+   * 2 s), so a request made to another node right after this one's answer sees the change.
+   * Called once a request is handled, before its response is sent.
+   */
+  async syncCacheChanges(): Promise<void> {
+    if (!this.state.cacheTrust.linked || !this.state.cacheTrust.takeOwnChange()) return
+    await this.realtime.bus.request({ op: CACHES_CHANGED_OP }, 2000)
   }
 
   /**
@@ -655,6 +690,7 @@ export class App implements FieldContext {
 
   /** Puts a saved collection into the cache (called by the collection save path). */
   cacheCollection(collection: Collection, previousName?: string): void {
+    this.state.cacheTrust.ownChange()
     if (previousName !== undefined) this.state.collectionsByName.delete(previousName.toLowerCase())
     this.state.collectionsById.set(collection.id, collection)
     this.state.collectionsByName.set(collection.name.toLowerCase(), collection)
@@ -662,6 +698,7 @@ export class App implements FieldContext {
 
   /** Removes a deleted collection from the cache. */
   uncacheCollection(collection: Collection): void {
+    this.state.cacheTrust.ownChange()
     this.state.collectionsById.delete(collection.id)
     this.state.collectionsByName.delete(collection.name.toLowerCase())
   }
@@ -709,9 +746,13 @@ export class App implements FieldContext {
       [value],
     )
     this.state.settings = settings
+    this.state.cacheTrust.ownChange()
     await this.onSettingsReload.trigger(new AppEvent(this))
   }
 }
+
+/** The bus op of `App.watchCaches`: another node changed collections or settings. */
+const CACHES_CHANGED_OP = 'app.cachesChanged'
 
 /** The tags of a record event: its collection's id and name (`app.onRecordCreate('posts')`). */
 function recordTags(e: { record: { collection: Collection } }): string[] {

@@ -55,6 +55,7 @@ export class PostgresBus implements Bus {
   readonly #peers = new Map<string, number>()
   #outbox: BusPayload[] = []
   #closed = false
+  #epoch = 0
   readonly #heartbeat: NodeJS.Timeout
   /** Sends are chained so the notifications of this node keep their order. */
   #sending: Promise<void> = Promise.resolve()
@@ -102,6 +103,17 @@ export class PostgresBus implements Bus {
     await client.connect()
     await client.query(`LISTEN ${CHANNEL}`)
     this.#client = client
+    this.#epoch++
+  }
+
+  /** True while this node is listening (messages sent to it now will arrive). */
+  get connected(): boolean {
+    return this.#client !== undefined && !this.#closed
+  }
+
+  /** Grows with each (re)connection of the listening connection (messages may be lost between). */
+  get epoch(): number {
+    return this.#epoch
   }
 
   #reconnect(): void {
