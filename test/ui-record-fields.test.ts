@@ -17,7 +17,7 @@ const ui = useDashboardSession({
       name: 'articles',
       fields: [
         { name: 'title', type: 'text' },
-        { name: 'body', type: 'editor' },
+        { name: 'body', type: 'editor', required: true },
         { name: 'due', type: 'date' },
         { name: 'created', type: 'autodate', onCreate: true, onUpdate: false },
       ],
@@ -63,6 +63,13 @@ describe('record editor fields', () => {
     const body = editor.getByRole('textbox', { name: 'body' })
     const tools = editor.getByRole('toolbar', { name: 'Formatting' })
     const bold = tools.getByRole('button', { name: 'Bold' })
+    // the server's message for the empty rich text shows on it
+    await editor.getByRole('button', { name: 'Create record' }).click()
+    await editor.getByText('Cannot be blank.').waitFor()
+    expect(await body.getAttribute('aria-invalid')).toBe('true')
+    expect(await body.getAttribute('aria-describedby')).toBe(
+      await editor.getByText('Cannot be blank.').getAttribute('id'),
+    )
     // the toolbar is one Tab stop; arrows move along its enabled buttons
     const focused = (l: Locator) => l.evaluate((el) => el === document.activeElement)
     await editor.getByLabel('title').press('Tab')
