@@ -160,7 +160,9 @@ describe('a PocketBase app moved to PostgreSQL and back', () => {
       )
     }
     expect(res.stdout).not.toContain('MISMATCH')
-    expect(res.stdout).toContain(`local storage stays in ${join(pbDir, 'storage')}`)
+    expect(res.stdout).toContain(
+      `Files were not copied: local storage stays in ${join(pbDir, 'storage')} (serve with --dir=${pbDir}; several nodes need S3 storage).`,
+    )
     // the files stay in pb_data's storage, so the node serves that --dir
     const sat = await startSatchel(pbDir, undefined, { args: [`--db=${pgUrl}`] })
     try {
@@ -177,6 +179,9 @@ describe('a PocketBase app moved to PostgreSQL and back', () => {
     expect(res.status).toBe(0)
     expect(res.stdout).toContain('counts and checksums match')
     expect(readdirSync(dir).sort()).toEqual(['auxiliary.db', 'data.db'])
+    expect(res.stdout).toContain(
+      `Files were not copied: copy the storage folder of the --dir the PostgreSQL nodes served to ${join(dir, 'storage')}`,
+    )
     // no temp folder left beside it
     expect(readdirSync(dirname(dir))).toEqual(['pb_data'])
     // PocketBase's own DDL: the same tables, columns, defaults and indexes as the original

@@ -120,8 +120,10 @@ function filesNote(from: Endpoint, to: Endpoint): string {
   if ('dir' in from) {
     const storage = new DataDir(from.dir).storage
     const where =
-      'url' in to ? `serve with --dir=${from.dir}` : `copy it to ${new DataDir(to.dir).storage}`
-    return `Files were not copied: local storage stays in ${storage} (${where}; several nodes need S3 storage).`
+      'url' in to
+        ? `serve with --dir=${from.dir}; several nodes need S3 storage`
+        : `copy it to ${new DataDir(to.dir).storage}`
+    return `Files were not copied: local storage stays in ${storage} (${where}).`
   }
   const dest = 'dir' in to ? new DataDir(to.dir).storage : 'the --dir of the new nodes'
   return `Files were not copied: copy the storage folder of the --dir the PostgreSQL nodes served to ${dest} (S3 storage needs nothing).`
