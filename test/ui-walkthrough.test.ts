@@ -237,5 +237,6 @@ describe('a new user, end to end', () => {
       await browser.closePages()
       await server.stop()
     }
-  })
+    // the whole first session with a server restart: ≈20 s alone, more on a loaded machine
+  }, 120_000)
 })
