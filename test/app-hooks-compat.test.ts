@@ -7,7 +7,7 @@ import { type SmtpCapture, startSmtpCapture } from '../src/tests/smtp-capture.ts
 
 // PocketBase JS hooks of the mailer, settings, collection, file and realtime families, written
 // once as a pb_hooks file, run on PocketBase 0.40.4 and on Satchel: the same emails, answers,
-// headers and hook-written records.
+// headers, hook-changed collections and hook-written records.
 
 const PB_HOOKS = `
 onMailerRecordVerificationSend((e) => {
@@ -23,6 +23,7 @@ onSettingsUpdateRequest((e) => {
 
 onCollectionCreate((e) => {
   if (e.collection.name === "blocked") throw new BadRequestError("blocked collection")
+  if (e.collection.name === "docs") e.collection.updateRule = "title != 'locked'"
   e.next()
 })
 
@@ -110,7 +111,7 @@ async function scenario(server: ServerProcess, smtp: SmtpCapture): Promise<unkno
       { name: 'doc', type: 'file', maxSelect: 1, maxSize: 1000 },
     ],
   })
-  out.push(docs.status)
+  out.push({ status: docs.status, updateRule: docs.body.updateRule })
   const blocked = await http('POST', '/api/collections', { name: 'blocked', type: 'base' })
   out.push({ status: blocked.status, message: blocked.body.message })
 
@@ -167,6 +168,7 @@ describe('PocketBase JS app hooks (mailer, settings, collection, file, realtime)
       expect(actual).toEqual(expected)
       // the hooks did run on PocketBase too (not the same defaults twice)
       expect(expected[0]).toEqual({ status: 200, appName: 'Hooked Demo' })
+      expect(expected[2]).toEqual({ status: 200, updateRule: "title != 'locked'" })
       expect(expected[4]).toBe('Welcome u@example.com (token)')
       expect(expected.at(-1)).toEqual(['created docs'])
     } finally {

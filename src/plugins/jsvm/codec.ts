@@ -96,6 +96,8 @@ export interface EventChanges {
   readonly record?: RecordState
   /** `e.model` when it is a record. */
   readonly model?: RecordState
+  /** The collection JSON of `e.collection` when a handler changed it. */
+  readonly collection?: { [key: string]: unknown }
   readonly records?: RecordState[]
   readonly writes: ResponseWrite[]
   readonly props?: { [key: string]: unknown }

@@ -1,4 +1,7 @@
+import { applyCollectionInput } from '../../core/collection-input.ts'
 import { Collection } from '../../core/collection-model.ts'
+import { CollectionRequestEvent } from '../../core/collection-request-event.ts'
+import { CollectionEvent } from '../../core/events.ts'
 import { Record } from '../../core/record-model.ts'
 import { RequestEvent } from '../../core/request-event.ts'
 import type { RequestInfo } from '../../core/request-info.ts'
@@ -108,6 +111,13 @@ export function applyChanges(pool: JsvmPool, e: AnyEvent, ch: EventChanges): voi
   }
   if (ch.model !== undefined && e.model instanceof Record) {
     copyValues(e.model, pool.recordOf(ch.model))
+  }
+  // NOTE: only where the collection is the one being saved (never a cached one)
+  if (
+    ch.collection !== undefined &&
+    (e instanceof CollectionEvent || e instanceof CollectionRequestEvent)
+  ) {
+    applyCollectionInput(e.collection, ch.collection, false)
   }
   if (ch.records !== undefined && Array.isArray(e.records)) {
     e.records = ch.records.map((s) => pool.recordOf(s))

@@ -76,7 +76,7 @@ export class JsEvent {
     this.app = new JsApp(s.app)
     if (s.record !== undefined) this.record = JsRecord.fromState(s.record)
     if (s.records !== undefined) this.records = s.records.map((r) => JsRecord.fromState(r))
-    if (s.collection !== undefined) this.collection = JsCollection.fromVersion(s.collection)
+    if (s.collection !== undefined) this.#lazyCollection(s.collection)
     if (s.model !== undefined) {
       this.model =
         'record' in s.model
@@ -92,6 +92,26 @@ export class JsEvent {
       this.#props = Object.keys(s.props)
     }
     if (s.router === true) this.router = new JsRouterGroup()
+  }
+
+  /** `e.collection`, made on first read; its JSON then, to send back what a handler changed. */
+  #collection: { value: unknown; sent: string } | undefined
+
+  #lazyCollection(version: number): void {
+    Object.defineProperty(this, 'collection', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (this.#collection === undefined) {
+          const value = JsCollection.fromVersion(version)
+          this.#collection = { value, sent: JSON.stringify(value.toJSON()) }
+        }
+        return this.#collection.value
+      },
+      set: (value: unknown) => {
+        this.#collection = { value, sent: '' }
+      },
+    })
   }
 
   /** The plain data keys the event came with (sent back as the handler left them). */
@@ -113,6 +133,11 @@ export class JsEvent {
     }
     if (this.record instanceof JsRecord) out.record = this.record.state()
     if (this.model instanceof JsRecord) out.model = this.model.state()
+    const c = this.#collection
+    if (c !== undefined && c.value instanceof JsCollection) {
+      const json = c.value.toJSON()
+      if (JSON.stringify(json) !== c.sent) out.collection = json
+    }
     if (Array.isArray(this.records)) {
       out.records = (this.records as JsRecord[]).map((r) => r.state())
     }
