@@ -96,6 +96,7 @@ describe('dashboard API preview', () => {
       .getByText('Superusers only: the create, update and delete rules are not set.')
       .waitFor()
     await page.getByRole('table').getByText('at most 10 requests').waitFor()
+    await screenshot(page, 'api-preview-batch')
 
     // the curl example's body, with real ids, is what the server takes
     const curl = (await page.getByLabel('curl', { exact: true }).textContent()) ?? ''
