@@ -6,7 +6,7 @@ import { setPriority } from 'node:os'
 import { resolve } from 'node:path'
 import type { BenchOptions } from './options.ts'
 import { checkParity } from './parity.ts'
-import { compareReport, type Pair } from './report.ts'
+import { compareReport, LOGS_OFF_NAMES, type Pair, PB_NAMES, type ReportNames } from './report.ts'
 import { describe, loopbackPort, type RunResult, runScenario } from './run.ts'
 import { type BenchContext, connectionsFor } from './scenarios/scenario.ts'
 import { seed } from './seed.ts'
@@ -26,7 +26,7 @@ export async function runCompare(
 ): Promise<void> {
   const email = 'bench@example.com'
   const password = `bench-${Math.random().toString(36).slice(2)}`
-  const pocketbase = await resolvePocketBase(repoRoot)
+  const pocketbase = o.logsBaseline ? undefined : await resolvePocketBase(repoRoot)
   const satchelCmd = o.satchelCmd ?? [process.execPath, resolve(repoRoot, 'bin/satchel.js')]
   if (o.priority) {
     try {
@@ -35,14 +35,18 @@ export async function runCompare(
       log(`cannot raise priority: ${(err as Error).message}`)
     }
   }
-  log(`PocketBase: ${pocketbase}`)
+  if (pocketbase !== undefined) log(`PocketBase: ${pocketbase}`)
   log(`Satchel:    ${satchelCmd.join(' ')}`)
+  const names: ReportNames = o.logsBaseline ? LOGS_OFF_NAMES : PB_NAMES
 
   const priority = o.priority
   const hooks = o.hooksDir === undefined ? [] : [`--hooksDir=${o.hooksDir}`]
   if (o.hooksDir !== undefined) log(`hooks:      ${o.hooksDir}`)
+  // NOTE: with --logs=compare the baseline ("pb") is a second Satchel whose logs are off.
   const pb = await startServer(
-    { label: 'PocketBase', cmd: [pocketbase], serveArgs: ['--dev=false', ...hooks], priority },
+    pocketbase === undefined
+      ? { label: names.base, cmd: satchelCmd, serveArgs: hooks, priority }
+      : { label: 'PocketBase', cmd: [pocketbase], serveArgs: ['--dev=false', ...hooks], priority },
     email,
     password,
   )
@@ -58,7 +62,7 @@ export async function runCompare(
       email,
       password,
       reset: false,
-      logs: o.logs,
+      logs: o.logs && !(o.logsBaseline && server === pb),
       posts: o.posts,
       users: o.users,
       log,
@@ -113,11 +117,11 @@ export async function runCompare(
     `\n${connections} connections; per scenario and server ${durationMs / 1000} s measured in ` +
       `${o.rounds} alternating slices after ${warmupMs / 1000} s warm-up; ${o.posts} posts\n`,
   )
-  console.log(compareReport(pairs))
+  console.log(compareReport(pairs, names))
   console.log(
     problems.length
       ? `\nparity check: ${problems.length} of ${PARITY_SAMPLES * o.scenarios.length} sample ` +
-          `responses differ (Satchel vs PocketBase):\n${problems.map((p) => `  ${p}`).join('\n')}`
+          `responses differ (Satchel vs ${names.base}):\n${problems.map((p) => `  ${p}`).join('\n')}`
       : `\nparity check: ${PARITY_SAMPLES} sample responses per scenario match (status and JSON)`,
   )
 }

@@ -18,8 +18,9 @@ options:
   --priority=N          (--compare) raise the servers' and the bench's priority by N (nice -N;
                         needs root) so other programs on the machine disturb less
   --posts=N --users=N   seeded data (default 10000 posts, 20 users)
-  --logs=on|off         request logs (default on); off sets settings.logs.maxDays=0 on every
-                        seeded server, so logs on vs off measures the logging overhead
+  --logs=on|off|compare request logs (default on); off sets settings.logs.maxDays=0 on every
+                        seeded server; compare (with --compare) measures Satchel with logs off
+                        (the baseline column) against Satchel with logs on, in the same run
   --runs=N              (--cold-start) launches per case (default 9)
   --reset               (--url) delete an existing posts collection and bench users first
   --hooksDir=PATH       (--compare) serve both with this pb_hooks folder (e.g. bench/hooks/js:
@@ -43,6 +44,8 @@ export interface BenchOptions {
   reset: boolean
   /** Request logs on (default) or off (`settings.logs.maxDays = 0` after seeding). */
   logs: boolean
+  /** (--compare) the baseline is Satchel with logs off instead of PocketBase (`--logs=compare`). */
+  logsBaseline: boolean
   load: LoadSettings
   rounds: number
   /** (--cold-start) launches per case. */
@@ -102,14 +105,18 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
   })
   const mode = v.help ? 'help' : v['cold-start'] ? 'cold-start' : v.compare ? 'compare' : 'single'
   if (mode === 'single' && (!v.url || !v.email || !v.password)) throw new Error(USAGE)
-  if (v.logs !== 'on' && v.logs !== 'off') throw new Error(`--logs must be on or off\n${USAGE}`)
+  if (v.logs !== 'on' && v.logs !== 'off' && v.logs !== 'compare') {
+    throw new Error(`--logs must be on, off or compare\n${USAGE}`)
+  }
+  if (v.logs === 'compare' && mode !== 'compare') throw new Error('--logs=compare needs --compare')
   return {
     mode,
     url: v.url?.replace(/\/$/, ''),
     email: v.email,
     password: v.password,
     reset: v.reset,
-    logs: v.logs === 'on',
+    logs: v.logs !== 'off',
+    logsBaseline: v.logs === 'compare',
     load: {
       durationMs: num('duration', v.duration, 0.1) * 1000,
       warmupMs: num('warmup', v.warmup, 0) * 1000,

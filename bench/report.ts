@@ -103,15 +103,32 @@ const rss = (r: Summary): string =>
 const cores = (r: Summary): string => (r.otherCores === undefined ? '-' : r.otherCores.toFixed(2))
 const slices = (r: Summary): string => r.sliceRps.map((v) => Math.round(v)).join(' ')
 
-/** The comparison tables: throughput and ratio, then latency and CPU detail, then the verdict. */
-export function compareReport(pairs: readonly Pair[]): string {
+/** How the report names the baseline (the `pocketbase` side of a {@link Pair}). */
+export interface ReportNames {
+  readonly base: string
+  readonly short: string
+  /** Whether the ≥ 1.5× target line applies (only against PocketBase). */
+  readonly target: boolean
+}
+
+/** The baseline is PocketBase (the default). */
+export const PB_NAMES: ReportNames = { base: 'PocketBase', short: 'PB', target: true }
+/** The baseline is Satchel with request logs off (`--logs=compare`). */
+export const LOGS_OFF_NAMES: ReportNames = { base: 'logs off', short: 'Off', target: false }
+
+/**
+ * The comparison tables: throughput and ratio, then latency and CPU detail, then the verdict.
+ * `names` labels the baseline side.
+ */
+export function compareReport(pairs: readonly Pair[], names: ReportNames = PB_NAMES): string {
+  const { base, short } = names
   const ratios = pairs.map((p) => (p.pocketbase.rps > 0 ? p.satchel.rps / p.pocketbase.rps : 0))
   const gm = geometricMean(ratios)
   const cpuRatios = pairs.map((p) => cpuRatio(p))
   const known = cpuRatios.filter((r): r is number => r !== undefined)
   const cpuGm = known.length === pairs.length ? `${geometricMean(known).toFixed(2)}×` : '-'
   const main = table(
-    ['scenario', 'PocketBase req/s', 'Satchel req/s', 'ratio', 'cpu/req PB÷Sat'],
+    ['scenario', `${base} req/s`, 'Satchel req/s', 'ratio', `cpu/req ${short}÷Sat`],
     [
       ...pairs.map((p, i) => [
         p.scenario,
@@ -126,14 +143,14 @@ export function compareReport(pairs: readonly Pair[]): string {
   const detail = table(
     [
       'scenario',
-      'PB p50/p99 ms',
+      `${short} p50/p99 ms`,
       'Sat p50/p99 ms',
-      'PB cpu/req',
+      `${short} cpu/req`,
       'Sat cpu/req',
-      'PB|Sat RSS MiB',
-      'PB slices req/s',
+      `${short}|Sat RSS MiB`,
+      `${short} slices req/s`,
       'Sat slices req/s',
-      'others cores PB|Sat',
+      `others cores ${short}|Sat`,
     ],
     pairs.map((p) => [
       p.scenario,
@@ -148,7 +165,7 @@ export function compareReport(pairs: readonly Pair[]): string {
     ]),
   )
   const errors = pairs.flatMap((p) => [
-    ...errorLines('PocketBase', p.pocketbase),
+    ...errorLines(base, p.pocketbase),
     ...errorLines('Satchel', p.satchel),
   ])
   const pass = gm >= 1.5 && ratios.every((r) => r >= 1)
@@ -163,6 +180,8 @@ export function compareReport(pairs: readonly Pair[]): string {
     '',
     clientCpuLine(pairs.flatMap((p) => [p.pocketbase, p.satchel])),
     ...interferenceWarning(pairs.flatMap((p) => [p.pocketbase, p.satchel])),
-    `target (geomean ≥ 1.5×, every scenario ≥ 1.0×): ${pass ? 'PASS' : 'FAIL'}`,
+    ...(names.target
+      ? [`target (geomean ≥ 1.5×, every scenario ≥ 1.0×): ${pass ? 'PASS' : 'FAIL'}`]
+      : []),
   ].join('\n')
 }
