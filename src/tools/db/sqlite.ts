@@ -36,6 +36,12 @@ export interface SqliteOptions {
   readonly queryTimeoutMs?: number
   /** Called after every statement with its SQL, parameters and duration (`--dev` prints them). */
   readonly onQuery?: QueryLogFunc
+  /**
+   * `PRAGMA wal_autocheckpoint` in pages (SQLite's default: 1000). A larger value suits a file
+   * written in bursts of rows spread over its indexes (the logs): a page changed by several
+   * commits is copied back once per checkpoint instead of once per few commits.
+   */
+  readonly walAutocheckpointPages?: number
 }
 
 const PRAGMAS = [
@@ -68,6 +74,9 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Db {
     for (const p of PRAGMAS) {
       if (readonly && p.startsWith('journal_mode')) continue
       conn.pragma(p)
+    }
+    if (!readonly && options.walAutocheckpointPages !== undefined) {
+      conn.pragma(`wal_autocheckpoint = ${Math.max(0, Math.trunc(options.walAutocheckpointPages))}`)
     }
     return new Connection(conn, options.queryTimeoutMs ?? 0, options.onQuery)
   }
