@@ -2,11 +2,12 @@ import cluster, { type Worker } from 'node:cluster'
 import type { PendingRestore } from '../core/backup-restore.ts'
 import { watchHooksDir } from '../plugins/hooks-watch.ts'
 import { relayClusterBus } from '../tools/subscriptions/cluster-bus.ts'
+import { isLogsMessage, type LogsMessage, PrimaryLogsWriter } from './cluster-logs.ts'
 import { goLogLine } from './log-line.ts'
 
 // NOTE: this module is all the primary process of `serve --workers` runs once the data dir is set
-// up (see `servePrimary` in serve.ts): it imports only Node's cluster, the bus relay and the hooks
-// watcher (type imports aside), so the primary, which serves nothing, holds ≈40 MiB instead of the
+// up (see `servePrimary` in serve.ts): it imports only Node's cluster, the bus relay, the hooks
+// watcher and the logs writer (which loads SQLite with the first batch; type imports aside), so the primary, which serves nothing, holds ≈40 MiB instead of the
 // whole server (≈100 MiB).
 
 /** Messages between the primary process and its workers. */
@@ -15,6 +16,8 @@ export type WorkerMessage =
   | { type: 'error'; message: string }
   /** A worker prepared a restore: every worker must stop, then pb_data is swapped. */
   | { type: 'restore'; pending: PendingRestore }
+  /** A batch of log rows, which the primary writes (see `sendLogsToPrimary`). */
+  | LogsMessage
 
 /** Set to `1` for the worker (one per generation) that reports hooks files failing to load. */
 export const HOOKS_REPORT_ENV = 'SATCHEL_HOOKS_REPORT'
@@ -47,6 +50,8 @@ export interface PrimaryPlan {
   readonly baseURL: string
   /** `--hooksWatch`: the hooks folder whose changes replace the workers one by one. */
   readonly hooksWatchDir?: string
+  /** `auxiliary.db`, where the primary writes the workers' log batches (unset on PostgreSQL). */
+  readonly logsDb?: string
 }
 
 /**
@@ -63,6 +68,7 @@ export function runPrimary(
   cluster.setupPrimary({ exec: plan.exec, args: [...plan.args], execArgv: [...plan.execArgv] })
   const count = plan.count
   const installer = plan.installer
+  const logs = plan.logsDb === undefined ? undefined : new PrimaryLogsWriter(plan.logsDb)
   const workers: Worker[] = []
   let stopping = false
   let restarting = false
@@ -91,6 +97,10 @@ export function runPrimary(
     // Realtime: record events and client requests travel between workers through here.
     relayClusterBus(w, () => workers)
     w.on('message', (msg: WorkerMessage) => {
+      if (isLogsMessage(msg)) {
+        logs?.write(msg)
+        return
+      }
       if (msg.type === 'listening' && toStop.has(w)) {
         if (w.isConnected()) w.send('shutdown')
         return
@@ -112,7 +122,12 @@ export function runPrimary(
     w.on('exit', (code) => {
       workers.splice(workers.indexOf(w), 1)
       if (stopping) {
-        if (workers.length === 0) process.exit(process.exitCode ?? 0)
+        if (workers.length === 0) {
+          // the workers' last batches first
+          void (logs?.close() ?? Promise.resolve()).finally(() =>
+            process.exit(process.exitCode ?? 0),
+          )
+        }
         return
       }
       if (restarting || retired.has(w)) return
@@ -133,6 +148,8 @@ export function runPrimary(
     )
     for (const w of workers) shutdown(w)
     await Promise.all(exited)
+    // the workers' last log batches go into the old auxiliary.db, which the swap replaces
+    await logs?.close()
     await restore(pending)
     restarting = false
     listening = 0

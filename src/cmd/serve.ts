@@ -18,6 +18,7 @@ import { writeHooksTypes } from '../plugins/jsvm/types.ts'
 import { hasPendingMigrations, runAppMigrations } from '../plugins/migrations-loader.ts'
 import { configFromFlags, type GlobalFlags, openApp, publicDirFromFlags } from '../pocketbase.ts'
 import { ClusterBus } from '../tools/subscriptions/cluster-bus.ts'
+import { sendLogsToPrimary } from './cluster-logs.ts'
 import { installCronProbe } from './cron-probe.ts'
 import { flag } from './flags.ts'
 import { goLogLine } from './log-line.ts'
@@ -286,6 +287,7 @@ async function servePrimary(
     installerMinutes: INSTALLER_TTL_MS / 60_000,
     baseURL: options.baseURL(ADDRESS_MARK),
     hooksWatchDir: config.hooksWatch ? config.hooksDir : undefined,
+    logsDb: config.databaseUrl === undefined ? app.dataDir.auxiliaryDb : undefined,
   }
   const lean = leanPrimaryEntry()
   if (lean !== undefined) {
@@ -350,6 +352,7 @@ async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<v
   process.on('SIGINT', () => {})
   process.on('SIGTERM', requestStop)
   const app = await openServeApp(flags, { sharedDataDir: true })
+  if (app.config.databaseUrl === undefined) sendLogsToPrimary(app)
   await installCronProbe(app, process.env.SATCHEL_CRON_PROBE)
   // Realtime clients live in one worker; the bus reaches the others (relayed by the primary).
   // On PostgreSQL the NOTIFY bus set up by openServeApp reaches every process of every node.

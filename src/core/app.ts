@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs'
 import { Cron } from '../tools/cron/cron.ts'
-import type { Db } from '../tools/db/db.ts'
+import type { Db, SqlValue } from '../tools/db/db.ts'
 import { NoRowsError } from '../tools/db/db.ts'
 import { openSqlite } from '../tools/db/sqlite.ts'
 import { Hook } from '../tools/hook/hook.ts'
@@ -36,7 +36,7 @@ import type { FieldContext } from './field.ts'
 import type { FileDownloadRequestEvent, FileTokenRequestEvent } from './file-request-events.ts'
 import './fields.ts'
 import { type CacheLink, CacheTrust } from './cache-trust.ts'
-import { cleanupLogsForSettings } from './log-query.ts'
+import { cleanupLogsForSettings, LOGS_WAL_AUTOCHECKPOINT_PAGES } from './log-query.ts'
 import type { MailerEvent, MailerRecordEvent } from './mailer-events.ts'
 import { runSystemMigrations } from './migrations-runner.ts'
 import type {
@@ -371,6 +371,14 @@ export class App implements FieldContext {
    */
   restarter?: (pending: PendingRestore) => Promise<void>
 
+  /**
+   * Where the log rows of a batch go instead of this process's `auxiliary.db` connection: the
+   * bound values of {@link insertLogRows}, 5 per row. Set by `serve --workers` so that the
+   * primary process writes every worker's logs (the writes' I/O waits leave the workers'
+   * event loops); undefined writes here.
+   */
+  logsWriter?: (params: SqlValue[]) => Promise<void>
+
   constructor(config: AppConfig) {
     this.config = Object.freeze({ ...config })
     this.dataDir = new DataDir(config.dataDir)
@@ -435,9 +443,9 @@ export class App implements FieldContext {
     const url = this.config.databaseUrl
     if (url === undefined) {
       this.db = openSqlite(this.dataDir.dataDb, dataOptions)
-      // NOTE: measured with PocketBase's _logs indexes (idx_logs_message takes rows in random
-      // places): 10,000 pages cut the CPU per written row by a fifth and the I/O stalls more.
-      this.auxDb = openSqlite(this.dataDir.auxiliaryDb, { walAutocheckpointPages: 10_000 })
+      this.auxDb = openSqlite(this.dataDir.auxiliaryDb, {
+        walAutocheckpointPages: LOGS_WAL_AUTOCHECKPOINT_PAGES,
+      })
       return
     }
     const { openPostgres } = await import('../tools/db/postgres.ts')
