@@ -24,20 +24,48 @@ export {
 } from './apis/custom-routes.ts'
 export type { RunningServer, TlsFiles } from './apis/serve.ts'
 export { App, type AppConfig } from './core/app.ts'
+export { BatchRequestEvent, type InternalRequest } from './core/batch-request-event.ts'
 export { type CollectionChange, changeCollection } from './core/collection-change.ts'
 export { importCollections } from './core/collection-import.ts'
 export { Collection, type CollectionType } from './core/collection-model.ts'
-export { CollectionRequestEvent } from './core/collection-request-event.ts'
+export {
+  CollectionRequestEvent,
+  CollectionsImportRequestEvent,
+  CollectionsListRequestEvent,
+} from './core/collection-request-event.ts'
 export { deleteCollection, saveCollection } from './core/collection-save.ts'
 export {
   AppEvent,
   BackupEvent,
+  CollectionErrorEvent,
   CollectionEvent,
+  ModelErrorEvent,
+  ModelEvent,
   RecordErrorEvent,
   RecordEvent,
   ServeEvent,
 } from './core/events.ts'
+export { FileDownloadRequestEvent, FileTokenRequestEvent } from './core/file-request-events.ts'
+export {
+  type EditableMailMessage,
+  MailerEvent,
+  MailerRecordEvent,
+} from './core/mailer-events.ts'
 export { MigrationError, type MigrationFunctions } from './core/migrations-runner.ts'
+export {
+  RealtimeConnectRequestEvent,
+  RealtimeMessageEvent,
+  RealtimeSubscribeRequestEvent,
+} from './core/realtime-events.ts'
+export {
+  RecordAuthFlowRequestEvent,
+  RecordAuthRequestEvent,
+  RecordAuthWithOAuth2RequestEvent,
+  RecordAuthWithOTPRequestEvent,
+  RecordAuthWithPasswordRequestEvent,
+  RecordCreateOTPRequestEvent,
+  RecordEmailChangeRequestEvent,
+} from './core/record-auth-request-events.ts'
 export { deleteRecord } from './core/record-delete.ts'
 export { Record } from './core/record-model.ts'
 export {
@@ -55,6 +83,10 @@ export {
 export { type SaveOptions, saveRecord, validateRecord } from './core/record-save.ts'
 export { RequestEvent } from './core/request-event.ts'
 export type { RequestInfo } from './core/request-info.ts'
+export {
+  SettingsListRequestEvent,
+  SettingsUpdateRequestEvent,
+} from './core/settings-request-events.ts'
 export type { HooksFunction, HooksLoadFailure } from './plugins/hooks-loader.ts'
 export { type MigrationUp, migrate } from './plugins/migrations-loader.ts'
 export { Satchel, type SatchelOptions, type SatchelServeOptions } from './satchel.ts'
