@@ -1,6 +1,7 @@
 // The record editor is part of the URL in Chromium: opening a record adds `?record=ID` (Back
 // closes the editor, Forward opens it again), a pasted link opens that record's editor, a
-// link to a missing record says so, and "New record" is `?record=new`.
+// link to a missing record says so, and "New record" is `?record=new`. An open record copies
+// as JSON, and "Duplicate" starts a new record from its values.
 import { describe, expect, test } from 'vitest'
 import { screenshot, useDashboardSession } from '../src/tests/browser.ts'
 
@@ -84,6 +85,43 @@ describe('record editor links', () => {
     const made = await pb.collection('tasks').getFullList({ filter: 'title = "Third task"' })
     expect(made).toHaveLength(1)
     await screenshot(page, 'record-link-created')
+    expect(ui.browser.problems()).toEqual([])
+  })
+
+  test('Copy JSON gives the stored record; Duplicate opens a new one with its values', async () => {
+    const page = ui.page
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: ui.server.url,
+    })
+    const first = ids[0]!
+    await page.getByRole('button', { name: `Open record ${first}` }).click()
+    const edit = page.getByRole('dialog', { name: 'Edit tasks record' })
+    await edit.getByRole('button', { name: 'Copy JSON' }).click()
+    await edit.getByRole('status').getByText('Record JSON copied.').waitFor()
+    const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))
+    const pb = await ui.sdk()
+    const stored = await pb.collection('tasks').getOne(first)
+    expect(copied).toEqual(JSON.parse(JSON.stringify(stored)))
+
+    // a changed form must be saved or discarded before duplicating
+    await edit.getByLabel('title').fill('First task?')
+    expect(await edit.getByRole('button', { name: 'Duplicate' }).isDisabled()).toBe(true)
+    await edit.getByLabel('title').fill('First task')
+    await edit.getByRole('button', { name: 'Duplicate' }).click()
+    const create = page.getByRole('dialog', { name: 'New tasks record' })
+    expect(await create.getByLabel('title').inputValue()).toBe('First task')
+    expect(location().record).toBe('new')
+    await create.getByLabel('title').fill('First task, copy')
+    await screenshot(page, 'record-duplicate')
+    await create.getByRole('button', { name: 'Create record' }).click()
+    await expect.poll(() => create.count()).toBe(0)
+    expect(location().record).toBe(null)
+    const copies = await pb
+      .collection('tasks')
+      .getFullList({ filter: 'title = "First task, copy"' })
+    expect(copies).toHaveLength(1)
+    expect(copies[0]!.id).not.toBe(first)
+    expect((await pb.collection('tasks').getOne(first)).title).toBe('First task')
     expect(ui.browser.problems()).toEqual([])
   })
 })
