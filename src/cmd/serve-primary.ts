@@ -16,6 +16,8 @@ export type WorkerMessage =
   | { type: 'error'; message: string }
   /** A worker prepared a restore: every worker must stop, then pb_data is swapped. */
   | { type: 'restore'; pending: PendingRestore }
+  /** A stopping worker accepts no new connection (it finishes the ones it has). */
+  | { type: 'unlistened' }
   /** A batch of log rows, which the primary writes (see `sendLogsToPrimary`). */
   | LogsMessage
 
@@ -175,7 +177,14 @@ export function runPrimary(
       })
       if (!up) return
       retired.add(old)
+      // NOTE: until the old worker has closed its listener the primary may still hand it new
+      // connections (answered with the old hooks): the next step, and 'Hooks reloaded.', wait
+      const unlistened = new Promise<void>((resolve) => {
+        old.on('message', (msg: WorkerMessage) => msg.type === 'unlistened' && resolve())
+        old.once('exit', () => resolve())
+      })
       shutdown(old)
+      await unlistened
     }
   }
   const onHooksChange = () => {

@@ -375,7 +375,10 @@ async function serveWorker(flags: GlobalFlags, options: StartOptions): Promise<v
   let stopping: Promise<void> | undefined
   stop = () => {
     stopping ??= (async () => {
-      await server.close()
+      const closed = server.close()
+      // NOTE: after the close request on this IPC channel: the primary hands out no more
+      send({ type: 'unlistened' })
+      await closed
       await app.close()
       bus?.close()
       process.exit(0)
