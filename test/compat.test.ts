@@ -161,6 +161,33 @@ const cases: CompatCase[] = [
   },
   // filters
   {
+    name: 'filter: JSON values ordered as SQLite orders them (superuser)',
+    as: 'su',
+    status: 200,
+    call: async (pb) => {
+      const titles = async (filter: string) =>
+        (await pb.collection('things').getFullList({ filter, sort: 'title' })).map((r) => r.title)
+      const out: { [filter: string]: string[] } = {}
+      for (const filter of [
+        'data.2 < 10', // 3 < 10 as numbers ('3' > '10' as texts)
+        'data.2 >= 3',
+        'data.0 > "0"', // a number is below every text
+        'data.0 < "0"',
+        'data.nested.list.1 > 100', // a text is above every number
+        'data.nested.list.1 < "zz"',
+        'data.ok > 0', // true is 1
+        'data.ok <= 1',
+        'data.nested.list.2 < 5', // JSON null: unknown, never true
+        'data.nested.list.2 >= 5',
+        'data.missing > 0',
+        'data.0 < amount', // 1 < 3 (Bob), against a number column
+      ]) {
+        out[filter] = await titles(filter)
+      }
+      return out
+    },
+  },
+  {
     name: 'filter syntax error',
     as: 'su',
     status: 400,

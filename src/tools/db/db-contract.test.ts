@@ -202,6 +202,31 @@ describe.each(engines)('Db contract on %s', (_name, engine) => {
     expect(shuffled.map((r) => r.v).sort()).toEqual([1, 2, 3])
   })
 
+  test('ordering comparisons of JSON values, as SQLite makes them', async () => {
+    const d = db.dialect
+    const cmp = async (json: string, path: (string | number)[], op: string, v: SqlValue) =>
+      one(
+        `CASE WHEN ${d.order(op, { sql: d.jsonExtract(`'${json}'`, path), kind: 'value' }, { sql: ':v', kind: typeof v === 'number' ? 'number' : 'text' })} THEN 1 WHEN NOT (${d.order(op, { sql: d.jsonExtract(`'${json}'`, path), kind: 'value' }, { sql: ':v', kind: typeof v === 'number' ? 'number' : 'text' })}) THEN 0 END`,
+        { v },
+      )
+    expect(await cmp('[1,2,3]', [2], '<', 10)).toBe(1)
+    expect(await cmp('[1,2,3]', [2], '>', 10)).toBe(0)
+    expect(await cmp('[1,2,3]', [0], '>', '0')).toBe(0)
+    expect(await cmp('[1,2,3]', [0], '<', '0')).toBe(1)
+    expect(await cmp('{"a":"two"}', ['a'], '>', 100)).toBe(1)
+    expect(await cmp('{"a":"abc"}', ['a'], '<', 'abd')).toBe(1)
+    expect(await cmp('{"a":true}', ['a'], '>', 0)).toBe(1)
+    expect(await cmp('{"a":1.5}', ['a'], '>=', 1.5)).toBe(1)
+    expect(await cmp('{"a":null}', ['a'], '<', 5)).toBe(null)
+    expect(await cmp('{"a":1}', ['b'], '<', 5)).toBe(null)
+    // without a JSON side: the plain comparison
+    expect(
+      await one(
+        `CASE WHEN ${d.order('<', { sql: '2', kind: 'value' }, { sql: '10', kind: 'value' })} THEN 1 ELSE 0 END`,
+      ),
+    ).toBe(1)
+  })
+
   test('JSON helpers', async () => {
     const d = db.dialect
     const obj = '{"a":{"b":[10,{"c":"x"}]},"s":"str"}'

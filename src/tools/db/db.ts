@@ -96,6 +96,13 @@ export interface IndexDef {
   where: string
 }
 
+/** One side of `Dialect.order`: its SQL and what the filter compiler knows of it. */
+export interface OrderOperand {
+  readonly sql: string
+  /** `number`/`text`: one bound number/text; `value`: any other expression. */
+  readonly kind: 'number' | 'text' | 'value'
+}
+
 /**
  * SQL that differs between database engines. Implemented in `dialect-*.ts`; nothing above
  * `tools/db` writes engine-specific SQL itself (the linter rejects SQLite-only tokens elsewhere).
@@ -250,6 +257,14 @@ export interface Dialect {
 
   /** Null-safe equality of two expressions (SQLite `a IS b`; `negate` → `a IS NOT b`). */
   isSame(a: string, b: string, negate: boolean): string
+  /**
+   * An ordering comparison (`op`: `<`, `<=`, `>`, `>=`) with SQLite's semantics, where a
+   * {@link jsonExtract} value keeps its JSON type: NULL (and JSON null) compares as unknown,
+   * numbers (booleans as 1/0) by value and below every text, texts (strings; objects and arrays
+   * as their JSON) byte by byte. SQLite `a op b`; PostgreSQL, when a side is a `jsonExtract`,
+   * `satchel_order_cmp(jsonb, jsonb) op 0` (else `a op b`).
+   */
+  order(op: string, left: OrderOperand, right: OrderOperand): string
   /**
    * `expr` with NULL replaced by the empty text, for comparisons where NULL equals `''`. SQLite
    * `COALESCE(expr, '')` (SQLite compares values of any type, and a number never equals a text);

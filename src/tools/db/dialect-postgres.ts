@@ -1,4 +1,4 @@
-import type { ColumnKind, Db, Dialect, IndexDef, ViewDefinition } from './db.ts'
+import type { ColumnKind, Db, Dialect, IndexDef, OrderOperand, ViewDefinition } from './db.ts'
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`
@@ -20,6 +20,38 @@ function jsonPath(path: readonly (string | number)[]): string {
 /** `expr` as jsonb: its JSON value when it is valid JSON text, else the text as a JSON string. */
 function jsonb(expr: string): string {
   return `satchel_jsonb((${expr})::text)`
+}
+
+const JSON_TEXT_CALL = 'satchel_json_text('
+
+/**
+ * One side of `order` as jsonb: a `jsonExtract` (recognised by its outer
+ * `satchel_json_text(…)` call) as the JSON value itself, a bound number or text as a JSON
+ * number or string, any other expression through `to_jsonb`.
+ */
+function orderJsonb(o: OrderOperand): { json: boolean; sql: string } {
+  const s = o.sql
+  if (s.startsWith(JSON_TEXT_CALL) && closingParen(s, JSON_TEXT_CALL.length - 1) === s.length - 1) {
+    return { json: true, sql: s.slice(JSON_TEXT_CALL.length, -1) }
+  }
+  if (o.kind === 'number') return { json: false, sql: `to_jsonb((${s})::numeric)` }
+  if (o.kind === 'text' || /^:\w+$/.test(s)) return { json: false, sql: `to_jsonb((${s})::text)` }
+  return { json: false, sql: `to_jsonb(${s})` }
+}
+
+/** The index of the `)` closing the `(` at `open` (quotes skipped), or -1. */
+function closingParen(s: string, open: number): number {
+  let depth = 0
+  let quote = ''
+  for (let i = open; i < s.length; i++) {
+    const c = s[i]!
+    if (quote !== '') {
+      if (c === quote) quote = ''
+    } else if (c === "'" || c === '"') quote = c
+    else if (c === '(') depth++
+    else if (c === ')' && --depth === 0) return i
+  }
+  return -1
 }
 
 /** `expr` as a jsonb array: the value when it is an array, else wrapped in a one-item array. */
@@ -132,6 +164,17 @@ CREATE OR REPLACE FUNCTION satchel_int_ne_bool(a integer, b boolean) RETURNS boo
 CREATE OR REPLACE FUNCTION satchel_json_text(j jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS
   $fn$SELECT CASE WHEN jsonb_typeof(j) = 'boolean' THEN (CASE WHEN j = 'true'::jsonb THEN '1' ELSE '0' END)
     ELSE j #>> '{}' END$fn$;
+CREATE OR REPLACE FUNCTION satchel_order_cmp(a jsonb, b jsonb) RETURNS int LANGUAGE sql IMMUTABLE AS
+  $fn$SELECT CASE
+    WHEN jsonb_typeof(a) IS NULL OR jsonb_typeof(b) IS NULL OR jsonb_typeof(a) = 'null'
+      OR jsonb_typeof(b) = 'null' THEN NULL
+    WHEN (jsonb_typeof(a) IN ('number', 'boolean')) <> (jsonb_typeof(b) IN ('number', 'boolean'))
+      THEN (CASE WHEN jsonb_typeof(a) IN ('number', 'boolean') THEN -1 ELSE 1 END)
+    WHEN jsonb_typeof(a) IN ('number', 'boolean')
+      THEN sign(satchel_json_text(a)::numeric - satchel_json_text(b)::numeric)::int
+    WHEN satchel_json_text(a) COLLATE "C" < satchel_json_text(b) COLLATE "C" THEN -1
+    WHEN satchel_json_text(a) COLLATE "C" > satchel_json_text(b) COLLATE "C" THEN 1
+    ELSE 0 END$fn$;
 CREATE OR REPLACE FUNCTION satchel_text_eq_num(a text, b numeric) RETURNS boolean
   LANGUAGE sql IMMUTABLE AS 'SELECT a = b::text';
 CREATE OR REPLACE FUNCTION satchel_text_ne_num(a text, b numeric) RETURNS boolean
@@ -378,6 +421,12 @@ export const postgresDialect: Dialect = Object.freeze({
   },
   equalsNoCase(a: string, b: string): string {
     return `lower(${a}) = lower(${b})`
+  },
+  order(op: string, left: OrderOperand, right: OrderOperand): string {
+    const l = orderJsonb(left)
+    const r = orderJsonb(right)
+    if (!l.json && !r.json) return `${left.sql} ${op} ${right.sql}`
+    return `satchel_order_cmp(${l.sql}, ${r.sql}) ${op} 0`
   },
   isSame(a: string, b: string, negate: boolean): string {
     return `${a} ${negate ? 'IS DISTINCT FROM' : 'IS NOT DISTINCT FROM'} ${b}`

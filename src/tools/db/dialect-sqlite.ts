@@ -1,4 +1,4 @@
-import type { ColumnKind, Db, Dialect, IndexDef, ViewDefinition } from './db.ts'
+import type { ColumnKind, Db, Dialect, IndexDef, OrderOperand, ViewDefinition } from './db.ts'
 
 function quoteIdent(name: string): string {
   // NOTE: called many times per request while SQL is built; names rarely hold a backtick
@@ -178,6 +178,9 @@ export const sqliteDialect: Dialect = Object.freeze({
   },
   equalsNoCase(a: string, b: string): string {
     return `${a} = ${b} COLLATE NOCASE`
+  },
+  order(op: string, left: OrderOperand, right: OrderOperand): string {
+    return `${left.sql} ${op} ${right.sql}`
   },
   isSame(a: string, b: string, negate: boolean): string {
     return `${a} ${negate ? 'IS NOT' : 'IS'} ${b}`

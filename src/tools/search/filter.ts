@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer'
-import type { Dialect, SqlValue } from '../db/db.ts'
+import type { Dialect, OrderOperand, SqlValue } from '../db/db.ts'
 import { FilterError } from '../fexpr/filter-error.ts'
 import { type Expr, type ExprGroup, type Operand, parse } from '../fexpr/parser.ts'
 import { formatDate } from '../types/datetime.ts'
@@ -68,6 +68,12 @@ function countExpressions(items: readonly ExprGroup[]): number {
 }
 
 /** One compiled operand and what the comparison rules need to know about it. */
+/** What {@link Dialect.order} needs of a comparison side. */
+function orderOperand(s: Side): OrderOperand {
+  const kind = s.number === true ? 'number' : s.text !== undefined ? 'text' : 'value'
+  return { sql: s.sql, kind }
+}
+
 interface Side {
   readonly sql: string
   /** The literal `''`/NULL, or a bound empty string / NULL. */
@@ -76,6 +82,8 @@ interface Side {
   readonly known: boolean
   /** The string value when the operand is one bound text (LIKE auto-wrapping applies). */
   readonly text?: string
+  /** Set when the operand is one bound number. */
+  readonly number?: true
   readonly noCoalesce: boolean
   readonly multiMatch?: MultiMatch
   readonly afterBuild?: (condition: string) => string
@@ -185,7 +193,7 @@ class FilterBuilder {
       case '>=':
       case '<':
       case '<=':
-        return `${l.sql} ${op} ${r.sql}`
+        return d.order(op, orderOperand(l), orderOperand(r))
       case '~':
       case '!~': {
         let pattern: string
@@ -210,7 +218,13 @@ class FilterBuilder {
       case 'text':
         return this.#text(o.value)
       case 'number':
-        return { sql: this.#bind(o.value), empty: false, known: true, noCoalesce: false }
+        return {
+          sql: this.#bind(o.value),
+          empty: false,
+          known: true,
+          number: true,
+          noCoalesce: false,
+        }
       case 'placeholder':
         return this.#placeholder(o.name, o.pos)
       case 'identifier':
@@ -254,7 +268,13 @@ class FilterBuilder {
         if (!Number.isFinite(value)) {
           throw new FilterError(`the placeholder {:${name}} is not a finite number`, pos)
         }
-        return { sql: this.#bind(value), empty: false, known: true, noCoalesce: false }
+        return {
+          sql: this.#bind(value),
+          empty: false,
+          known: true,
+          number: true,
+          noCoalesce: false,
+        }
       case 'bigint':
         return { sql: this.#bind(value), empty: false, known: true, noCoalesce: false }
       default:
