@@ -15,6 +15,31 @@ onMailerRecordVerificationSend((e) => {
   e.next()
 }, "users")
 
+onMailerSend((e) => {
+  e.message.subject = e.message.subject + " [sent]"
+  e.next()
+})
+
+onModelCreate((e) => {
+  e.model.set("message", e.model.get("message") + " (model)")
+  e.next()
+}, "audit")
+
+onRecordAuthRequest((e) => {
+  e.meta = { hooked: e.authMethod }
+  e.next()
+}, "users")
+
+onRecordAuthWithPasswordRequest((e) => {
+  if (e.identity === "alias") e.record = $app.findAuthRecordByEmail("users", "u@example.com")
+  e.next()
+}, "users")
+
+onFileTokenRequest((e) => {
+  e.token = "token-from-hook"
+  e.next()
+})
+
 onSettingsUpdateRequest((e) => {
   if (e.newSettings.meta.appName === "Blocked") throw new BadRequestError("not this name")
   e.newSettings.meta.appName = "Hooked " + e.newSettings.meta.appName
@@ -123,6 +148,27 @@ async function scenario(server: ServerProcess, smtp: SmtpCapture): Promise<unkno
   const mail = await smtp.next(USER.email)
   out.push(mail.headers.subject)
 
+  // auth: the sign-in answer's meta and the file token come from hooks
+  const signIn = await fetch(`${server.url}/api/collections/users/auth-with-password`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identity: USER.email, password: USER.password }),
+  })
+  const auth = (await signIn.json()) as { meta?: unknown; token: string }
+  out.push({ status: signIn.status, meta: auth.meta ?? null })
+  const alias = await fetch(`${server.url}/api/collections/users/auth-with-password`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identity: 'alias', password: USER.password }),
+  })
+  const aliased = (await alias.json()) as { record?: { email?: string } }
+  out.push({ alias: alias.status, email: aliased.record?.email ?? null })
+  const fileToken = await fetch(`${server.url}/api/files/token`, {
+    method: 'POST',
+    headers: { authorization: auth.token },
+  })
+  out.push({ status: fileToken.status, body: await fileToken.json() })
+
   // files: renamed download, refused download
   for (const title of ['report', 'hidden']) {
     const form = new FormData()
@@ -169,8 +215,11 @@ describe('PocketBase JS app hooks (mailer, settings, collection, file, realtime)
       // the hooks did run on PocketBase too (not the same defaults twice)
       expect(expected[0]).toEqual({ status: 200, appName: 'Hooked Demo' })
       expect(expected[2]).toEqual({ status: 200, updateRule: "title != 'locked'" })
-      expect(expected[4]).toBe('Welcome u@example.com (token)')
-      expect(expected.at(-1)).toEqual(['created docs'])
+      expect(expected[4]).toBe('Welcome u@example.com (token) [sent]')
+      expect(expected[5]).toEqual({ status: 200, meta: { hooked: 'password' } })
+      expect(expected[6]).toEqual({ alias: 200, email: 'u@example.com' })
+      expect(expected[7]).toEqual({ status: 200, body: { token: 'token-from-hook' } })
+      expect(expected.at(-1)).toEqual(['created docs (model)'])
     } finally {
       await Promise.all([pb.stop(), sa.stop(), smtpPb.close(), smtpSa.close()])
     }

@@ -157,7 +157,7 @@ async function authAnswer(
   record: Record,
   authMethod: string,
   token: string,
-  meta: { [key: string]: unknown } | undefined,
+  meta: { [key: string]: unknown } | null,
 ): Promise<Response> {
   const app = c.get('app')
   // Auth alert (§6.11) after a credentialed sign-in; a failure is logged, never answered.
@@ -187,7 +187,7 @@ async function authAnswer(
     auth: record,
   })
   const result: { [key: string]: unknown } = {}
-  if (meta !== undefined) result.meta = meta
+  if (meta !== null) result.meta = meta
   result.record = exported
   result.token = token
   const fields = c.req.query('fields')

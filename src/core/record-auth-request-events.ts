@@ -38,7 +38,8 @@ export class RecordAuthFlowRequestEvent extends HookEvent {
 export class RecordAuthRequestEvent extends RecordAuthFlowRequestEvent {
   declare record: Record
   token: string
-  meta: { [key: string]: unknown } | undefined
+  /** Extra data of the answer (OAuth2: the provider's user); null leaves `meta` out. */
+  meta: { [key: string]: unknown } | null
   /** `password`, `otp`, `oauth2`, or '' for a refresh or impersonation. */
   readonly authMethod: string
 
@@ -50,7 +51,7 @@ export class RecordAuthRequestEvent extends RecordAuthFlowRequestEvent {
   ) {
     super(app, record.collection, record, requestInfo)
     this.token = auth.token
-    this.meta = auth.meta
+    this.meta = auth.meta ?? null
     this.authMethod = auth.authMethod
   }
 }

@@ -108,6 +108,9 @@ function requestState(r: Request, params: { [name: string]: string }): RequestSt
 export function applyChanges(pool: JsvmPool, e: AnyEvent, ch: EventChanges): void {
   if (ch.record !== undefined && e.record instanceof Record) {
     copyValues(e.record, pool.recordOf(ch.record))
+  } else if (ch.record !== undefined && e.record === null) {
+    // an auth request hook that found the record itself (`e.record = $app.findRecordById(…)`)
+    e.record = pool.recordOf(ch.record)
   }
   if (ch.model !== undefined && e.model instanceof Record) {
     copyValues(e.model, pool.recordOf(ch.model))
