@@ -106,7 +106,7 @@ export function createRouter(app: App, options: RouterOptions = {}): Hono<Env> {
     // Once handled, a change this node made to them is announced to the other nodes (and
     // waited for) before the response goes out.
     router.use('*', async (_c, next) => {
-      await app.refreshCaches().catch(() => undefined)
+      await app.refreshCachesForRequest().catch(() => undefined)
       await next()
       await app.syncCacheChanges()
     })

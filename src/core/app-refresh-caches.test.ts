@@ -22,18 +22,20 @@ afterEach(async () => {
   await first.cleanup()
 })
 
-test('refreshCaches: one check per event-loop turn, a later turn sees another app’s change', async () => {
+test('refreshCachesForRequest: one check per poll phase, a later one sees another app’s change', async () => {
   await createTestCollection(first, { name: 'early', fields: [] })
-  const a = second.refreshCaches()
-  const b = second.refreshCaches()
+  const a = second.refreshCachesForRequest()
+  const b = second.refreshCachesForRequest()
   expect(b).toBe(a)
   await a
   expect(second.findCollectionByNameOrId('early').name).toBe('early')
   // once the turn is over, the next request checks again
   await new Promise((resolve) => setImmediate(resolve))
   await createTestCollection(first, { name: 'late', fields: [] })
-  const c = second.refreshCaches()
+  const c = second.refreshCachesForRequest()
   expect(c).not.toBe(a)
   await c
   expect(second.findCollectionByNameOrId('late').name).toBe('late')
+  // refreshCaches (realtime, the scheduler) checks every time
+  expect(second.refreshCaches()).not.toBe(second.refreshCaches())
 })

@@ -120,7 +120,7 @@ interface AppState {
   settings: Settings
   /** What `refreshCaches` last saw of `_collections` and the settings row. */
   stamp: string
-  /** The `refreshCaches` check of the current event-loop turn, shared by its requests. */
+  /** The `refreshCachesForRequest` check of the current poll phase, shared by its requests. */
   stampCheck?: Promise<void>
   /** When `refreshCaches` may skip its query (a PostgreSQL node's NOTIFY link). */
   cacheTrust: CacheTrust
@@ -544,23 +544,31 @@ export class App implements FieldContext {
   /**
    * Reloads the collections and settings when another process changed them (one small query:
    * the number and latest `updated` of `_collections` rows and the settings row's `updated`).
-   * Used before each request when `sharesData`. The requests that arrive in one event-loop turn
-   * share one check: a write committed by another process while they were read is as concurrent
-   * with them as one committed between the check and their handler. (Under load several requests
-   * arrive per turn, and the check, reading `_collections`' pages again after every write by
-   * another process, cost ≈5% of a worker's CPU on creates.)
+   * Used by realtime and the scheduler when `sharesData`; requests use
+   * {@link refreshCachesForRequest}.
    */
   refreshCaches(): Promise<void> {
+    return this.#refreshCaches()
+  }
+
+  /**
+   * {@link refreshCaches} before a request: the requests the HTTP server reads in one poll phase
+   * of the event loop share the check the first of them starts. Their bytes had all arrived when
+   * that phase began, so the shared check still started after each of them arrived and sees every
+   * write committed before (as a check of their own would). The check is forgotten at the end of
+   * that phase (`setImmediate`), even while it runs (PostgreSQL). Under load several requests
+   * arrive per phase, and the check, which reads `_collections`' pages again after every write by
+   * another process, cost ≈5% of a worker's CPU on creates.
+   */
+  refreshCachesForRequest(): Promise<void> {
     let check = this.state.stampCheck
     if (check === undefined) {
-      check = this.#refreshCaches()
-      this.state.stampCheck = check
-      const done = () => {
-        setImmediate(() => {
-          if (this.state.stampCheck === check) this.state.stampCheck = undefined
-        })
-      }
-      check.then(done, done)
+      const started = this.#refreshCaches()
+      check = started
+      this.state.stampCheck = started
+      setImmediate(() => {
+        if (this.state.stampCheck === started) this.state.stampCheck = undefined
+      })
     }
     return check
   }
