@@ -194,7 +194,7 @@ describe('realtime hooks', () => {
     const first = new TextDecoder().decode((await reader.read()).value)
     const clientId = /^id:(\w+)/.exec(first)![1]!
     const sub = await app.request('POST', '/api/realtime', {
-      body: { clientId, subscriptions: ['docs/*'] },
+      body: { clientId, subscriptions: ['docs/*', '@oauth2'] },
     })
     expect(sub.status).toBe(204)
     expect(app.realtime.broker.clientById(clientId)?.hasSubscription('docs')).toBe(true)
@@ -203,10 +203,24 @@ describe('realtime hooks', () => {
     while (!text.includes('docs-renamed')) {
       text += new TextDecoder().decode((await reader.read()).value)
     }
+    // the OAuth2 redirect's message goes through the hook too
+    const sent = await app.realtime.sendClientMessage(
+      { clientId, subscription: '@oauth2', unsubscribe: true },
+      { name: '@oauth2', data: '{"state":"s"}' },
+    )
+    expect(sent).toBe(true)
+    while (!text.includes('event:@oauth2')) {
+      text += new TextDecoder().decode((await reader.read()).value)
+    }
     await reader.cancel()
     while (!events.includes('disconnected')) await new Promise((r) => setImmediate(r))
-    expect(events.slice(0, 3)).toEqual(['connect:40', 'message:PB_CONNECT', 'subscribe:docs/*'])
+    expect(events.slice(0, 3)).toEqual([
+      'connect:40',
+      'message:PB_CONNECT',
+      'subscribe:docs/*,@oauth2',
+    ])
     expect(events).toContain('message:docs')
+    expect(events).toContain('message:@oauth2')
     expect(events.at(-1)).toBe('disconnected')
   })
 

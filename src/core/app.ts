@@ -39,10 +39,11 @@ import { type CacheLink, CacheTrust } from './cache-trust.ts'
 import { cleanupLogsForSettings, LOGS_WAL_AUTOCHECKPOINT_PAGES } from './log-query.ts'
 import type { MailerEvent, MailerRecordEvent } from './mailer-events.ts'
 import { runSystemMigrations } from './migrations-runner.ts'
-import type {
-  RealtimeConnectRequestEvent,
-  RealtimeMessageEvent,
-  RealtimeSubscribeRequestEvent,
+import {
+  type RealtimeConnectRequestEvent,
+  type RealtimeMessageEvent,
+  type RealtimeSubscribeRequestEvent,
+  sendRealtimeMessage,
 } from './realtime-events.ts'
 import { RealtimeHub } from './realtime-hub.ts'
 import type {
@@ -382,6 +383,11 @@ export class App implements FieldContext {
   constructor(config: AppConfig) {
     this.config = Object.freeze({ ...config })
     this.dataDir = new DataDir(config.dataDir)
+    this.realtime.sender = (client, message) => {
+      sendRealtimeMessage(this, client, message)?.catch((err) =>
+        this.logger().error('onRealtimeMessageSend failed', 'error', err),
+      )
+    }
     this.services = { cron: this.#newCron(), store: new Store() }
   }
 

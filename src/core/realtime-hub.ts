@@ -22,6 +22,11 @@ export class RealtimeHub {
   readonly #requestOps = new Map<string, HubHandler>()
   #lastStamp = 0
   #queue: Promise<void> = Promise.resolve()
+  /**
+   * Writes a custom message to a client of this process; the app routes it through
+   * `onRealtimeMessageSend`.
+   */
+  sender: (client: Client, message: Message) => void = (client, message) => client.send(message)
 
   constructor(options: BrokerOptions = {}) {
     this.broker = new Broker(options)
@@ -116,7 +121,7 @@ function sendLocal(hub: RealtimeHub, target: ClientMessageTarget, message: Messa
   if (target.ip !== undefined && client.ip !== target.ip) return false
   if (target.subscription !== undefined && !client.hasSubscription(target.subscription))
     return false
-  client.send(message)
+  hub.sender(client, message)
   if (target.unsubscribe && target.subscription !== undefined)
     client.unsubscribe(target.subscription)
   return true
