@@ -47,7 +47,10 @@ interface HookEvent {
   [key: string]: any
 }
 interface AppEvent extends HookEvent {}
-interface ServeEvent extends HookEvent {}
+interface ServeEvent extends HookEvent {
+  /** Satchel only (PocketBase's JSVM has no onServe). */
+  router: JsRouterGroup
+}
 interface BackupEvent extends HookEvent { name: string; exclude: string[] }
 interface ModelEvent extends HookEvent { model: RecordModel | Collection }
 interface ModelErrorEvent extends ModelEvent { error: Error }
@@ -162,7 +165,7 @@ interface RecordModel {
 }
 
 /** A collection model. */
-declare var Record: new (collection: Collection, data?: { [key: string]: any }) => RecordModel
+declare var Record: new (collection?: Collection, data?: { [key: string]: any }) => RecordModel
 
 declare class Collection {
   constructor(data?: { [key: string]: any })
@@ -234,6 +237,58 @@ interface DbQuery {
   column(list: any[]): void
 }
 
+interface RecordQuery {
+  where(e: any): RecordQuery
+  andWhere(e: any): RecordQuery
+  orWhere(e: any): RecordQuery
+  orderBy(...cols: string[]): RecordQuery
+  andOrderBy(...cols: string[]): RecordQuery
+  limit(n: number): RecordQuery
+  offset(n: number): RecordQuery
+  all(records: RecordModel[]): void
+  one(record: RecordModel): void
+}
+
+interface AppStore {
+  get(key: string): any
+  has(key: string): boolean
+  set(key: string, value: any): void
+  remove(key: string): void
+  removeAll(): void
+  reset(data?: { [key: string]: any }): void
+  length(): number
+  getAll(): { [key: string]: any }
+  values(): any[]
+  setIfLessThanLimit(key: string, value: any, limit: number): boolean
+}
+
+interface AppCron {
+  add(id: string, expr: string, fn: () => void): void
+  mustAdd(id: string, expr: string, fn: () => void): void
+  remove(id: string): void
+  removeAll(): void
+  total(): number
+  hasStarted(): boolean
+  jobs(): { id(): string; expression(): string }[]
+}
+
+interface JsRoute { bind(...middlewares: any[]): JsRoute; bindFunc(...fns: any[]): JsRoute }
+
+interface JsRouterGroup {
+  group(prefix: string): JsRouterGroup
+  route(method: string, path: string, action: (e: RequestEvent) => void): JsRoute
+  get(path: string, action: (e: RequestEvent) => void): JsRoute
+  post(path: string, action: (e: RequestEvent) => void): JsRoute
+  put(path: string, action: (e: RequestEvent) => void): JsRoute
+  patch(path: string, action: (e: RequestEvent) => void): JsRoute
+  delete(path: string, action: (e: RequestEvent) => void): JsRoute
+  head(path: string, action: (e: RequestEvent) => void): JsRoute
+  options(path: string, action: (e: RequestEvent) => void): JsRoute
+  any(path: string, action: (e: RequestEvent) => void): JsRoute
+  bind(...middlewares: any[]): JsRouterGroup
+  bindFunc(...fns: any[]): JsRouterGroup
+}
+
 interface PocketBaseApp {
   isDev(): boolean
   dataDir(): string
@@ -266,6 +321,10 @@ interface PocketBaseApp {
   importCollectionsByMarshaledJSON(json: string, deleteMissing?: boolean): void
   runInTransaction(fn: (txApp: PocketBaseApp) => void): void
   newMailClient(): { send(message: MailerMessage): void }
+  recordQuery(collection: string | Collection): RecordQuery
+  store(): AppStore
+  cron(): AppCron
+  createBackup(ctx: any, name?: string): void
   [method: string]: any
 }
 
