@@ -52,6 +52,12 @@ onCollectionCreate((e) => {
   e.next()
 })
 
+onCollectionsListRequest((e) => {
+  // NOTE: PocketBase ignores a reassigned e.collections in JS; answering works
+  const names = e.collections.filter((c) => !c.system).map((c) => c.name)
+  e.json(200, { items: names.map((name) => ({ name })), totalItems: e.result.totalItems })
+})
+
 onCollectionAfterCreateSuccess((e) => {
   if (e.collection.name === "docs") {
     const audit = e.app.findCollectionByNameOrId("audit")
@@ -137,6 +143,11 @@ async function scenario(server: ServerProcess, smtp: SmtpCapture): Promise<unkno
     ],
   })
   out.push({ status: docs.status, updateRule: docs.body.updateRule })
+  const listed = await http('GET', '/api/collections?perPage=100')
+  out.push({
+    names: listed.body.items.map((c: { name: string }) => c.name),
+    totalItems: listed.body.totalItems,
+  })
   const blocked = await http('POST', '/api/collections', { name: 'blocked', type: 'base' })
   out.push({ status: blocked.status, message: blocked.body.message })
 
@@ -215,10 +226,11 @@ describe('PocketBase JS app hooks (mailer, settings, collection, file, realtime)
       // the hooks did run on PocketBase too (not the same defaults twice)
       expect(expected[0]).toEqual({ status: 200, appName: 'Hooked Demo' })
       expect(expected[2]).toEqual({ status: 200, updateRule: "title != 'locked'" })
-      expect(expected[4]).toBe('Welcome u@example.com (token) [sent]')
-      expect(expected[5]).toEqual({ status: 200, meta: { hooked: 'password' } })
-      expect(expected[6]).toEqual({ alias: 200, email: 'u@example.com' })
-      expect(expected[7]).toEqual({ status: 200, body: { token: 'token-from-hook' } })
+      expect(expected[3]).toEqual({ names: ['users', 'audit', 'docs'], totalItems: 8 })
+      expect(expected[5]).toBe('Welcome u@example.com (token) [sent]')
+      expect(expected[6]).toEqual({ status: 200, meta: { hooked: 'password' } })
+      expect(expected[7]).toEqual({ alias: 200, email: 'u@example.com' })
+      expect(expected[8]).toEqual({ status: 200, body: { token: 'token-from-hook' } })
       expect(expected.at(-1)).toEqual(['created docs (model)'])
     } finally {
       await Promise.all([pb.stop(), sa.stop(), smtpPb.close(), smtpSa.close()])

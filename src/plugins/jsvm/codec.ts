@@ -55,6 +55,8 @@ export interface EventState {
   readonly app: number
   readonly record?: RecordState
   readonly records?: RecordState[]
+  /** The collection versions of `e.collections` (`onCollectionsListRequest`). */
+  readonly collections?: number[]
   /** `e.model` of model events: a record, or a collection version. */
   readonly model?: { readonly record: RecordState } | { readonly collection: number }
   /** The collection version of `e.collection`. */

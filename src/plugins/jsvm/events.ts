@@ -27,6 +27,9 @@ export function eventState(
   if (e.record instanceof Record) s.record = codec.record(e.record)
   if (Array.isArray(e.records)) s.records = (e.records as Record[]).map((r) => codec.record(r))
   if (e.collection instanceof Collection) s.collection = codec.version(e.collection)
+  if (Array.isArray(e.collections) && e.collections.every((c) => c instanceof Collection)) {
+    s.collections = (e.collections as Collection[]).map((c) => codec.version(c))
+  }
   if (e.model instanceof Record) s.model = { record: codec.record(e.model) }
   else if (e.model instanceof Collection) s.model = { collection: codec.version(e.model) }
   if (e instanceof RequestEvent) {
@@ -63,6 +66,7 @@ const MODEL_KEYS = new Set([
   'record',
   'records',
   'model',
+  'collections',
   'mailer',
   'client',
   'collection',

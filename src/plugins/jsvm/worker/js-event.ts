@@ -77,6 +77,9 @@ export class JsEvent {
     if (s.record !== undefined) this.record = JsRecord.fromState(s.record)
     if (s.records !== undefined) this.records = s.records.map((r) => JsRecord.fromState(r))
     if (s.collection !== undefined) this.#lazyCollection(s.collection)
+    if (s.collections !== undefined) {
+      this.collections = s.collections.map((v) => JsCollection.fromVersion(v))
+    }
     if (s.model !== undefined) {
       this.model =
         'record' in s.model
