@@ -19,6 +19,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { type Api, call } from './api.ts'
+import { processCpuMs } from './cpu.ts'
 import { freePort, resolvePocketBase } from './servers.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -124,19 +125,35 @@ function duSize(path: string): string {
   return execFileSync('du', ['-sh', path], { encoding: 'utf8' }).split('\t')[0]!
 }
 
-/** One backup and one restore on `s`; returns seconds of each and the zip size. */
+/**
+ * One backup and one restore on `s`: seconds of each, the server's CPU seconds of the backup
+ * (of a restore they cannot be compared: Satchel's workers that did the work have exited), the
+ * zip size.
+ */
 async function measure(
   label: string,
   s: Server,
   withLogs = false,
-): Promise<{ backup: number; restore: number; answered: number; zip: number; logs: LogLine[] }> {
+): Promise<{
+  backup: number
+  backupCpu: number
+  restore: number
+  answered: number
+  zip: number
+  logs: LogLine[]
+}> {
   const name = `bench_${label.toLowerCase()}.zip`
+  const cpu = () => processCpuMs(s.child.pid) ?? 0
+  const c = cpu()
   let t = performance.now()
   await call(s.api, 'POST', '/api/backups', { name })
   const backup = (performance.now() - t) / 1000
+  const backupCpu = (cpu() - c) / 1000
   const list = await call<{ key: string; size: number }[]>(s.api, 'GET', '/api/backups')
   const zip = list.find((b) => b.key === name)?.size ?? 0
-  log(`${label}: backup ${backup.toFixed(1)} s, ${(zip / 1024 / 1024).toFixed(0)} MiB`)
+  log(
+    `${label}: backup ${backup.toFixed(1)} s (CPU ${backupCpu.toFixed(1)} s), ${(zip / 1024 / 1024).toFixed(0)} MiB`,
+  )
   const logs: LogLine[] = []
   if (withLogs) {
     // Satchel's own progress lines (written within 3 s): where the time went
@@ -162,7 +179,7 @@ async function measure(
   }, STEP_LIMIT_MS)
   const restore = (performance.now() - t) / 1000
   log(`${label}: restore ${restore.toFixed(1)} s (answered after ${answered.toFixed(1)} s)`)
-  return { backup, restore, answered, zip, logs }
+  return { backup, backupCpu, restore, answered, zip, logs }
 }
 
 const root = await mkdtemp(join(tmpdir(), 'satchel-bench-backup-'))
@@ -196,17 +213,17 @@ try {
   console.log(
     `\npb_data ${(totalBytes / 1024 / 1024).toFixed(0)} MiB (${fileShare * 100}% storage files)`,
   )
-  console.log('server      backup s  restore s  (answered)  zip MiB')
+  console.log('server      backup s  (CPU s)  restore s  (answered)  zip MiB')
   for (const [label, r] of [
     ['PocketBase', pbTimes],
     ['Satchel', satTimes],
   ] as const) {
     console.log(
-      `${label.padEnd(10)}  ${r.backup.toFixed(1).padStart(8)}  ${r.restore.toFixed(1).padStart(9)}  ${r.answered.toFixed(1).padStart(10)}  ${(r.zip / 1024 / 1024).toFixed(0).padStart(7)}`,
+      `${label.padEnd(10)}  ${r.backup.toFixed(1).padStart(8)}  ${r.backupCpu.toFixed(1).padStart(7)}  ${r.restore.toFixed(1).padStart(9)}  ${r.answered.toFixed(1).padStart(10)}  ${(r.zip / 1024 / 1024).toFixed(0).padStart(7)}`,
     )
   }
   console.log(
-    `Satchel ÷ PocketBase: backup ${(satTimes.backup / pbTimes.backup).toFixed(2)}×, restore ${(satTimes.restore / pbTimes.restore).toFixed(2)}×`,
+    `Satchel ÷ PocketBase: backup ${(satTimes.backup / pbTimes.backup).toFixed(2)}× (CPU ${(satTimes.backupCpu / pbTimes.backupCpu).toFixed(2)}×), restore ${(satTimes.restore / pbTimes.restore).toFixed(2)}×`,
   )
   console.log('\nSatchel log lines of the backup:')
   for (const l of logs) console.log(`  ${l.created}  ${l.message}  ${JSON.stringify(l.data)}`)
