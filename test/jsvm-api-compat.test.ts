@@ -113,6 +113,7 @@ describe("PocketBase's JS API: store, cron, $os.cmd, recordQuery, createBackup",
       await http('POST', '/api/r/me/echo', { value: 42 }, user.authStore.token)
       await http('GET', '/api/r/admin', undefined, user.authStore.token)
       await http('GET', '/api/r/admin', undefined, su.authStore.token)
+      await http('PATCH', '/api/r/any')
       const err = (status: number, message: string) => ({ data: {}, message, status })
       expect(
         out.map((r) => [(r as { status: number }).status, (r as { body: unknown }).body]),
@@ -124,6 +125,7 @@ describe("PocketBase's JS API: store, cron, $os.cmd, recordQuery, createBackup",
         [201, { got: 42 }],
         [403, err(403, 'The authorized record is not allowed to perform this action.')],
         [200, { admin: true }],
+        [200, { method: 'PATCH' }],
       ])
     } finally {
       await server.stop()

@@ -75,7 +75,7 @@ export interface EventState {
 
 /** A route a JS `onServe` handler added to `e.router` (see `worker/js-router.ts`). */
 export interface RouteState {
-  /** Upper-case method, "" for any. */
+  /** Upper-case method, `*` for any. */
   readonly method: string
   /** The full path, group prefixes included. */
   readonly path: string

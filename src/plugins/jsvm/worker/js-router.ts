@@ -86,7 +86,7 @@ export class JsRouterGroup extends JsBindable {
   }
 
   any(path: string, action: unknown): JsRoute {
-    return this.route('', path, action)
+    return this.route('*', path, action)
   }
 
   /**
