@@ -20,6 +20,15 @@ export function expandOf(columns: readonly CollectionField[]): string {
     .join(',')
 }
 
+/** File names the server makes thumbnails of (PocketBase: png, jpg, gif, webp). */
+export const IMAGE_FILE = /\.(png|jpe?g|gif|webp)$/i
+
+/** The file names of a file field's value (one name or a list; `[]` when empty). */
+export function fileNames(v: unknown): string[] {
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string' && x !== '')
+  return typeof v === 'string' && v !== '' ? [v] : []
+}
+
 /** A related record's label: its presentable fields (of `target`), else its id. */
 export function relatedLabel(target: CollectionModel | undefined, r: RecordModel): string {
   const names = (target?.fields ?? []).filter((f) => f.presentable).map((f) => f.name)
