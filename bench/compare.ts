@@ -7,7 +7,7 @@ import { resolve } from 'node:path'
 import type { BenchOptions } from './options.ts'
 import { checkParity } from './parity.ts'
 import { compareReport, LOGS_OFF_NAMES, type Pair, PB_NAMES, type ReportNames } from './report.ts'
-import { describe, loopbackPort, type RunResult, runScenario } from './run.ts'
+import { describe, loopbackPort, mergeRuns, type RunResult, runScenario } from './run.ts'
 import { type BenchContext, connectionsFor } from './scenarios/scenario.ts'
 import { seed } from './seed.ts'
 import { type RunningServer, resolvePocketBase, startServer } from './servers.ts'
@@ -55,6 +55,15 @@ export async function runCompare(
     email,
     password,
   )
+  // more nodes on the same PostgreSQL database: seeded through the first, measured together
+  if (o.nodes > 1 && process.env.SATCHEL_DB_URL === undefined) {
+    throw new Error('--nodes needs SATCHEL_DB_URL=postgres://… (the nodes share that database)')
+  }
+  const nodes = [sat]
+  for (let n = 2; n <= o.nodes; n++) {
+    const spec = { label: `Satchel node ${n}`, cmd: satchelCmd, serveArgs: hooks, priority }
+    nodes.push(await startServer(spec, email, password))
+  }
   const seeded = new Map<RunningServer, BenchContext>()
   for (const server of [pb, sat]) {
     log(`seeding ${server.label} at ${server.url}`)
@@ -88,20 +97,29 @@ export async function runCompare(
       // Alternate who goes first so neither side always runs on a warmer machine.
       const order = (i + round) % 2 === 0 ? [pb, sat] : [sat, pb]
       for (const server of order) {
-        const r = await runScenario(
-          {
-            ...o.load,
-            connections: connectionsFor(s, o.load.connections),
-            scenario: s.name,
-            ctx: seeded.get(server)!,
-            host: '127.0.0.1',
-            port: loopbackPort(server.url),
-            seed: 1000 * (i + 1) + round, // the same request sequence on both sides
-            durationMs: sliceMs,
-            warmupMs: round === 0 ? o.load.warmupMs : Math.min(o.load.warmupMs, LATER_WARMUP_MS),
-          },
-          server.pid,
+        const targets = server === sat ? nodes : [server]
+        const connections = connectionsFor(s, o.load.connections)
+        const parts = targets.map((t, k) =>
+          runScenario(
+            {
+              ...o.load,
+              connections: Math.max(
+                1,
+                Math.round(((k + 1) * connections) / targets.length) -
+                  Math.round((k * connections) / targets.length),
+              ),
+              scenario: s.name,
+              ctx: seeded.get(server)!,
+              host: '127.0.0.1',
+              port: loopbackPort(t.url),
+              seed: 1000 * (i + 1) + round + 100 * k, // the same request sequence on both sides
+              durationMs: sliceMs,
+              warmupMs: round === 0 ? o.load.warmupMs : Math.min(o.load.warmupMs, LATER_WARMUP_MS),
+            },
+            t.pid,
+          ),
         )
+        const r = mergeRuns(await Promise.all(parts))
         log(`${s.name} on ${server.label} (${round + 1}/${o.rounds}): ${describe(r)}`)
         runs.get(server)!.push(r)
       }
@@ -113,6 +131,7 @@ export async function runCompare(
     })
   }
   const { connections, durationMs, warmupMs } = o.load
+  if (o.nodes > 1) console.log(`\nSatchel: ${o.nodes} nodes on one PostgreSQL database`)
   console.log(
     `\n${connections} connections; per scenario and server ${durationMs / 1000} s measured in ` +
       `${o.rounds} alternating slices after ${warmupMs / 1000} s warm-up; ${o.posts} posts\n`,

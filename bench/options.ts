@@ -23,6 +23,8 @@ options:
                         (the baseline column) against Satchel with logs on, in the same run
   --runs=N              (--cold-start) launches per case (default 9)
   --reset               (--url) delete an existing posts collection and bench users first
+  --nodes=N             (--compare, with SATCHEL_DB_URL=postgres://…) N Satchel nodes on that
+                        database; the Satchel side's connections are split across them
   --hooksDir=PATH       (--compare) serve both with this pb_hooks folder (e.g. bench/hooks/js:
                         the same PocketBase JS hook on both; bench/hooks/ts: a TypeScript one,
                         which PocketBase ignores)`
@@ -58,6 +60,8 @@ export interface BenchOptions {
   satchelCmd?: string[]
   /** (--compare) an absolute pb_hooks folder both servers serve with (`--hooksDir`). */
   hooksDir?: string
+  /** (--compare) Satchel processes serving one PostgreSQL database (`SATCHEL_DB_URL`). */
+  nodes: number
 }
 
 function num(name: string, value: string, min: number): number {
@@ -99,6 +103,7 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
       // Hidden: run the "Satchel" side with another command, e.g. a second PocketBase.
       'satchel-cmd': { type: 'string', default: process.env.SATCHEL_BENCH_CMD },
       hooksDir: { type: 'string' },
+      nodes: { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -124,6 +129,7 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
       timeoutMs: num('timeout', v.timeout, 0.1) * 1000,
     },
     rounds: Math.floor(num('rounds', v.rounds, 1)),
+    nodes: Math.floor(num('nodes', v.nodes, 1)),
     runs: Math.floor(num('runs', v.runs, 1)),
     priority: Math.floor(num('priority', v.priority, 0)),
     posts: Math.floor(num('posts', v.posts, 1)),

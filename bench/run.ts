@@ -86,6 +86,50 @@ export function runScenario(input: WorkerInput, serverPid?: number): Promise<Run
   })
 }
 
+/**
+ * One result of runs made at the same time against several nodes (`--nodes`): counts, CPU and
+ * memory summed, latencies pooled, the longest window. Every run's "other" CPU includes the
+ * other nodes and their load workers, which are taken out again.
+ */
+export function mergeRuns(runs: readonly RunResult[]): RunResult {
+  if (runs.length === 1) return runs[0]!
+  const sum = (f: (r: RunResult) => number | undefined) =>
+    runs.some((r) => f(r) === undefined) ? undefined : runs.reduce((a, r) => a + f(r)!, 0)
+  const server = sum((r) => r.serverCpuMs)
+  const client = runs.reduce((a, r) => a + r.clientCpuMs, 0)
+  const statuses: Record<string, number> = {}
+  for (const r of runs) {
+    for (const [code, n] of Object.entries(r.statuses)) statuses[code] = (statuses[code] ?? 0) + n
+  }
+  const latencies = new Float64Array(runs.reduce((a, r) => a + r.latencies.length, 0))
+  let at = 0
+  for (const r of runs) {
+    latencies.set(r.latencies, at)
+    at += r.latencies.length
+  }
+  const others = runs.map((r) =>
+    r.otherCpuMs === undefined || server === undefined
+      ? undefined
+      : r.otherCpuMs - (server - (r.serverCpuMs ?? 0)) - (client - r.clientCpuMs),
+  )
+  return {
+    scenario: runs[0]!.scenario,
+    ok: runs.reduce((a, r) => a + r.ok, 0),
+    statuses,
+    netErrors: runs.reduce((a, r) => a + r.netErrors, 0),
+    firstError: runs.find((r) => r.firstError !== undefined)?.firstError,
+    elapsedMs: Math.max(...runs.map((r) => r.elapsedMs)),
+    latencies,
+    bytesIn: runs.reduce((a, r) => a + r.bytesIn, 0),
+    clientCpuMs: client,
+    serverCpuMs: server,
+    otherCpuMs: others.some((x) => x === undefined)
+      ? undefined
+      : Math.max(0, Math.min(...(others as number[]))),
+    serverRssKb: sum((r) => r.serverRssKb),
+  }
+}
+
 /** The port of a http://127.0.0.1:PORT URL; any other host is refused (loopback only). */
 export function loopbackPort(url: string): number {
   const { protocol, hostname, port } = new URL(url)
