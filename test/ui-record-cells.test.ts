@@ -1,19 +1,27 @@
 // The records table's file cells in Chromium: a record's images show as the server's 100x100
 // thumbnails (named by their file names), other files by name, and a protected field's
-// files by name only (their thumbnails would need a file token).
+// files by name only (their thumbnails would need a file token); a related record, shown by
+// its presentable field, opens in its own collection's editor.
 import sharp from 'sharp'
 import { describe, expect, test } from 'vitest'
 import { screenshot, useDashboardSession } from '../src/tests/browser.ts'
 
+let albumId = ''
 let photo = { id: '', picture: [] as string[], secret: '' }
 
 const ui = useDashboardSession({
   seed: async ({ sdk }) => {
     const pb = await sdk()
+    const albums = await pb.collections.create({
+      name: 'albums',
+      fields: [{ name: 'name', type: 'text', presentable: true }],
+    })
+    albumId = (await pb.collection('albums').create({ name: 'Holiday' })).id
     await pb.collections.create({
       name: 'photos',
       fields: [
         { name: 'title', type: 'text' },
+        { name: 'album', type: 'relation', collectionId: albums.id, maxSelect: 1 },
         { name: 'picture', type: 'file', maxSelect: 3, maxSize: 1_000_000 },
         { name: 'secret', type: 'file', maxSelect: 1, maxSize: 1_000_000, protected: true },
       ],
@@ -25,6 +33,7 @@ const ui = useDashboardSession({
       .toBuffer()
     const body = new FormData()
     body.append('title', 'Sunset')
+    body.append('album', albumId)
     body.append('picture', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'sunset.png')
     body.append('picture', new Blob(['notes'], { type: 'text/plain' }), 'notes.txt')
     body.append('secret', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'hidden.png')
@@ -52,6 +61,28 @@ describe('records table cells', () => {
     await row.getByRole('cell', { name: photo.secret, exact: true }).waitFor()
     expect(await row.getByRole('img').count()).toBe(1)
     await screenshot(page, 'records-file-cells')
+    expect(ui.browser.problems()).toEqual([])
+  })
+
+  test("a relation cell's related record opens in its own collection; Back returns", async () => {
+    const page = ui.page
+    const row = page.getByRole('row').filter({ hasText: 'Sunset' })
+    await row.getByRole('link', { name: 'Holiday' }).click()
+    const edit = page.getByRole('dialog', { name: 'Edit albums record' })
+    expect(await edit.getByLabel('name').inputValue()).toBe('Holiday')
+    const url = new URL(page.url())
+    expect([url.pathname, url.searchParams.get('record')]).toEqual([
+      '/_/collections/albums',
+      albumId,
+    ])
+    await edit.getByLabel('name').fill('Holiday 2026')
+    await edit.getByRole('button', { name: 'Save changes' }).click()
+    await expect.poll(() => edit.count()).toBe(0)
+    const pb = await ui.sdk()
+    expect((await pb.collection('albums').getOne(albumId)).name).toBe('Holiday 2026')
+    await page.goBack()
+    await page.getByRole('heading', { name: 'photos', level: 1 }).waitFor()
+    await row.getByRole('link', { name: 'Holiday 2026' }).waitFor()
     expect(ui.browser.problems()).toEqual([])
   })
 })
