@@ -16,6 +16,9 @@ export const RULE_KEYS = ['listRule', 'viewRule', 'createRule', 'updateRule', 'd
 /** One API rule key. */
 export type RuleKey = (typeof RULE_KEYS)[number]
 
+/** One key of a record's JSON: a field, or one of the keys every record has. */
+export type RecordKey = Field | 'collectionId' | 'collectionName' | 'expand'
+
 /** A `_collections` row as read from SQLite. */
 export interface CollectionRow {
   id: string
@@ -58,6 +61,7 @@ export class Collection implements FieldCollection {
   created = ''
   updated = ''
   #byName: Map<string, Field> | undefined
+  #recordKeys: readonly RecordKey[] | undefined
 
   /** True for `auth` collections. */
   get isAuth(): boolean {
@@ -85,10 +89,31 @@ export class Collection implements FieldCollection {
     return this.fields.find((f) => f.id === id)
   }
 
-  /** Replaces the field list (and resets the name index). */
+  /**
+   * The keys of this collection's record JSON in the order PocketBase emits them: its records
+   * are Go maps, whose encoder sorts keys byte-wise (field names are ASCII, so JavaScript's
+   * string order is the same). The field list plus `collectionId`, `collectionName` and
+   * `expand`; computed once per field list.
+   */
+  get recordKeys(): readonly RecordKey[] {
+    this.#recordKeys ??= [
+      ...this.fields,
+      'collectionId' as const,
+      'collectionName' as const,
+      'expand' as const,
+    ].sort((a, b) => {
+      const x = typeof a === 'string' ? a : a.name
+      const y = typeof b === 'string' ? b : b.name
+      return x < y ? -1 : x > y ? 1 : 0
+    })
+    return this.#recordKeys
+  }
+
+  /** Replaces the field list (and resets the name index and the record key order). */
   setFields(fields: Field[]): void {
     this.fields = fields
     this.#byName = undefined
+    this.#recordKeys = undefined
   }
 
   /** Reads a `_collections` row. Throws on malformed JSON columns. */

@@ -15,7 +15,8 @@ export interface ExportOptions {
 
 /**
  * The wire JSON of a record (PocketBase `PublicExport`, §4.1): every field by name plus
- * `collectionId` and `collectionName`; `expand` when set; hidden fields only `withHidden`;
+ * `collectionId` and `collectionName`; `expand` when set; keys sorted as Go's encoder sorts a
+ * map's (`Collection.recordKeys`); hidden fields only `withHidden`;
  * `password` and `tokenKey` never; `email` of auth records only when `emailVisibility` is true,
  * the requester is a superuser or the record itself, or the id is in `showEmailFor`.
  */
@@ -24,23 +25,39 @@ export function exportRecord(
   options: ExportOptions = {},
 ): { [key: string]: unknown } {
   const c = record.collection
-  const out: { [key: string]: unknown } = { collectionId: c.id, collectionName: c.name }
-  for (const f of c.fields) {
-    if (f.hidden && !options.withHidden && !record.withHidden) continue
-    if (c.isAuth && (f.name === 'password' || f.name === 'tokenKey')) continue
-    out[f.name] = f.jsonValue(record.get(f.name))
-  }
-  if (c.isAuth && !canSeeEmail(record, options)) delete out.email
-  if (record.expand !== undefined) {
-    const expand: { [key: string]: unknown } = {}
-    for (const [k, v] of Object.entries(record.expand)) {
-      expand[k] = Array.isArray(v)
-        ? v.map((r) => exportRecord(r, options))
-        : exportRecord(v, options)
+  const hideEmail = c.isAuth && !canSeeEmail(record, options)
+  const out: { [key: string]: unknown } = {}
+  for (const key of c.recordKeys) {
+    if (key === 'collectionId') out.collectionId = c.id
+    else if (key === 'collectionName') out.collectionName = c.name
+    else if (key === 'expand') {
+      if (record.expand !== undefined) out.expand = exportExpand(record.expand, options)
+    } else {
+      if (key.hidden && !options.withHidden && !record.withHidden) continue
+      if (c.isAuth && (key.name === 'password' || key.name === 'tokenKey')) continue
+      if (hideEmail && key.name === 'email') continue
+      out[key.name] = key.jsonValue(record.get(key.name))
     }
-    out.expand = expand
   }
-  if (record.customData !== undefined) Object.assign(out, record.customData)
+  if (record.customData !== undefined) return sortedKeys(Object.assign(out, record.customData))
+  return out
+}
+
+function exportExpand(
+  expand: NonNullable<Record['expand']>,
+  options: ExportOptions,
+): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {}
+  for (const [k, v] of Object.entries(expand).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    out[k] = Array.isArray(v) ? v.map((r) => exportRecord(r, options)) : exportRecord(v, options)
+  }
+  return out
+}
+
+/** A copy of `o` with its keys in Go's map order (custom data may add any key). */
+function sortedKeys(o: { [key: string]: unknown }): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {}
+  for (const k of Object.keys(o).sort()) out[k] = o[k]
   return out
 }
 

@@ -124,15 +124,66 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-/** The settings as the API sends them: write-only secrets removed. */
+/**
+ * A shape of the public settings: each object's keys in the order PocketBase's encoder emits
+ * its settings structs (declaration order, not alphabetical); `true` marks a leaf; an array
+ * holds the shape of its items. Keys left out (the write-only secrets) are not sent.
+ */
+type Shape = true | readonly [Shape] | { readonly [key: string]: Shape }
+
+const S3_SHAPE = {
+  enabled: true,
+  bucket: true,
+  region: true,
+  endpoint: true,
+  accessKey: true,
+  forcePathStyle: true,
+} as const
+
+const PUBLIC_SHAPE: Shape = {
+  superuserIPs: true,
+  smtp: {
+    enabled: true,
+    port: true,
+    host: true,
+    username: true,
+    authMethod: true,
+    tls: true,
+    localName: true,
+  },
+  backups: { cron: true, cronMaxKeep: true, s3: S3_SHAPE },
+  s3: S3_SHAPE,
+  meta: {
+    accentColor: true,
+    appName: true,
+    appURL: true,
+    senderName: true,
+    senderAddress: true,
+    hideControls: true,
+  },
+  rateLimits: {
+    rules: [{ label: true, audience: true, duration: true, maxRequests: true }],
+    excludedIPs: true,
+    enabled: true,
+  },
+  trustedProxy: { headers: true, useLeftmostIP: true },
+  batch: { enabled: true, maxRequests: true, timeout: true, maxBodySize: true },
+  logs: { maxDataSize: true, maxDays: true, minLevel: true, logIP: true, logAuthId: true },
+}
+
+function pick(v: unknown, shape: Shape): unknown {
+  if (shape === true) return structuredClone(v)
+  if (Array.isArray(shape)) return Array.isArray(v) ? v.map((x) => pick(x, shape[0])) : v
+  if (!isObject(v)) return v
+  const out: Record<string, unknown> = {}
+  for (const [k, sub] of Object.entries(shape)) if (k in v) out[k] = pick(v[k], sub as Shape)
+  return out
+}
+
+/**
+ * The settings as `GET`/`PATCH /api/settings` send them (PocketBase §3.8): write-only secrets
+ * (`smtp.password`, `s3.secret`, `backups.s3.secret`) removed, keys in PocketBase's order.
+ */
 export function publicSettings(s: Settings): Record<string, unknown> {
-  const out = structuredClone(s) as unknown as {
-    smtp: Record<string, unknown>
-    s3: Record<string, unknown>
-    backups: { s3: Record<string, unknown> }
-  }
-  delete out.smtp.password
-  delete out.s3.secret
-  delete out.backups.s3.secret
-  return out as unknown as Record<string, unknown>
+  return pick(s, PUBLIC_SHAPE) as Record<string, unknown>
 }
