@@ -1,6 +1,7 @@
 // Dashboard chores in Chromium: a log entry copied as JSON (what the logs API holds for it),
 // and superusers managed as the `_superusers` records: one created (who can then sign in)
-// and deleted again.
+// and deleted again; the exported collections copied and downloaded.
+import { readFile } from 'node:fs/promises'
 import { describe, expect, test } from 'vitest'
 import { screenshot, useDashboardSession } from '../src/tests/browser.ts'
 import { client } from '../src/tests/sdk.ts'
@@ -87,6 +88,35 @@ describe('dashboard chores', () => {
         .collection('_superusers')
         .authWithPassword('second-admin@example.com', 'second-admin-pass'),
     ).rejects.toMatchObject({ status: 400 })
+    expect(ui.browser.problems()).toEqual([])
+  })
+
+  test('exported collections: Copy JSON and Download JSON give the same schema', async () => {
+    const page = ui.page
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('link', { name: 'Settings' })
+      .click()
+    await page
+      .getByRole('navigation', { name: 'Settings sections' })
+      .getByRole('link', { name: 'Import/export' })
+      .click()
+    await page.getByRole('button', { name: 'Export collections' }).click()
+    await page.getByRole('button', { name: 'Copy JSON' }).click()
+    await page.getByRole('status').getByText('Copied.').waitFor()
+    const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as {
+      name: string
+    }[]
+    const pb = await ui.sdk()
+    const names = (await pb.collections.getFullList()).map((c) => c.name).sort()
+    expect(copied.map((c) => c.name).sort()).toEqual(names)
+
+    const download = page.waitForEvent('download')
+    await page.getByRole('button', { name: 'Download JSON' }).click()
+    const file = await download
+    expect(file.suggestedFilename()).toBe('pb_schema.json')
+    const saved = JSON.parse(await readFile((await file.path())!, 'utf8'))
+    expect(saved).toEqual(copied)
     expect(ui.browser.problems()).toEqual([])
   })
 })
