@@ -1,7 +1,7 @@
 // The record editor is part of the URL in Chromium: opening a record adds `?record=ID` (Back
 // closes the editor, Forward opens it again), a pasted link opens that record's editor, a
 // link to a missing record says so, and "New record" is `?record=new`. An open record copies
-// as JSON, and "Duplicate" starts a new record from its values.
+// as JSON (and its id alone), and "Duplicate" starts a new record from its values.
 import { describe, expect, test } from 'vitest'
 import { screenshot, useDashboardSession } from '../src/tests/browser.ts'
 
@@ -102,6 +102,9 @@ describe('record editor links', () => {
     const pb = await ui.sdk()
     const stored = await pb.collection('tasks').getOne(first)
     expect(copied).toEqual(JSON.parse(JSON.stringify(stored)))
+    await edit.getByRole('button', { name: 'Copy id' }).click()
+    await edit.getByRole('status').getByText('Id copied.').waitFor()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first)
 
     // a changed form must be saved or discarded before duplicating
     await edit.getByLabel('title').fill('First task?')
