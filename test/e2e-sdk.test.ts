@@ -4,6 +4,7 @@
 import type PocketBase from 'pocketbase'
 import type { RecordModel } from 'pocketbase'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { satchelOnTwoNodes } from '../src/tests/postgres.ts'
 import { cleanupAll, type ServerProcess } from '../src/tests/process.ts'
 import {
   client,
@@ -20,6 +21,9 @@ const SU_EMAIL = 'root@example.com'
 const SU_PASS = 'root-pass-123'
 
 let server: ServerProcess
+/** A second node on the same PostgreSQL database (e2e-sdk-two-nodes): everyone but `su` uses it. */
+let other: ServerProcess | undefined
+const userUrl = () => (other ?? server).url
 let su: PocketBase
 let guest: PocketBase
 let alice: PocketBase
@@ -28,22 +32,24 @@ const ids: { [name: string]: string } = {}
 
 beforeAll(async () => {
   server = await startServer(kind)
+  if (satchelOnTwoNodes()) other = await startServer(kind, server.dir)
   upsertSuperuser(kind, server.dir, SU_EMAIL, SU_PASS)
   su = client(server.url)
-  guest = client(server.url)
-  alice = client(server.url)
-  bob = client(server.url)
+  guest = client(userUrl())
+  alice = client(userUrl())
+  bob = client(userUrl())
 })
 
 // on a failure, show what the server printed (crashes, stack traces)
 afterEach(({ task }) => {
   if (task.result?.state === 'fail') {
     console.error(`${kind} output (tail):\n${server?.output().slice(-3000)}`)
+    if (other) console.error(`second node output (tail):\n${other.output().slice(-3000)}`)
   }
 })
 
 afterAll(async () => {
-  await server?.stop('SIGKILL')
+  await Promise.all([server?.stop('SIGKILL'), other?.stop('SIGKILL')])
   cleanupAll()
 })
 
@@ -555,7 +561,7 @@ describe(`e2e through the SDK (${kind})`, () => {
     expect(await su2.collections.getFullList({ sort: 'name' })).toEqual(collectionsBefore)
     expect(await su2.collection('posts').getFullList({ sort: 'title' })).toEqual(postsBefore)
 
-    alice = client(server.url, aliceToken)
+    alice = client(userUrl(), aliceToken)
     const mine = await alice.collection('posts').getFullList({ filter: `author = "${ids.alice}"` })
     expect(mine.map((r) => r.title).sort()).toEqual(['Hello world', 'Secret draft', 'batch one'])
     const refreshed = await alice.collection('users').authRefresh()

@@ -182,6 +182,7 @@ async function waitReady(proc: SpawnedProcess): Promise<void> {
 }
 
 let onPostgres = false
+let twoNodes = false
 let shared: TestPostgres | undefined
 
 /** True in a test file that called {@link usePostgresForSatchel} (suites leave out SQLite-only cases). */
@@ -207,6 +208,20 @@ export function usePostgresForSatchel(): void {
     await shared?.close()
     shared = undefined
   })
+}
+
+/**
+ * After {@link usePostgresForSatchel}: a suite that supports it (e2e-sdk) starts a second
+ * Satchel node on the same database and data dir (files stay local: one machine) and sends
+ * its signed-in users' and guests' requests there, while the superuser talks to the first.
+ */
+export function useTwoSatchelNodes(): void {
+  twoNodes = true
+}
+
+/** True in a file that called {@link useTwoSatchelNodes}. */
+export function satchelOnTwoNodes(): boolean {
+  return twoNodes
 }
 
 /**
