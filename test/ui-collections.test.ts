@@ -14,7 +14,9 @@ async function addField(dialog: Locator, type: string, name: string): Promise<Lo
     .getByRole('group', { name: 'Field types' })
     .getByRole('button', { name: type, exact: true })
     .click()
-  const fresh = dialog.getByRole('listitem', { name: /^Field (field|location)\d*$/ }).last()
+  const fresh = dialog
+    .getByRole('listitem', { name: /^Field (field\d*|location\d*|created\d+)$/ })
+    .last()
   await fresh.getByLabel('Field name').fill(name)
   const card = dialog.getByRole('listitem', { name: `Field ${name}`, exact: true })
   await card.waitFor()
@@ -44,7 +46,7 @@ describe('dashboard collections', () => {
     await screenshot(ui.page, 'sidebar-phone', { desktop: false }) // then back at desktop size
   })
 
-  test('create a base collection with fields of every common type and API rules', async () => {
+  test('create a base collection with a field of every type (password: auth only) and API rules', async () => {
     await ui.page.getByRole('button', { name: 'New collection' }).click()
     const dialog = ui.page.getByRole('dialog', { name: 'New collection' })
     await dialog.getByLabel('Name', { exact: true }).fill('posts')
@@ -71,6 +73,7 @@ describe('dashboard collections', () => {
     const cover = await addField(dialog, 'File', 'cover')
     await cover.getByLabel('Allowed MIME types').fill('image/png, text/plain')
     await addField(dialog, 'Geo point', 'place')
+    await addField(dialog, 'Autodate', 'stamped')
 
     // a rule naming a field that does not exist: the server's message shows on that rule
     await dialog.getByRole('tab', { name: 'API rules' }).click()
@@ -122,6 +125,7 @@ describe('dashboard collections', () => {
       author: 'relation',
       cover: 'file',
       place: 'geoPoint',
+      stamped: 'autodate',
     })
     expect(byName.title).toMatchObject({ required: true, max: 120 })
     expect(byName.views).toMatchObject({ onlyInt: true })
@@ -132,6 +136,7 @@ describe('dashboard collections', () => {
     expect(byName.author).toMatchObject({ collectionId: users.id, maxSelect: 1 })
     expect(byName.cover).toMatchObject({ mimeTypes: ['image/png', 'text/plain'] })
     expect(byName.updated).toMatchObject({ onCreate: true, onUpdate: true })
+    expect(byName.stamped).toMatchObject({ onCreate: true, onUpdate: false })
   })
 
   test('rename a field keeps its data; delete a collection', async () => {
