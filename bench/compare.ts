@@ -6,7 +6,14 @@ import { setPriority } from 'node:os'
 import { resolve } from 'node:path'
 import type { BenchOptions } from './options.ts'
 import { checkParity } from './parity.ts'
-import { compareReport, LOGS_OFF_NAMES, type Pair, PB_NAMES, type ReportNames } from './report.ts'
+import {
+  compareReport,
+  LOGS_OFF_NAMES,
+  NO_HOOKS_NAMES,
+  type Pair,
+  PB_NAMES,
+  type ReportNames,
+} from './report.ts'
 import { describe, loopbackPort, mergeRuns, type RunResult, runScenario } from './run.ts'
 import { type BenchContext, connectionsFor } from './scenarios/scenario.ts'
 import { seed } from './seed.ts'
@@ -26,7 +33,8 @@ export async function runCompare(
 ): Promise<void> {
   const email = 'bench@example.com'
   const password = `bench-${Math.random().toString(36).slice(2)}`
-  const pocketbase = o.logsBaseline ? undefined : await resolvePocketBase(repoRoot)
+  const satchelBase = o.logsBaseline || o.hooksBaseline
+  const pocketbase = satchelBase ? undefined : await resolvePocketBase(repoRoot)
   const satchelCmd = o.satchelCmd ?? [process.execPath, resolve(repoRoot, 'bin/satchel.js')]
   if (o.priority) {
     try {
@@ -37,15 +45,20 @@ export async function runCompare(
   }
   if (pocketbase !== undefined) log(`PocketBase: ${pocketbase}`)
   log(`Satchel:    ${satchelCmd.join(' ')}`)
-  const names: ReportNames = o.logsBaseline ? LOGS_OFF_NAMES : PB_NAMES
+  const names: ReportNames = o.logsBaseline
+    ? LOGS_OFF_NAMES
+    : o.hooksBaseline
+      ? NO_HOOKS_NAMES
+      : PB_NAMES
 
   const priority = o.priority
   const hooks = o.hooksDir === undefined ? [] : [`--hooksDir=${o.hooksDir}`]
   if (o.hooksDir !== undefined) log(`hooks:      ${o.hooksDir}`)
-  // NOTE: with --logs=compare the baseline ("pb") is a second Satchel whose logs are off.
+  // NOTE: with --logs=compare the baseline ("pb") is a second Satchel whose logs are off; with
+  // --hooks=compare a second Satchel without hooks.
   const pb = await startServer(
     pocketbase === undefined
-      ? { label: names.base, cmd: satchelCmd, serveArgs: hooks, priority }
+      ? { label: names.base, cmd: satchelCmd, serveArgs: o.hooksBaseline ? [] : hooks, priority }
       : { label: 'PocketBase', cmd: [pocketbase], serveArgs: ['--dev=false', ...hooks], priority },
     email,
     password,

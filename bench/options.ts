@@ -27,7 +27,9 @@ options:
                         database; the Satchel side's connections are split across them
   --hooksDir=PATH       (--compare) serve both with this pb_hooks folder (e.g. bench/hooks/js:
                         the same PocketBase JS hook on both; bench/hooks/ts: a TypeScript one,
-                        which PocketBase ignores)`
+                        which PocketBase ignores)
+  --hooks=compare       (--compare, with --hooksDir) the baseline is Satchel without hooks, the
+                        other side Satchel with them: the hooks' cost in the same run`
 
 /** Load settings shared by every scenario run. */
 export interface LoadSettings {
@@ -48,6 +50,8 @@ export interface BenchOptions {
   logs: boolean
   /** (--compare) the baseline is Satchel with logs off instead of PocketBase (`--logs=compare`). */
   logsBaseline: boolean
+  /** (--compare) the baseline is Satchel without hooks, against Satchel with `hooksDir`. */
+  hooksBaseline: boolean
   load: LoadSettings
   rounds: number
   /** (--cold-start) launches per case. */
@@ -103,6 +107,7 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
       // Hidden: run the "Satchel" side with another command, e.g. a second PocketBase.
       'satchel-cmd': { type: 'string', default: process.env.SATCHEL_BENCH_CMD },
       hooksDir: { type: 'string' },
+      hooks: { type: 'string' },
       nodes: { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -114,6 +119,15 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
     throw new Error(`--logs must be on, off or compare\n${USAGE}`)
   }
   if (v.logs === 'compare' && mode !== 'compare') throw new Error('--logs=compare needs --compare')
+  if (v.hooks !== undefined && v.hooks !== 'compare') {
+    throw new Error(`--hooks must be compare\n${USAGE}`)
+  }
+  if (v.hooks === 'compare' && (mode !== 'compare' || v.hooksDir === undefined)) {
+    throw new Error('--hooks=compare needs --compare and --hooksDir')
+  }
+  if (v.hooks === 'compare' && v.logs === 'compare') {
+    throw new Error('--hooks=compare and --logs=compare each set the baseline: pick one')
+  }
   return {
     mode,
     url: v.url?.replace(/\/$/, ''),
@@ -122,6 +136,7 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
     reset: v.reset,
     logs: v.logs !== 'off',
     logsBaseline: v.logs === 'compare',
+    hooksBaseline: v.hooks === 'compare',
     load: {
       durationMs: num('duration', v.duration, 0.1) * 1000,
       warmupMs: num('warmup', v.warmup, 0) * 1000,

@@ -115,6 +115,8 @@ export interface ReportNames {
 export const PB_NAMES: ReportNames = { base: 'PocketBase', short: 'PB', target: true }
 /** The baseline is Satchel with request logs off (`--logs=compare`). */
 export const LOGS_OFF_NAMES: ReportNames = { base: 'logs off', short: 'Off', target: false }
+/** The baseline is Satchel without hooks (`--hooks=compare`). */
+export const NO_HOOKS_NAMES: ReportNames = { base: 'no hooks', short: 'None', target: false }
 
 /**
  * The comparison tables: throughput and ratio, then latency and CPU detail, then the verdict.
