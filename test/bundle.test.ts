@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { VERSION } from '../src/pocketbase.ts'
 import {
@@ -22,6 +21,7 @@ import {
 import { startS3rver, type TestS3 } from '../src/tests/s3-server.ts'
 import { client } from '../src/tests/sdk.ts'
 import { type SmtpCapture, startSmtpCapture } from '../src/tests/smtp-capture.ts'
+import { expectThumbnail } from '../src/tests/thumbnail.ts'
 
 const SU_EMAIL = 'root@example.com'
 const SU_PASS = 'root-pass-123'
@@ -131,24 +131,7 @@ export function hooks(app: App) {
 
     const su = client(server.url)
     await su.collection('_superusers').authWithPassword(SU_EMAIL, SU_PASS)
-    await su.collections.create({
-      name: 'pics',
-      type: 'base',
-      viewRule: '',
-      fields: [{ name: 'img', type: 'file', maxSelect: 1, thumbs: ['8x6'] }],
-    })
-    const png = await sharp({
-      create: { width: 40, height: 30, channels: 3, background: { r: 9, g: 99, b: 199 } },
-    })
-      .png()
-      .toBuffer()
-    const form = new FormData()
-    form.append('img', new Blob([new Uint8Array(png)]), 'pic.png')
-    const rec = await su.collection('pics').create(form)
-    const thumb = await fetch(su.files.getURL(rec, rec.img, { thumb: '8x6' }))
-    expect(thumb.status).toBe(200)
-    const meta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()
-    expect([meta.format, meta.width, meta.height]).toEqual(['png', 8, 6])
+    await expectThumbnail(su)
 
     await su.settings.update({
       smtp: { enabled: true, host: '127.0.0.1', port: smtp.port, tls: false },

@@ -9,7 +9,6 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { VERSION } from '../src/pocketbase.ts'
 import { ensureDashboardBuilt } from '../src/tests/browser.ts'
@@ -23,6 +22,7 @@ import {
   startSatchel,
 } from '../src/tests/process.ts'
 import { client } from '../src/tests/sdk.ts'
+import { expectThumbnail } from '../src/tests/thumbnail.ts'
 
 const SU_EMAIL = 'root@example.com'
 const SU_PASS = 'root-pass-123'
@@ -103,24 +103,7 @@ describe('the single executable', () => {
     await spawnSatchel(['superuser', 'upsert', SU_EMAIL, SU_PASS, `--dir=${server.dir}`]).exited
     const su = client(server.url)
     await su.collection('_superusers').authWithPassword(SU_EMAIL, SU_PASS)
-    await su.collections.create({
-      name: 'pics',
-      type: 'base',
-      viewRule: '',
-      fields: [{ name: 'img', type: 'file', maxSelect: 1, thumbs: ['8x6'] }],
-    })
-    const png = await sharp({
-      create: { width: 40, height: 30, channels: 3, background: { r: 9, g: 99, b: 199 } },
-    })
-      .png()
-      .toBuffer()
-    const form = new FormData()
-    form.append('img', new Blob([new Uint8Array(png)]), 'pic.png')
-    const rec = await su.collection('pics').create(form)
-    const res = await fetch(su.files.getURL(rec, rec.img, { thumb: '8x6' }))
-    expect(res.status).toBe(200)
-    const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata()
-    expect([meta.format, meta.width, meta.height]).toEqual(['png', 8, 6])
+    await expectThumbnail(su)
 
     const page = await fetch(`${server.url}/_/`)
     expect(page.status).toBe(200)
