@@ -11,7 +11,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { VERSION } from '../src/pocketbase.ts'
-import { ensureDashboardBuilt } from '../src/tests/browser.ts'
 import {
   cleanupAll,
   makeTempDir,
@@ -29,7 +28,6 @@ const SU_PASS = 'root-pass-123'
 const previousBin = process.env.SATCHEL_E2E_BIN
 
 beforeAll(() => {
-  ensureDashboardBuilt()
   if (!previousBin) {
     execFileSync(nodeExecutable(), ['scripts/build-exe.ts'], {
       cwd: REPO_ROOT,

@@ -41,10 +41,9 @@ export interface TestBrowser {
 
 /**
  * Launches Chromium headless (no sandbox: tests run as root in CI) with a temporary profile
- * and no background traffic, building the dashboard first when needed.
+ * and no background traffic (the global setup built the dashboard).
  */
 export async function launchBrowser(): Promise<TestBrowser> {
-  ensureDashboardBuilt()
   const profile = mkdtempSync(join(tmpdir(), 'satchel-chromium-'))
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -98,16 +97,6 @@ export async function launchBrowser(): Promise<TestBrowser> {
       rmSync(profile, { recursive: true, force: true, maxRetries: 5 })
     },
   }
-}
-
-/**
- * Builds `ui/dist` when it is missing (a worktree that never ran the root `prepare` script):
- * `npm run build:ui`, bounded to 3 minutes. A stale build is not detected: rebuild after
- * changing `ui/src`.
- */
-export function ensureDashboardBuilt(): void {
-  if (existsSync(join(REPO_ROOT, 'ui', 'dist', 'index.html'))) return
-  execFileSync('npm', ['run', 'build:ui'], { cwd: REPO_ROOT, stdio: 'ignore', timeout: 180_000 })
 }
 
 /** Options of `screenshot`. */
