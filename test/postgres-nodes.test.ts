@@ -1,7 +1,7 @@
 // Two Satchel nodes (separate processes and data dirs, started at once) serving one PostgreSQL
 // database: a subscriber on node A receives a write made on node B (LISTEN/NOTIFY bus),
 // collection changes reach the other node's cache at once, tokens issued by one node work on the
-// other, and each scheduled cron tick runs on one node only.
+// other, rate limits count across nodes, and each scheduled cron tick runs on one node only.
 import { EventSource } from 'eventsource'
 import pg from 'pg'
 import type { RecordSubscription } from 'pocketbase'
@@ -60,6 +60,28 @@ test('collections made on A are served by B at once; A tokens work on B', async 
   await suA.collections.update('notes', { listRule: null })
   await expect(client(b.url).collection('notes').getList()).rejects.toMatchObject({ status: 403 })
   await suA.collections.update('notes', { listRule: '' })
+})
+
+test('rate limits are shared: requests counted on A are refused on B', async () => {
+  const suA = client(a.url)
+  await suA.collection('_superusers').authWithPassword(SU.email, SU.password)
+  await suA.settings.update({
+    rateLimits: {
+      enabled: true,
+      rules: [{ label: '*:auth', audience: '', duration: 60, maxRequests: 2 }],
+    },
+  })
+  try {
+    const attempt = (url: string) =>
+      client(url)
+        .collection('users')
+        .authWithPassword('nobody@example.com', 'wrong-pass-1')
+        .catch((err: { status: number }) => err.status)
+    expect([await attempt(a.url), await attempt(a.url)]).toEqual([400, 400])
+    expect(await attempt(b.url)).toBe(429)
+  } finally {
+    await suA.settings.update({ rateLimits: { enabled: false } })
+  }
 })
 
 test('changes reach the other node at once, also while its NOTIFY connection is down', async () => {
