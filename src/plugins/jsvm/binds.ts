@@ -69,7 +69,7 @@ export class JsBinds {
         const changes = (await pool.run(
           (codec) => ({
             kind: 'handler',
-            h: ref,
+            h: codec.handler(ref),
             ev: eventState(codec, ev.id, app.handle, anyE, paramNames),
           }),
           urgent === true,
@@ -153,7 +153,9 @@ export class JsBinds {
           this.#whenBootstrapped(() =>
             this.#pool.app
               .cron()
-              .add(id, expr, () => this.#pool.run(() => ({ kind: 'handler', h: ref }))),
+              .add(id, expr, () =>
+                this.#pool.run((codec) => ({ kind: 'handler', h: codec.handler(ref) })),
+              ),
           )
         }
       case 'reg.cronRemove':

@@ -261,7 +261,9 @@ const OPS: { [name: string]: Op } = {
         const [id, expr, ref] = args as [string, string, HandlerRef]
         const problem = cronExpressionError(expr)
         if (problem !== undefined) throw new Error(problem)
-        return void cron.add(id, expr, () => ctx.pool.run(() => ({ kind: 'handler', h: ref })))
+        return void cron.add(id, expr, () =>
+          ctx.pool.run((codec) => ({ kind: 'handler', h: codec.handler(ref) })),
+        )
       }
       case 'remove':
         return cron.remove(String(args[0]))

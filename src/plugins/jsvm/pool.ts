@@ -18,7 +18,8 @@ import {
 } from './codec.ts'
 import { apiErrorOf } from './errors.ts'
 import { runOp } from './ops.ts'
-import type { FromWorker, ToWorker } from './worker/channel.ts'
+import type { FromWorker, HandlerMessage, ToWorker } from './worker/channel.ts'
+import type { HandlerRef } from './worker/globals.ts'
 
 /**
  * The worker's entry: `worker/worker.ts` from the sources, `worker/worker.js` built by tsc,
@@ -49,6 +50,7 @@ const serving = new AsyncLocalStorage<{ readonly worker: JsvmWorker; readonly ca
 export class Codec {
   readonly #pool: JsvmPool
   readonly #known = new Set<number>()
+  readonly #handlers = new Set<number>()
   #pending: CollectionRows | undefined
 
   constructor(pool: JsvmPool) {
@@ -64,6 +66,14 @@ export class Codec {
       this.#pending[v] = c.toRow() as unknown as CollectionRows[number]
     }
     return v
+  }
+
+  /** Handler `ref` for a run: its source only the first time this worker gets it. */
+  handler(ref: HandlerRef): HandlerMessage {
+    const id = this.#pool.handlerId(ref)
+    if (this.#handlers.has(id)) return { id }
+    this.#handlers.add(id)
+    return { id, ref }
   }
 
   record(r: Record): RecordState {
@@ -170,6 +180,8 @@ export class JsvmPool {
   readonly #usual: number
   #starting = 0
   #nextRun = 0
+  readonly #handlerIds = new WeakMap<HandlerRef, number>()
+  #nextHandler = 0
   readonly #versions = new WeakMap<Collection, number>()
   readonly #byVersion = new Map<number, Collection>()
   #nextVersion = 0
@@ -306,6 +318,16 @@ export class JsvmPool {
   }
 
   // ---- what crosses -------------------------------------------------------------------------
+
+  /** The id of a bound handler (its source crosses once per worker, see `Codec.handler`). */
+  handlerId(ref: HandlerRef): number {
+    let id = this.#handlerIds.get(ref)
+    if (id === undefined) {
+      id = ++this.#nextHandler
+      this.#handlerIds.set(ref, id)
+    }
+    return id
+  }
 
   /** The version number of a collection instance (a saved change is a new instance). */
   versionOf(c: Collection): number {

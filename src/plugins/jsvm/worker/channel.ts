@@ -1,11 +1,18 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads'
 import type { CollectionRows, ErrorState } from '../codec.ts'
+import type { HandlerRef } from './globals.ts'
 
 /** A message from the app thread to a worker. */
 export type ToWorker =
   | { readonly t: 'ret'; readonly id: number; readonly v: unknown; readonly cols?: CollectionRows }
   | { readonly t: 'err'; readonly id: number; readonly e: ErrorState }
   | RunMessage
+
+/** A handler as a run names it: its id, with its source the first time a worker gets it. */
+export interface HandlerMessage {
+  readonly id: number
+  readonly ref?: HandlerRef
+}
 
 /** A request to run something in the worker (a handler, a file, a migration). */
 export interface RunMessage {

@@ -86,8 +86,12 @@ export class JsEvent {
           ? JsRecord.fromState(s.model.record)
           : JsCollection.fromVersion(s.model.collection)
     }
-    if (s.auth !== undefined) this.auth = s.auth === null ? null : JsRecord.fromState(s.auth)
-    if (s.request !== undefined) this.request = new JsRequest(s.request)
+    // NOTE: built on first read: most handlers read neither (a request's URL, headers and auth
+    // record cost more to rebuild than the handler takes to run)
+    const { auth, request } = s
+    if (auth !== undefined)
+      this.#lazy('auth', () => (auth === null ? null : JsRecord.fromState(auth)))
+    if (request !== undefined) this.#lazy('request', () => new JsRequest(request))
     if (s.result !== undefined) this.result = s.result
     if (s.error !== undefined) this.error = new Error(s.error.message)
     if (s.props !== undefined) {
@@ -95,6 +99,27 @@ export class JsEvent {
       this.#props = Object.keys(s.props)
     }
     if (s.router === true) this.router = new JsRouterGroup()
+  }
+
+  /** Defines `name` as a property whose value `make` builds on first read (assignable). */
+  #lazy(name: string, make: () => unknown): void {
+    let made = false
+    let value: unknown
+    Object.defineProperty(this, name, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (!made) {
+          value = make()
+          made = true
+        }
+        return value
+      },
+      set: (v: unknown) => {
+        value = v
+        made = true
+      },
+    })
   }
 
   /** `e.collection`, made on first read; its JSON then, to send back what a handler changed. */

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url'
 import vm from 'node:vm'
 import { type MessagePort, workerData } from 'node:worker_threads'
 import type { ErrorState, EventState } from '../codec.ts'
-import { CallError, type RunMessage, SyncChannel } from './channel.ts'
-import { type HandlerRef, newContext } from './globals.ts'
+import { CallError, type HandlerMessage, type RunMessage, SyncChannel } from './channel.ts'
+import { newContext } from './globals.ts'
 import { JsApp } from './js-app.ts'
 import { JsEvent } from './js-event.ts'
 import { ingestCollections, runtime } from './runtime.ts'
@@ -18,18 +18,20 @@ runtime.hooksDir = data.hooksDir
 
 /** The context handlers run in: PocketBase's globals, none of any file's top-level scope. */
 let pool: vm.Context | undefined
-const compiled = new Map<string, (...args: unknown[]) => unknown>()
+/** Compiled handlers by the app thread's handler id (its source comes with the first run). */
+const compiled = new Map<number, (...args: unknown[]) => unknown>()
 
-function handler(ref: HandlerRef): (...args: unknown[]) => unknown {
-  const key = `${ref.file}:${ref.line}:${ref.src}`
-  let fn = compiled.get(key)
+function handler(h: HandlerMessage): (...args: unknown[]) => unknown {
+  let fn = compiled.get(h.id)
   if (fn === undefined) {
+    const ref = h.ref
+    if (ref === undefined) throw new Error(`Unknown handler ${h.id}.`)
     pool ??= newContext(runtime.hooksDir)
     fn = vm.runInContext(`(${ref.src})`, pool, {
       filename: ref.file,
       lineOffset: ref.line - 1,
     }) as (...args: unknown[]) => unknown
-    compiled.set(key, fn)
+    compiled.set(h.id, fn)
   }
   return fn
 }
@@ -76,7 +78,7 @@ function run(msg: RunMessage): unknown {
       return undefined
     }
     case 'handler': {
-      const fn = handler(msg.h as HandlerRef)
+      const fn = handler(msg.h as HandlerMessage)
       if (msg.ev === undefined) {
         fn()
         return undefined
