@@ -11,6 +11,7 @@ import { type BenchOptions, parseOptions, USAGE } from './options.ts'
 import { stopWorkers } from './run.ts'
 import { resolvePocketBase, stopAll } from './servers.ts'
 import { runSingle } from './single.ts'
+import { runSoak } from './soak.ts'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const log = (msg: string): void => console.error(`[bench] ${msg}`)
@@ -37,6 +38,7 @@ try {
   const o: BenchOptions = parseOptions()
   if (o.mode === 'help') console.log(USAGE)
   else if (o.mode === 'compare') await runCompare(o, repoRoot, log)
+  else if (o.mode === 'soak') await runSoak(o, repoRoot, log)
   else if (o.mode === 'cold-start') {
     const satchel = o.satchelCmd ?? [process.execPath, resolve(repoRoot, 'bin/satchel.js')]
     log(`Satchel: ${satchel.join(' ')}`)

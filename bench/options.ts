@@ -9,6 +9,7 @@ export const USAGE = `usage:
   npm run bench -- --url=http://127.0.0.1:8090 --email=EMAIL --password=PASS [--reset]
   npm run bench -- --compare
   npm run bench -- --cold-start [--runs=N]
+  npm run bench -- --soak [--minutes=30] [--only=mixed-90-10]
 options:
   --duration=SECONDS    measured time per scenario and server (default 5)
   --warmup=SECONDS      unmeasured run-in before measuring (default 1)
@@ -22,6 +23,8 @@ options:
                         seeded server; compare (with --compare) measures Satchel with logs off
                         (the baseline column) against Satchel with logs on, in the same run
   --runs=N              (--cold-start) launches per case (default 9)
+  --minutes=N           (--soak) how long Satchel runs at half of its peak load of the first
+                        --only scenario (default 30 minutes, mixed-90-10); RSS growth ≤ 10% passes
   --reset               (--url) delete an existing posts collection and bench users first
   --nodes=N             (--compare, with SATCHEL_DB_URL=postgres://…) N Satchel nodes on that
                         database; the Satchel side's connections are split across them
@@ -41,7 +44,7 @@ export interface LoadSettings {
 
 /** Everything the CLI can ask for, validated. */
 export interface BenchOptions {
-  mode: 'help' | 'single' | 'compare' | 'cold-start'
+  mode: 'help' | 'single' | 'compare' | 'cold-start' | 'soak'
   url?: string
   email?: string
   password?: string
@@ -56,6 +59,8 @@ export interface BenchOptions {
   rounds: number
   /** (--cold-start) launches per case. */
   runs: number
+  /** (--soak) how long the soak runs, in ms. */
+  soakMs: number
   priority: number
   posts: number
   users: number
@@ -92,6 +97,8 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
       password: { type: 'string' },
       compare: { type: 'boolean', default: false },
       'cold-start': { type: 'boolean', default: false },
+      soak: { type: 'boolean', default: false },
+      minutes: { type: 'string', default: '30' },
       runs: { type: 'string', default: '9' },
       duration: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '1' },
@@ -113,7 +120,15 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
     },
     strict: true,
   })
-  const mode = v.help ? 'help' : v['cold-start'] ? 'cold-start' : v.compare ? 'compare' : 'single'
+  const mode = v.help
+    ? 'help'
+    : v['cold-start']
+      ? 'cold-start'
+      : v.soak
+        ? 'soak'
+        : v.compare
+          ? 'compare'
+          : 'single'
   if (mode === 'single' && (!v.url || !v.email || !v.password)) throw new Error(USAGE)
   if (v.logs !== 'on' && v.logs !== 'off' && v.logs !== 'compare') {
     throw new Error(`--logs must be on, off or compare\n${USAGE}`)
@@ -149,7 +164,8 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
     priority: Math.floor(num('priority', v.priority, 0)),
     posts: Math.floor(num('posts', v.posts, 1)),
     users: Math.floor(num('users', v.users, 1)),
-    scenarios: select(v.only),
+    scenarios: v.soak && !v.only ? select('mixed-90-10') : select(v.only),
+    soakMs: num('minutes', v.minutes, 0.1) * 60_000,
     satchelCmd: v['satchel-cmd']?.split(/\s+/).filter(Boolean),
     hooksDir: v.hooksDir === undefined ? undefined : resolve(v.hooksDir),
   }
