@@ -54,6 +54,8 @@ export async function runCompare(
   const priority = o.priority
   const hooks = o.hooksDir === undefined ? [] : [`--hooksDir=${o.hooksDir}`]
   if (o.hooksDir !== undefined) log(`hooks:      ${o.hooksDir}`)
+  const workers = o.satchelWorkers === undefined ? [] : [`--workers=${o.satchelWorkers}`]
+  if (o.satchelWorkers !== undefined) log(`Satchel workers: ${o.satchelWorkers}`)
   // NOTE: with --logs=compare the baseline ("pb") is a second Satchel whose logs are off; with
   // --hooks=compare a second Satchel without hooks.
   const pb = await startServer(
@@ -64,7 +66,7 @@ export async function runCompare(
     password,
   )
   const sat = await startServer(
-    { label: 'Satchel', cmd: satchelCmd, serveArgs: hooks, priority },
+    { label: 'Satchel', cmd: satchelCmd, serveArgs: [...hooks, ...workers], priority },
     email,
     password,
   )
@@ -74,7 +76,8 @@ export async function runCompare(
   }
   const nodes = [sat]
   for (let n = 2; n <= o.nodes; n++) {
-    const spec = { label: `Satchel node ${n}`, cmd: satchelCmd, serveArgs: hooks, priority }
+    const serveArgs = [...hooks, ...workers]
+    const spec = { label: `Satchel node ${n}`, cmd: satchelCmd, serveArgs, priority }
     nodes.push(await startServer(spec, email, password))
   }
   const seeded = new Map<RunningServer, BenchContext>()

@@ -26,6 +26,8 @@ options:
   --minutes=N           (--soak) how long Satchel runs at half of its peak load of the first
                         --only scenario (default 30 minutes, mixed-90-10); RSS growth ≤ 10% passes
   --reset               (--url) delete an existing posts collection and bench users first
+  --satchelWorkers=N    (--compare) serve the Satchel side with --workers=N (default: serve's
+                        own default), e.g. 1 to compare one process with the default
   --nodes=N             (--compare, with SATCHEL_DB_URL=postgres://…) N Satchel nodes on that
                         database; the Satchel side's connections are split across them
   --hooksDir=PATH       (--compare) serve both with this pb_hooks folder (e.g. bench/hooks/js:
@@ -71,6 +73,8 @@ export interface BenchOptions {
   hooksDir?: string
   /** (--compare) Satchel processes serving one PostgreSQL database (`SATCHEL_DB_URL`). */
   nodes: number
+  /** (--compare) `serve --workers=N` for the Satchel side (`--satchelWorkers`); unset: the default. */
+  satchelWorkers?: number
 }
 
 function num(name: string, value: string, min: number): number {
@@ -116,6 +120,7 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
       hooksDir: { type: 'string' },
       hooks: { type: 'string' },
       nodes: { type: 'string', default: '1' },
+      satchelWorkers: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -160,6 +165,10 @@ export function parseOptions(args: string[] = process.argv.slice(2)): BenchOptio
     },
     rounds: Math.floor(num('rounds', v.rounds, 1)),
     nodes: Math.floor(num('nodes', v.nodes, 1)),
+    satchelWorkers:
+      v.satchelWorkers === undefined
+        ? undefined
+        : Math.floor(num('satchelWorkers', v.satchelWorkers, 1)),
     runs: Math.floor(num('runs', v.runs, 1)),
     priority: Math.floor(num('priority', v.priority, 0)),
     posts: Math.floor(num('posts', v.posts, 1)),
