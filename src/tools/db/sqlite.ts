@@ -101,10 +101,20 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Db {
 async function acquireWriteLock<T>(attempt: () => T, timeoutMs: number): Promise<T> {
   const deadline = performance.now() + timeoutMs
   for (let tries = 0; ; tries++) {
+    // NOTE: better-sqlite3 throws a new SqliteError per busy try; without a stack trace that is
+    // cheap. Any other error gets its stack (from here) before it is thrown.
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     try {
       return attempt()
     } catch (err) {
-      if (!isBusy(err) || performance.now() >= deadline) throw err
+      if (!isBusy(err) || performance.now() >= deadline) {
+        Error.stackTraceLimit = stackTraceLimit
+        if (err instanceof Error) Error.captureStackTrace(err, acquireWriteLock)
+        throw err
+      }
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit
     }
     await (tries < IMMEDIATE_RETRIES
       ? new Promise((resolve) => setImmediate(resolve))
@@ -304,9 +314,10 @@ class SqliteDb implements Db {
     const release = await this.#lock.lock()
     const tx = new SqliteTx(this.#writer)
     try {
-      await acquireWriteLock(() => this.#writer.raw.exec('BEGIN IMMEDIATE'), this.#busyMs)
+      // prepared once (the connection's statement cache), not parsed per transaction as exec would
+      await acquireWriteLock(() => this.#writer.prepare('BEGIN IMMEDIATE').run(), this.#busyMs)
       const result = await fn(tx)
-      this.#writer.raw.exec('COMMIT')
+      this.#writer.prepare('COMMIT').run()
       return result
     } catch (err) {
       if (this.#writer.raw.inTransaction) this.#writer.raw.exec('ROLLBACK')
