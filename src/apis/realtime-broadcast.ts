@@ -38,7 +38,8 @@ function recordRow(record: Record): { [key: string]: unknown } {
  * theirs. Deliveries run on one queue per process, so events keep their order and the write's
  * HTTP response does not wait for the fan-out. `committedAt` is the hub's stamp of the commit
  * (`app.realtime.now()` taken right after it, the default): only subscriptions set before it
- * get the event, even when the queue runs it later.
+ * get the event, even when the queue runs it later. With no client connected to this process
+ * the local fan-out is skipped: a client that connects later subscribes after `committedAt`.
  */
 export function publishRecordEvent(
   app: App,
@@ -54,21 +55,28 @@ export function publishRecordEvent(
     row: recordRow(record),
     committedAt,
   })
-  return app.realtime.enqueue(() => handleRecordEvent(app, action, record, committedAt))
+  if (hub.broker.size === 0) return Promise.resolve()
+  return hub.enqueue(() => handleRecordEvent(app, action, record, committedAt))
 }
 
-/** Registers the bus handler of record events published by other processes. */
+/**
+ * Registers the bus handler of record events published by other processes. An event that
+ * arrives while no client is connected here is dropped at once (no cache check, no record
+ * rebuilt): it committed before it arrived, so a client that connects later subscribes after
+ * the commit and would not get it, and its auth record is read after the commit.
+ */
 export function handleRemoteRecordEvents(app: App): void {
-  app.realtime.handleMessage(RECORD_OP, (p: BusPayload) =>
-    app.realtime.enqueue(async () => {
+  app.realtime.handleMessage(RECORD_OP, (p: BusPayload) => {
+    if (app.realtime.broker.size === 0) return
+    return app.realtime.enqueue(async () => {
       if (app.sharesData) await app.refreshCaches()
       const collection = app.findCollection(String(p.collectionId))
       if (collection === undefined) return
       const record = Record.fromRow(collection, p.row as { [key: string]: unknown })
       const at = typeof p.committedAt === 'number' ? p.committedAt : app.realtime.now()
       await handleRecordEvent(app, p.action as RecordAction, record, at)
-    }),
-  )
+    })
+  })
 }
 
 /** Auth sync then fan-out of one record event to the clients of this process. */
