@@ -4,6 +4,7 @@ import { findRecordById } from '../core/record-query.ts'
 import { saveRecord } from '../core/record-save.ts'
 import { createTestCollection, createTestRecord } from '../tests/record-fixtures.ts'
 import { TestApp } from '../tests/test-app.ts'
+import type { BusMessageHandler, BusPayload } from '../tools/subscriptions/bus.ts'
 
 /** One parsed SSE frame. */
 interface Frame {
@@ -523,5 +524,44 @@ describe('events only to subscriptions that existed at commit', () => {
     expect(client.subscribedBefore('posts/*', committedAt)).toBe(false)
     const a = hub.now()
     expect(hub.now()).toBeGreaterThan(a)
+  })
+})
+
+// A process with no client connected skips the fan-out of record events (its own and those of
+// other processes), but still publishes its own to the others, and serves a client that
+// connects afterwards as usual.
+describe('record events while no client is connected here', () => {
+  test('own writes still reach the bus; a later client gets local and remote events', async () => {
+    const published: BusPayload[] = []
+    let deliver!: BusMessageHandler
+    app.realtime.useBus({
+      publish: (p) => void published.push(p),
+      request: () => Promise.resolve(undefined),
+      onMessage: (h) => {
+        deliver = h
+      },
+      onRequest: () => {},
+      close: () => {},
+    })
+    expect(app.realtime.broker.size).toBe(0)
+    await createTestRecord(app, 'posts', { title: 'alone' })
+    expect(published.map((p) => [p.op, p.action])).toEqual([['record', 'create']])
+    deliver(published[0]!) // as if another process had committed it: dropped here
+    const s = await open()
+    expect((await subscribe(s, ['posts/*'])).status).toBe(204)
+    await createTestRecord(app, 'posts', { title: 'local' })
+    // a write another process commits now: its row as that process publishes it
+    const remote = await createTestRecord(app, 'posts', { title: 'remote' })
+    const p = published.at(-1)!
+    await s.waitFor(2)
+    await deleteRecord(app, remote)
+    deliver({ ...p, committedAt: app.realtime.now() })
+    const frames = await s.waitFor(4)
+    await s.settle()
+    const seen = frames.map((f) => {
+      const d = f.data as { action: string; record: { title: string } }
+      return `${d.action} ${d.record.title}`
+    })
+    expect(seen).toEqual(['create local', 'create remote', 'delete remote', 'create remote'])
   })
 })
