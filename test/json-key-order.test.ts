@@ -19,8 +19,9 @@ afterAll(async () => {
 
 /** Every object's keys in body order, as paths (`items.0.expand.owner: id,…`). */
 function keyOrder(v: unknown, path = '$', out: string[] = []): string[] {
-  if (Array.isArray(v)) v.forEach((x, i) => keyOrder(x, `${path}.${i}`, out))
-  else if (v !== null && typeof v === 'object') {
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) keyOrder(x, `${path}.${i}`, out)
+  } else if (v !== null && typeof v === 'object') {
     out.push(`${path}: ${Object.keys(v).join(',')}`)
     for (const [k, x] of Object.entries(v)) keyOrder(x, `${path}.${k}`, out)
   }

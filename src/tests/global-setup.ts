@@ -1,6 +1,6 @@
 import { ensureDashboardBuilt } from './dashboard-build.ts'
 
 /** Vitest's global setup: what every test run needs once, before files run in parallel. */
-export default function setup(): void {
+export function setup(): void {
   ensureDashboardBuilt()
 }
