@@ -139,13 +139,16 @@ describe('dashboard collections', () => {
     expect(byName.stamped).toMatchObject({ onCreate: true, onUpdate: false })
   })
 
-  test('rename a field keeps its data; delete a collection', async () => {
+  test('rename and move a field: its data kept; delete a collection', async () => {
     const pb = await ui.sdk()
     const rec = await pb.collection('posts').create({ title: 'Hello', views: 7 })
     await ui.page.getByRole('button', { name: 'Edit collection' }).click()
     const dialog = ui.page.getByRole('dialog', { name: 'Edit posts' })
     const views = dialog.getByRole('listitem', { name: 'Field views', exact: true })
+    const before = (await pb.collections.getOne('posts')).fields.map((f) => f.name)
     await views.getByLabel('Field name').fill('view_count')
+    // moved one place up as well: the stored order changes, the values stay
+    await dialog.getByRole('button', { name: 'Move view_count up' }).click()
     await dialog.getByRole('button', { name: 'Save changes' }).click()
     // a rename asks first (test/ui-schema-confirm.test.ts covers the dialog)
     await ui.page
@@ -154,6 +157,10 @@ describe('dashboard collections', () => {
       .click()
     await expect.poll(() => dialog.count()).toBe(0)
     expect((await pb.collection('posts').getOne(rec.id)).view_count).toBe(7)
+    const at = before.indexOf('views')
+    const expected = before.map((n) => (n === 'views' ? 'view_count' : n))
+    ;[expected[at - 1], expected[at]] = [expected[at]!, expected[at - 1]!]
+    expect((await pb.collections.getOne('posts')).fields.map((f) => f.name)).toEqual(expected)
 
     // a throwaway collection, deleted through its editor
     await ui.page.getByRole('button', { name: 'New collection' }).click()
