@@ -39,3 +39,23 @@ test('refreshCachesForRequest: one check per poll phase, a later one sees anothe
   // refreshCaches (realtime, the scheduler) checks every time
   expect(second.refreshCaches()).not.toBe(second.refreshCaches())
 })
+
+test('refreshCaches sees a settings save by another app within the same millisecond', async () => {
+  await first.saveSettings({
+    ...first.settings(),
+    meta: { ...first.settings().meta, appName: 'One' },
+  })
+  await second.refreshCaches()
+  expect(second.settings().meta.appName).toBe('One')
+  const { updated } = (await first.db.get<{ updated: string }>(
+    "SELECT updated FROM `_params` WHERE id = 'settings'",
+  ))!
+  await first.saveSettings({
+    ...first.settings(),
+    meta: { ...first.settings().meta, appName: 'Two' },
+  })
+  // the second save's timestamp equal to the first's, as when both fall in one millisecond
+  await first.db.run("UPDATE `_params` SET updated = ? WHERE id = 'settings'", [updated])
+  await second.refreshCaches()
+  expect(second.settings().meta.appName).toBe('Two')
+})

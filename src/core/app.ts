@@ -797,11 +797,15 @@ function collectionTags(e: { collection: Collection }): string[] {
   return [e.collection.id, e.collection.name]
 }
 
-/** A fingerprint of the cached tables: `_collections` count and latest update, settings update. */
+/**
+ * A fingerprint of the cached tables: `_collections` count and latest update, and the settings
+ * value itself; its `updated` has millisecond precision, and two saves by another process within
+ * one millisecond left the second unseen (seen in CI).
+ */
 async function cacheStamp(db: Db): Promise<string> {
   const q = db.dialect.quoteIdent
-  const row = await db.get<{ n: number; u: string | null; s: string | null }>(
-    `SELECT (SELECT COUNT(*) FROM ${q('_collections')}) AS n, (SELECT MAX(updated) FROM ${q('_collections')}) AS u, (SELECT updated FROM ${q('_params')} WHERE id = 'settings') AS s`,
+  const row = await db.get<{ n: number; u: string | null; s: string | Buffer | null }>(
+    `SELECT (SELECT COUNT(*) FROM ${q('_collections')}) AS n, (SELECT MAX(updated) FROM ${q('_collections')}) AS u, (SELECT value FROM ${q('_params')} WHERE id = 'settings') AS s`,
   )
-  return `${row?.n}|${row?.u}|${row?.s}`
+  return `${row?.n}|${row?.u}|${String(row?.s)}`
 }
