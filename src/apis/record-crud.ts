@@ -1,9 +1,7 @@
 import type { Context, Hono } from 'hono'
 import type { App } from '../core/app.ts'
 import type { Collection } from '../core/collection-model.ts'
-import { DEFAULT_EDITOR_MAX_SIZE, EditorField } from '../core/field-editor.ts'
-import { DEFAULT_FILE_MAX_SIZE, FileField } from '../core/field-file.ts'
-import { DEFAULT_JSON_MAX_SIZE, JSONField } from '../core/field-json.ts'
+import { FileField } from '../core/field-file.ts'
 import { toStringArray } from '../core/field-values.ts'
 import { deleteRecord } from '../core/record-delete.ts'
 import { exportRecord } from '../core/record-export.ts'
@@ -79,18 +77,13 @@ export function isRecordWriteRequest(c: Context): boolean {
 }
 
 /**
- * The body limit of a record create/update (PocketBase §2.1): 32 MiB plus, per field, the file
- * allowance (maxSize × maxSelect, maxSize 0 → 5 MiB), the json maxSize (0 → 1 MiB) and the editor
- * maxSize (0 → 5 MiB).
+ * The body limit of a record create/update (PocketBase §2.1): 32 MiB plus each field's
+ * `bodyAllowance()` (files: maxSize × maxSelect, maxSize 0 → 5 MiB; json maxSize, 0 → 1 MiB;
+ * editor maxSize, 0 → 5 MiB).
  */
 export function recordBodyLimitFor(collection: Collection): number {
   let limit = DEFAULT_BODY_LIMIT
-  for (const f of collection.fields) {
-    if (f instanceof FileField)
-      limit += (f.maxSize > 0 ? f.maxSize : DEFAULT_FILE_MAX_SIZE) * Math.max(f.maxSelect, 1)
-    else if (f instanceof JSONField) limit += f.maxSize > 0 ? f.maxSize : DEFAULT_JSON_MAX_SIZE
-    else if (f instanceof EditorField) limit += f.maxSize > 0 ? f.maxSize : DEFAULT_EDITOR_MAX_SIZE
-  }
+  for (const f of collection.fields) limit += f.bodyAllowance()
   return limit
 }
 

@@ -45,13 +45,18 @@ export class EditorField extends StringFieldBase implements Field {
     this.convertURLs = json.convertURLs === true
   }
 
+  /** The content's byte limit (`maxSize`, 0 → 5 MiB). */
+  override bodyAllowance(): number {
+    return this.maxSize > 0 ? this.maxSize : DEFAULT_EDITOR_MAX_SIZE
+  }
+
   async validateValue(
     _ctx: FieldContext,
     record: FieldRecord,
   ): Promise<ValidationError | undefined> {
     const value = toStringValue(record.get(this.name))
     if (value === '') return this.required ? required() : undefined
-    const maxSize = this.maxSize > 0 ? this.maxSize : DEFAULT_EDITOR_MAX_SIZE
+    const maxSize = this.bodyAllowance()
     if (byteLength(value) > maxSize) {
       return validationError(
         'validation_content_size_limit',

@@ -125,6 +125,11 @@ export class FileField extends FieldBase implements Field {
     return this.maxSize > 0 ? this.maxSize : DEFAULT_FILE_MAX_SIZE
   }
 
+  /** Room for `maxSelect` (at least one) files of the per-file limit. */
+  override bodyAllowance(): number {
+    return this.effectiveMaxSize * Math.max(this.maxSelect, 1)
+  }
+
   /**
    * Checks `required`, that plain names are files the record already has
    * (`validation_invalid_file`, PocketBase's "Invalid new files: [a b]." with `invalidFiles`) and

@@ -113,12 +113,17 @@ export class JSONField extends FieldBase implements Field {
     return text === undefined || text === '""' || text === '[]' || text === '{}' || text === 'null'
   }
 
+  /** The value's byte limit (`maxSize`, 0 → 1 MiB). */
+  override bodyAllowance(): number {
+    return this.maxSize > 0 ? this.maxSize : DEFAULT_JSON_MAX_SIZE
+  }
+
   async validateValue(
     _ctx: FieldContext,
     record: FieldRecord,
   ): Promise<ValidationError | undefined> {
     const value = record.get(this.name)
-    const maxSize = this.maxSize > 0 ? this.maxSize : DEFAULT_JSON_MAX_SIZE
+    const maxSize = this.bodyAllowance()
     const text = jsonText(value)
     if (text !== undefined && byteLength(text) > maxSize) {
       return validationError(

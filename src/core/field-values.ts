@@ -258,6 +258,11 @@ export abstract class FieldBase {
     this.hidden = b.hidden
     this.presentable = b.presentable
   }
+
+  /** See `Field.bodyAllowance`: nothing beyond the base limit unless a type says so. */
+  bodyAllowance(): number {
+    return 0
+  }
 }
 
 /**

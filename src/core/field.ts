@@ -82,6 +82,12 @@ export interface Field {
   /** True when the value counts as blank for `required` (PocketBase: zero value). */
   isEmpty(value: unknown): boolean
 
+  /**
+   * The bytes this field adds to the body limit of its collection's record create/update
+   * (PocketBase §2.1: file, json and editor fields; 0 for the others).
+   */
+  bodyAllowance(): number
+
   /** Checks a record's value before save; returns the error or undefined. */
   validateValue(ctx: FieldContext, record: FieldRecord): Promise<ValidationError | undefined>
 
