@@ -17,13 +17,32 @@ import { noteRequestError } from './activity-logger.ts'
  */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err
-  if (err instanceof ValidationErrors) return badRequestError('', err.toJSON(), { cause: err })
+  const invalid = validationFailure(err)
+  if (invalid !== undefined) return invalid
   if (err instanceof NoRowsError) return notFoundError('', undefined, { cause: err })
   if (err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError) {
     return internalServerError('', { cause: err })
   }
   if (isFilterError(err)) return badRequestError('', undefined, { cause: err })
   return badRequestError('', undefined, { cause: err })
+}
+
+/**
+ * The one conversion of a thrown `ValidationErrors` (a record, collection or settings save) into
+ * PocketBase's 400: `message` and the `field → {code, message}` map as `data`, the error kept as
+ * the cause; undefined for any other value.
+ */
+export function validationFailure(err: unknown, message = ''): ApiError | undefined {
+  if (!(err instanceof ValidationErrors)) return undefined
+  return badRequestError(message, err.toJSON(), { cause: err })
+}
+
+/**
+ * PocketBase's `NewBadRequestError(message, err)` for a failed save: {@link validationFailure}
+ * when `err` is a `ValidationErrors`, else a 400 with `message` and no data (`err` as the cause).
+ */
+export function badRequestFrom(message: string, err: unknown): ApiError {
+  return validationFailure(err, message) ?? badRequestError(message, undefined, { cause: err })
 }
 
 function isFilterError(err: unknown): boolean {

@@ -2,7 +2,8 @@ import type { Context } from 'hono'
 import { importCollections } from '../core/collection-import.ts'
 import { CollectionsImportRequestEvent } from '../core/collection-request-event.ts'
 import { badRequestError } from '../tools/router/api-error.ts'
-import { required, ValidationErrors } from '../tools/validation/validation-errors.ts'
+import { required } from '../tools/validation/validation-errors.ts'
+import { validationFailure } from './api-error.ts'
 import type { Env } from './middlewares.ts'
 import { buildRequestInfo } from './record-helpers.ts'
 import { loadDataError, readBodyData } from './request-body.ts'
@@ -44,10 +45,7 @@ export async function importHandler(c: Context<Env>): Promise<Response> {
     try {
       await importCollections(e.app, e.collectionsData, e.deleteMissing)
     } catch (err) {
-      if (err instanceof ValidationErrors) {
-        throw badRequestError('Failed to import collections.', err.toJSON(), { cause: err })
-      }
-      throw err
+      throw validationFailure(err, 'Failed to import collections.') ?? err
     }
     e.response = c.body(null, 204)
   })

@@ -22,7 +22,8 @@ import { listPage } from '../tools/search/provider.ts'
 import { SelectQuery } from '../tools/search/select-query.ts'
 import { SimpleFieldResolver } from '../tools/search/simple-field-resolver.ts'
 import { buildSortExpr } from '../tools/search/sort.ts'
-import { required, ValidationErrors } from '../tools/validation/validation-errors.ts'
+import { required } from '../tools/validation/validation-errors.ts'
+import { validationFailure } from './api-error.ts'
 import { importHandler } from './collection-import.ts'
 import { OAUTH2_PROVIDERS } from './collection-oauth2-providers.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
@@ -151,7 +152,8 @@ function saveError(action: 'create' | 'update', err: unknown, saving = false): A
   const message = `Failed to ${action} collection.`
   // NOTE: an API error thrown by a model hook during the save is raw text to PocketBase too
   if (err instanceof ApiError && !saving) return err
-  if (err instanceof ValidationErrors) return badRequestError(message, err.toJSON(), { cause: err })
+  const invalid = validationFailure(err, message)
+  if (invalid !== undefined) return invalid
   if (err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError) {
     throw err
   }

@@ -12,9 +12,9 @@ import { comparePassword } from '../tools/security/password.ts'
 import {
   required,
   type ValidationError,
-  ValidationErrors,
   validationError,
 } from '../tools/validation/validation-errors.ts'
+import { badRequestFrom } from './api-error.ts'
 import type { Env } from './middlewares.ts'
 import { collectionRateLimit } from './rate-limit.ts'
 import {
@@ -81,11 +81,7 @@ async function confirmEmailChange(c: Context<Env>): Promise<Response> {
     try {
       await saveRecord(e.app, e.record)
     } catch (err) {
-      throw badRequestError(
-        'Failed to confirm email change.',
-        err instanceof ValidationErrors ? err.toJSON() : undefined,
-        { cause: err },
-      )
+      throw badRequestFrom('Failed to confirm email change.', err)
     }
     e.response = c.body(null, 204)
   })

@@ -10,9 +10,9 @@ import { badRequestError } from '../tools/router/api-error.ts'
 import {
   required,
   type ValidationError,
-  ValidationErrors,
   validationError,
 } from '../tools/validation/validation-errors.ts'
+import { badRequestFrom } from './api-error.ts'
 import type { Env } from './middlewares.ts'
 import { collectionRateLimit } from './rate-limit.ts'
 import { lengthError, readStringForm, throwIfInvalid } from './record-auth-forms.ts'
@@ -70,11 +70,7 @@ async function confirmPasswordReset(c: Context<Env>): Promise<Response> {
     try {
       await saveRecord(e.app, record)
     } catch (err) {
-      throw badRequestError(
-        'Failed to set new password.',
-        err instanceof ValidationErrors ? err.toJSON() : undefined,
-        { cause: err },
-      )
+      throw badRequestFrom('Failed to set new password.', err)
     }
     await releaseGuard(e.app, passwordResetGuardKey(record))
     e.response = c.body(null, 204)

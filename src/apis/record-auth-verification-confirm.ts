@@ -11,9 +11,9 @@ import { randomString } from '../tools/security/random.ts'
 import {
   required,
   type ValidationError,
-  ValidationErrors,
   validationError,
 } from '../tools/validation/validation-errors.ts'
+import { badRequestFrom } from './api-error.ts'
 import type { Env } from './middlewares.ts'
 import { collectionRateLimit } from './rate-limit.ts'
 import { readStringForm, throwIfInvalid } from './record-auth-forms.ts'
@@ -62,11 +62,7 @@ async function confirmVerification(c: Context<Env>): Promise<Response> {
       try {
         await saveRecord(e.app, record)
       } catch (err) {
-        throw badRequestError(
-          'An error occurred while saving the verified state.',
-          err instanceof ValidationErrors ? err.toJSON() : undefined,
-          { cause: err },
-        )
+        throw badRequestFrom('An error occurred while saving the verified state.', err)
       }
     }
     await releaseGuard(e.app, verificationGuardKey(record))

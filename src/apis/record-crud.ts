@@ -22,7 +22,7 @@ import {
   forbiddenError,
   notFoundError,
 } from '../tools/router/api-error.ts'
-import { ValidationErrors } from '../tools/validation/validation-errors.ts'
+import { badRequestFrom } from './api-error.ts'
 import { limitBody } from './body-limit.ts'
 import type { Env } from './middlewares.ts'
 import { collectionRateLimit } from './rate-limit.ts'
@@ -168,10 +168,7 @@ function withUploads(collection: Collection, body: RequestBody): { [key: string]
 
 /** A submit failure as PocketBase reports it: API errors as is, anything else as `fallback`. */
 function submitError(err: unknown, fallback: string): ApiError {
-  if (err instanceof ApiError) return err
-  if (err instanceof ValidationErrors)
-    return badRequestError(fallback, err.toJSON(), { cause: err })
-  return badRequestError(fallback, undefined, { cause: err })
+  return err instanceof ApiError ? err : badRequestFrom(fallback, err)
 }
 
 /** Exports an enriched record for the response. */

@@ -5,8 +5,8 @@ import {
   SettingsUpdateRequestEvent,
 } from '../core/settings-request-events.ts'
 import { pickFields } from '../tools/picker/pick.ts'
-import { ApiError, badRequestError } from '../tools/router/api-error.ts'
-import { ValidationErrors } from '../tools/validation/validation-errors.ts'
+import { ApiError } from '../tools/router/api-error.ts'
+import { validationFailure } from './api-error.ts'
 import { type Env, requireSuperuserAuth } from './middlewares.ts'
 import { buildRequestInfo } from './record-helpers.ts'
 import { loadDataError, readRequestBody } from './request-body.ts'
@@ -82,12 +82,7 @@ async function settingsUpdate(c: Context<Env>): Promise<Response> {
       await e.app.saveSettings(validateSettings(e.newSettings))
     } catch (err) {
       if (err instanceof SettingsShapeError) throw loadDataError(err)
-      if (err instanceof ValidationErrors) {
-        throw badRequestError('An error occurred while saving the new settings.', err.toJSON(), {
-          cause: err,
-        })
-      }
-      throw err
+      throw validationFailure(err, 'An error occurred while saving the new settings.') ?? err
     }
     e.response = respond(c, e.app.settings())
   })
