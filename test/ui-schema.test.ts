@@ -42,18 +42,20 @@ describe('dashboard schema diagram', () => {
       .click()
     await ui.page.getByRole('heading', { name: 'Schema', level: 1 }).waitFor()
     const posts = ui.page.getByRole('article', { name: 'posts collection' })
-    expect(
-      await posts
-        .getByRole('list', { name: 'Fields of posts' })
-        .getByRole('listitem')
-        .allTextContents(),
-    ).toEqual([
-      expect.stringMatching(/^\s*id\s*text\s*$/),
-      expect.stringMatching(/^\s*title\s*text\s*$/),
-      expect.stringMatching(/^\s*author\s*→ users\s*$/),
-      expect.stringMatching(/^\s*tags\s*→ tags\s*$/),
-      expect.stringMatching(/^\s*parent\s*→ posts\s*$/),
-    ])
+    await expect
+      .poll(() =>
+        posts
+          .getByRole('list', { name: 'Fields of posts' })
+          .getByRole('listitem')
+          .allTextContents(),
+      )
+      .toEqual([
+        expect.stringMatching(/^\s*id\s*text\s*$/),
+        expect.stringMatching(/^\s*title\s*text\s*$/),
+        expect.stringMatching(/^\s*author\s*→ users\s*$/),
+        expect.stringMatching(/^\s*tags\s*→ tags\s*$/),
+        expect.stringMatching(/^\s*parent\s*→ posts\s*$/),
+      ])
     const relations = ui.page.getByRole('list', { name: 'Relations' })
     const texts = (await relations.getByRole('listitem').allTextContents()).map((t) =>
       t.replace(/\s+/g, ' ').trim(),

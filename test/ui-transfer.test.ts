@@ -92,12 +92,15 @@ describe('dashboard import and export', () => {
     await ui.page.getByRole('button', { name: 'Review import' }).click()
     const preview = ui.page.getByRole('region', { name: 'Import preview' })
     const changes = preview.getByRole('list', { name: 'Changes to posts' })
-    expect(await changes.getByRole('listitem').allTextContents()).toEqual([
-      'listRule: superusers only → everyone',
-      'field title is renamed to headline (values kept)',
-      'field score (number) is added',
-      'field body (text) is removed, with its values',
-    ])
+    // the preview renders once the current collections have been fetched
+    await expect
+      .poll(() => changes.getByRole('listitem').allTextContents())
+      .toEqual([
+        'listRule: superusers only → everyone',
+        'field title is renamed to headline (values kept)',
+        'field score (number) is added',
+        'field body (text) is removed, with its values',
+      ])
     expect(
       (
         await preview.getByRole('list', { name: 'Delete (with their records)' }).textContent()
